@@ -1,0 +1,25 @@
+package dev.braid.engine.model;
+
+import java.time.Duration;
+
+/**
+ * Retry settings as written in a recipe ({@code retry:} on the recipe or a step); every field may be
+ * absent (null) so that a step's setting can be laid over the recipe's, and the recipe's over the
+ * defaults. {@link #over(RetrySpec)} does that layering.
+ */
+public record RetrySpec(Integer maxAttempts, Duration initialDelay, Double multiplier, Duration maxDelay) {
+
+    public static final RetrySpec NONE = new RetrySpec(null, null, null, null);
+
+    /** Defaults when neither step nor recipe says: 3 attempts, 1 s, doubling, at most 5 min apart. */
+    public static final RetrySpec DEFAULTS = new RetrySpec(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5));
+
+    /** This spec's fields where set, else {@code base}'s. */
+    public RetrySpec over(RetrySpec base) {
+        return new RetrySpec(
+                maxAttempts != null ? maxAttempts : base.maxAttempts,
+                initialDelay != null ? initialDelay : base.initialDelay,
+                multiplier != null ? multiplier : base.multiplier,
+                maxDelay != null ? maxDelay : base.maxDelay);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.braid.engine.spi;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One operation of a connector. {@code execute} receives the step's {@code with:} block with every
+ * expression already evaluated and answers the step's output.
+ *
+ * <pre>{@code
+ * public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
+ *   ctx.log().info(input.path("message").asString());
+ *   return ActionResult.of(JsonNodeFactory.instance.objectNode().put("logged", true));
+ * }
+ * }</pre>
+ */
+public interface Action {
+
+    /** JSON Schema of the {@code with:} block. */
+    JsonNode inputSchema();
+
+    /**
+     * {@code true} when the action has no effect outside the run (a transformation, a log line). Pure
+     * steps may be checkpointed together with the next side-effecting step, and run in a dry run.
+     */
+    default boolean pure() {
+        return false;
+    }
+
+    default String description() {
+        return "";
+    }
+
+    ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException;
+}

@@ -1,0 +1,36 @@
+package dev.braid.engine.spi;
+
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * A named set of actions plus the JSON Schema of its connection settings; a catalogue entry.
+ * Found through {@link java.util.ServiceLoader}: a jar lists its implementations in
+ * {@code META-INF/services/dev.braid.engine.spi.Connector}.
+ *
+ * <pre>{@code
+ * public final class CoreConnector implements Connector {
+ *   public String name() { return "core"; }
+ *   public Map<String, Action> actions() { return Map.of("log", new LogAction()); }
+ * }
+ * }</pre>
+ */
+public interface Connector {
+
+    /** Lower-case name, the prefix of its actions: {@code http} in {@code http.request}. */
+    String name();
+
+    /** Actions by their short name ({@code request}); the recipe names them {@code http.request}. */
+    Map<String, Action> actions();
+
+    /** JSON Schema of the connection settings; an empty object schema when it needs no connection. */
+    default JsonNode connectionSchema() {
+        return JsonNodeFactory.instance.objectNode().put("type", "object");
+    }
+
+    default String description() {
+        return "";
+    }
+}

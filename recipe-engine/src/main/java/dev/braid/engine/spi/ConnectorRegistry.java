@@ -1,0 +1,53 @@
+package dev.braid.engine.spi;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/** The connectors on the class path, found through {@link ServiceLoader}, and their actions by full name. */
+public final class ConnectorRegistry {
+
+    private final Map<String, Connector> connectors;
+
+    public ConnectorRegistry(Collection<Connector> connectors) {
+        Map<String, Connector> byName = new LinkedHashMap<>();
+        for (Connector c : connectors) {
+            Connector previous = byName.putIfAbsent(c.name(), c);
+            if (previous != null) {
+                throw new IllegalStateException("Two connectors are named '" + c.name() + "': "
+                        + previous.getClass().getName() + " and " + c.getClass().getName());
+            }
+        }
+        this.connectors = Collections.unmodifiableMap(byName);
+    }
+
+    public static ConnectorRegistry load(ClassLoader classLoader) {
+        return new ConnectorRegistry(ServiceLoader.load(Connector.class, classLoader).stream()
+                .map(ServiceLoader.Provider::get).toList());
+    }
+
+    public static ConnectorRegistry load() {
+        return load(Thread.currentThread().getContextClassLoader());
+    }
+
+    public Collection<Connector> connectors() {
+        return connectors.values();
+    }
+
+    public Optional<Connector> connector(String name) {
+        return Optional.ofNullable(connectors.get(name));
+    }
+
+    /** An action by its full name, {@code http.request}. */
+    public Optional<Action> action(String fullName) {
+        int dot = fullName.indexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        Connector c = connectors.get(fullName.substring(0, dot));
+        return c == null ? Optional.empty() : Optional.ofNullable(c.actions().get(fullName.substring(dot + 1)));
+    }
+}
