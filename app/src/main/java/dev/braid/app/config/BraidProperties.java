@@ -1,0 +1,48 @@
+package dev.braid.app.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Braid's own settings ({@code braid.*}, or environment variables such as {@code BRAID_HOME}). The
+ * README's settings table documents each one.
+ */
+@ConfigurationProperties("braid")
+public record BraidProperties(
+        @DefaultValue("./.braid") Path home,
+        @DefaultValue Admin admin,
+        @DefaultValue Worker worker,
+        @DefaultValue Limits limits,
+        @DefaultValue Samples samples) {
+
+    /** {@code password}: the first admin's password ({@code BRAID_ADMIN_PASSWORD}); generated when absent. */
+    public record Admin(String password) {}
+
+    /**
+     * The run queue's workers on this node: how many runs at once, how often to look for work when no
+     * notification arrives, how long a claim is leased and how often leases are renewed and expired
+     * ones reclaimed.
+     */
+    public record Worker(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("64") int concurrency,
+            @DefaultValue("32") int claimBatch,
+            @DefaultValue("2s") Duration pollInterval,
+            @DefaultValue("30s") Duration lease,
+            @DefaultValue("10s") Duration heartbeat,
+            @DefaultValue("5s") Duration reapInterval,
+            @DefaultValue("10m") Duration defaultRunTimeout) {}
+
+    /** Request body limit (413 above it) and the expression evaluation limits. */
+    public record Limits(
+            @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("1s") Duration expressionTime,
+            @DefaultValue("200") int expressionDepth) {}
+
+    /** Whether the sample recipes are loaded (once, when their slug does not exist yet). */
+    public record Samples(@DefaultValue("true") boolean load) {}
+}

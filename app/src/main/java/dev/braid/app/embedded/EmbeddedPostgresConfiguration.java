@@ -1,0 +1,73 @@
+package dev.braid.app.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+import dev.braid.app.config.BraidProperties;
+
+/**
+ * The embedded default (DESIGN §6): with no {@code spring.datasource.url}, start PostgreSQL 17 on
+ * 127.0.0.1 with its data under {@code BRAID_HOME/postgres}, {@code wal_level=logical} for change data
+ * capture, and durable commits. A PostgreSQL left running by a killed server is stopped first.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(NoDatasourceUrlCondition.class)
+public class EmbeddedPostgresConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(BraidProperties properties) throws IOException {
+        Path dataDir = properties.home().toAbsolutePath().normalize().resolve("postgres");
+        Files.createDirectories(dataDir.getParent());
+        OrphanPostgres.stopIfRunning(dataDir);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_wal_senders", "10")
+                .setServerConfig("max_replication_slots", "10")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", "200")
+                .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                .start();
+        log.info("Embedded PostgreSQL 17 on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir);
+        return pg;
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(EmbeddedPostgres pg) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres");
+        config.setUsername("postgres");
+        config.setPassword("postgres");
+        config.setMaximumPoolSize(24);
+        config.setPoolName("braid-embedded");
+        return new HikariDataSource(config);
+    }
+
+    /** Exposes the embedded server's port to the bench scripts and to tests. */
+    @Bean
+    EmbeddedPostgresInfo embeddedPostgresInfo(EmbeddedPostgres pg, BraidProperties properties) throws IOException {
+        EmbeddedPostgresInfo info = new EmbeddedPostgresInfo(pg.getPort());
+        Files.writeString(properties.home().resolve("postgres.port"), Integer.toString(pg.getPort()));
+        return info;
+    }
+
+    public record EmbeddedPostgresInfo(int port) {}
+
+}

@@ -1,0 +1,220 @@
+package dev.braid.app.ingress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.braid.app.config.BraidProperties;
+import dev.braid.app.queue.RunCompletions;
+import dev.braid.app.store.EventStore;
+import dev.braid.app.store.RecipeCatalog;
+import dev.braid.app.store.RunRow;
+import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.Trigger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /hooks/{slug}} (DESIGN §3, §4): checks the recipe, signature and rate limit, reads the
+ * body, works out the idempotency key and stores the event with its run in one statement before
+ * answering — 202 with the run id, the first answer again for a duplicate, or in sync mode the run's
+ * result.
+ */
+@RestController
+public class WebhookIngress {
+
+    /** Credentials are not kept in run history. */
+    private static final Set<String> DROPPED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final RecipeCatalog catalog;
+    private final EventStore events;
+    private final RunCompletions completions;
+    private final Expressions expressions;
+    private final WebhookRateLimits rateLimits;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final long maxBody;
+
+    public WebhookIngress(RecipeCatalog catalog, EventStore events, RunCompletions completions, Expressions expressions,
+                          WebhookRateLimits rateLimits, JsonMapper json, Clock clock, BraidProperties properties) {
+        this.catalog = catalog;
+        this.events = events;
+        this.completions = completions;
+        this.expressions = expressions;
+        this.rateLimits = rateLimits;
+        this.json = json;
+        this.clock = clock;
+        this.maxBody = properties.limits().maxBodySize().toBytes();
+    }
+
+    @PostMapping("/hooks/{slug}")
+    public ResponseEntity<?> receive(@PathVariable String slug, HttpServletRequest request)
+            throws IOException, InterruptedException {
+        RecipeCatalog.Current recipe = catalog.current(slug)
+                .orElseThrow(() -> new IngressException(HttpStatus.NOT_FOUND, "No recipe '" + slug + "' exists"));
+        Trigger.Webhook webhook = recipe.recipe().trigger().webhook();
+        if (recipe.recipe().trigger().type() != Trigger.Type.WEBHOOK || webhook == null) {
+            throw new IngressException(HttpStatus.NOT_FOUND, "Recipe '" + slug + "' has a "
+                    + recipe.recipe().trigger().type().wire() + " trigger, not a webhook");
+        }
+        if (!recipe.enabled()) {
+            throw new IngressException(HttpStatus.CONFLICT, "Recipe '" + slug + "' is disabled; enable it to accept webhooks");
+        }
+        if (webhook.rateLimit() != null) {
+            Duration wait = rateLimits.acquire(slug, webhook.rateLimit());
+            if (!wait.isZero()) {
+                long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+                throw new IngressException(HttpStatus.TOO_MANY_REQUESTS, "Recipe '" + slug + "' accepts at most "
+                        + webhook.rateLimit().requests() + " webhooks per " + webhook.rateLimit().per()
+                        + "; retry after " + seconds + " s", seconds);
+            }
+        }
+        byte[] raw = readBody(request);
+        if (webhook.secret() != null) {
+            WebhookSignature.verify(request.getHeader(WebhookSignature.HEADER), raw, secret(webhook.secret()), clock.instant());
+        }
+        ObjectNode trigger = NODES.objectNode();
+        trigger.put("type", "webhook");
+        trigger.set("body", WebhookBody.parse(raw, request.getContentType(), json));
+        trigger.set("headers", headers(request));
+        trigger.set("query", WebhookBody.form(request.getQueryString(), StandardCharsets.UTF_8));
+
+        String key = idempotencyKey(webhook, trigger, request, raw);
+        Instant expires = clock.instant().plus(webhook.dedupeWindow());
+        EventStore.Ingested ingested = events.ingest(slug, recipe.version(), key, expires, trigger);
+
+        if (webhook.syncResponse() && ingested.runId() != null) {
+            Optional<RunRow> done = completions.await(ingested.runId(), webhook.respondTimeout());
+            if (done.isPresent()) {
+                return syncAnswer(done.get());
+            }
+        }
+        return ResponseEntity.accepted().body(new Accepted(ingested.eventId(), ingested.runId(), ingested.duplicate()));
+    }
+
+    public record Accepted(java.util.UUID eventId, java.util.UUID runId, boolean duplicate) {}
+
+    private ResponseEntity<?> syncAnswer(RunRow run) {
+        if ("succeeded".equals(run.status())) {
+            ObjectNode body = NODES.objectNode();
+            body.put("runId", run.id().toString());
+            body.put("status", run.status());
+            body.set("output", run.output() == null ? NODES.nullNode() : run.output());
+            return ResponseEntity.ok(body);
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY,
+                "The run " + run.status() + (run.error() == null ? "" : ": " + run.error().path("message").asString()));
+        problem.setTitle("Run " + run.status());
+        problem.setProperty("runId", run.id().toString());
+        problem.setProperty("status", run.status());
+        problem.setProperty("error", run.error());
+        return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(problem);
+    }
+
+    /**
+     * In order (DESIGN §3): the recipe's expression, the {@code Idempotency-Key} header, else a hash
+     * of the body. The prefixes keep the three kinds from colliding.
+     */
+    private String idempotencyKey(Trigger.Webhook webhook, ObjectNode trigger, HttpServletRequest request, byte[] raw) {
+        if (webhook.idempotencyKey() != null) {
+            JsonNode value;
+            try {
+                value = expressions.evaluate(webhook.idempotencyKey(), NODES.objectNode().set("trigger", trigger));
+            } catch (ExpressionException e) {
+                throw new IngressException(HttpStatus.BAD_REQUEST, "The recipe's idempotencyKey expression failed on this webhook: "
+                        + e.getMessage());
+            }
+            if (!value.isMissingNode() && !value.isNull()) {
+                return "key:" + (value.isString() ? value.asString() : json.writeValueAsString(value));
+            }
+        }
+        String header = request.getHeader("Idempotency-Key");
+        if (header != null && !header.isBlank()) {
+            return "header:" + header.strip();
+        }
+        return "body:" + sha256(raw);
+    }
+
+    private String secret(String template) {
+        JsonNode rendered = expressions.render(NODES.stringNode(template), NODES.objectNode().set("secrets", NODES.objectNode()));
+        if (rendered == null || rendered.isNull() || rendered.asString().isEmpty()) {
+            throw new IngressException(HttpStatus.UNAUTHORIZED, "The recipe's webhook secret is not available; "
+                    + "the webhook cannot be verified");
+        }
+        return rendered.asString();
+    }
+
+    private byte[] readBody(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > maxBody) {
+            throw tooLarge();
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] raw = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+            if (raw.length > maxBody) {
+                throw tooLarge();
+            }
+            return raw;
+        }
+    }
+
+    private IngressException tooLarge() {
+        return new IngressException(HttpStatus.CONTENT_TOO_LARGE, "The webhook body is larger than the limit of "
+                + maxBody + " bytes (braid.limits.max-body-size)");
+    }
+
+    private static ObjectNode headers(HttpServletRequest request) {
+        ObjectNode out = NODES.objectNode();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (DROPPED_HEADERS.contains(lower)) {
+                continue;
+            }
+            out.put(lower, String.join(", ", Collections.list(request.getHeaders(name))));
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] raw) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ExceptionHandler(IngressException.class)
+    ResponseEntity<ProblemDetail> refused(IngressException e, HttpServletRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+        problem.setInstance(URI.create(request.getRequestURI()));
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status());
+        if (e.retryAfterSeconds() != null) {
+            answer.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        return answer.body(problem);
+    }
+}

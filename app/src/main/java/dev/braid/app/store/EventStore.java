@@ -1,0 +1,74 @@
+package dev.braid.app.store;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Transactional ingestion (DESIGN §3): the trigger event and its run are written by one statement,
+ * so an event is never stored without its run. The unique (recipe, idempotency_key) is the dedupe:
+ * a duplicate writes nothing and gets the first event's run.
+ */
+@Repository
+public class EventStore {
+
+    private final JdbcClient jdbc;
+    private final JsonColumns json;
+
+    public EventStore(JdbcClient jdbc, JsonColumns json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public record Ingested(UUID eventId, UUID runId, boolean duplicate) {}
+
+    @Transactional
+    public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger) {
+        for (int tries = 0; tries < 3; tries++) {
+            UUID eventId = Ids.next();
+            UUID runId = Ids.next();
+            String triggerJson = json.write(trigger);
+            Optional<UUID> inserted = jdbc.sql("""
+                    with ev as (
+                        insert into trigger_events (id, recipe, idempotency_key, key_expires_at, payload, first_run_id)
+                        values (?, ?, ?, ?, ?::jsonb, ?)
+                        on conflict (recipe, idempotency_key) do nothing
+                        returning id)
+                    insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger)
+                    select ?, ?, ?, 'queued', 'trigger', ev.id, ?::jsonb from ev
+                    returning id""")
+                    .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
+                            triggerJson, runId, runId, recipe, recipeVersion, triggerJson)
+                    .query(UUID.class).optional();
+            if (inserted.isPresent()) {
+                return new Ingested(eventId, runId, false);
+            }
+            Optional<Existing> existing = jdbc.sql("""
+                    select id, first_run_id, key_expires_at < now() as expired
+                      from trigger_events where recipe = ? and idempotency_key = ?""")
+                    .params(recipe, key)
+                    .query((rs, n) -> new Existing(rs.getObject("id", UUID.class),
+                            rs.getObject("first_run_id", UUID.class), rs.getBoolean("expired")))
+                    .optional();
+            if (existing.isEmpty()) {
+                continue; // deleted between the two statements: try again
+            }
+            if (!existing.get().expired()) {
+                return new Ingested(existing.get().id(), existing.get().firstRunId(), true);
+            }
+            // The key's dedupe window has passed: move the old event out of the key's slot, keep its history.
+            jdbc.sql("update trigger_events set idempotency_key = idempotency_key || ' (expired ' || id || ')' where id = ?")
+                    .param(existing.get().id()).update();
+        }
+        throw new IllegalStateException("Could not store the event for recipe " + recipe + " after 3 tries");
+    }
+
+    private record Existing(UUID id, UUID firstRunId, boolean expired) {}
+}

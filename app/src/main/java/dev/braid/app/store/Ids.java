@@ -1,0 +1,29 @@
+package dev.braid.app.store;
+
+import java.security.SecureRandom;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids sort by creation time, so
+ * primary-key order is creation order: cursor paging needs no extra column and inserts stay at the
+ * right end of the index. Within one millisecond a counter in the random part keeps them increasing.
+ */
+public final class Ids {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AtomicLong LAST = new AtomicLong();
+
+    private Ids() {}
+
+    public static UUID next() {
+        long now = System.currentTimeMillis();
+        // (millis << 12 | sequence), kept strictly increasing across calls in this JVM
+        long stamp = LAST.updateAndGet(prev -> Math.max(prev + 1, now << 12));
+        long millis = stamp >>> 12;
+        long seq = stamp & 0xFFF;
+        long msb = (millis << 16) | 0x7000L | seq;
+        long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
+    }
+}

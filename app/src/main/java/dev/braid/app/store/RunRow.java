@@ -1,0 +1,27 @@
+package dev.braid.app.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+
+/** One row of the runs table (the queue). */
+public record RunRow(
+        UUID id,
+        String recipe,
+        int recipeVersion,
+        String status,
+        String origin,
+        UUID replayOf,
+        UUID eventId,
+        JsonNode trigger,
+        int attempt,
+        Instant nextAttemptAt,
+        String lockedBy,
+        Instant lockedUntil,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        JsonNode output,
+        JsonNode error,
+        UUID deadLetterId) {}

@@ -1,0 +1,179 @@
+package dev.braid.app.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The runs table as a queue (DESIGN §3): enqueue, claim with {@code FOR UPDATE SKIP LOCKED} and a
+ * lease, renew leases, requeue expired ones, and finish a run only while holding its lease.
+ */
+@Repository
+public class RunStore {
+
+    static final String COLUMNS = """
+            id, recipe, recipe_version, status, origin, replay_of, event_id, trigger, attempt, next_attempt_at,
+            locked_by, locked_until, created_at, started_at, finished_at, output, error, dead_letter_id""";
+
+    private final JdbcClient jdbc;
+    private final JsonColumns json;
+
+    public RunStore(JdbcClient jdbc, JsonColumns json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public void enqueue(NewRun run) {
+        jdbc.sql("""
+                insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger)
+                values (?, ?, ?, 'queued', ?, ?, ?, ?::jsonb)""")
+                .params(run.id(), run.recipe(), run.recipeVersion(), run.origin(), run.replayOf(), run.eventId(),
+                        json.write(run.trigger()))
+                .update();
+    }
+
+    /**
+     * Claims up to {@code limit} runs that are due: status running, leased to {@code node} until
+     * now + {@code lease}, attempt counted. Rows another node is claiming at the same moment are
+     * skipped, not waited for.
+     */
+    public List<RunRow> claim(String node, Duration lease, int limit) {
+        return jdbc.sql("""
+                update runs set status = 'running', locked_by = ?, locked_until = now() + make_interval(secs => ?),
+                       attempt = attempt + 1, started_at = coalesce(started_at, now())
+                 where id in (select id from runs
+                               where status in ('queued', 'retrying') and next_attempt_at <= now()
+                               order by next_attempt_at
+                               limit ? for update skip locked)
+                returning """ + COLUMNS)
+                .params(node, seconds(lease), limit)
+                .query(this::map).list();
+    }
+
+    /** When the next queued or retrying run falls due, if any. */
+    public Optional<Instant> nextDue() {
+        return jdbc.sql("select min(next_attempt_at) from runs where status in ('queued', 'retrying')")
+                .query((rs, n) -> {
+                    Timestamp t = rs.getTimestamp(1);
+                    return t == null ? null : t.toInstant();
+                }).optional();
+    }
+
+    /** Extends the lease of one run while this node still holds it; false when the lease was lost. */
+    public boolean renewLease(UUID runId, String node, Duration lease) {
+        return jdbc.sql("""
+                update runs set locked_until = now() + make_interval(secs => ?)
+                 where id = ? and locked_by = ? and status = 'running'""")
+                .params(seconds(lease), runId, node).update() == 1;
+    }
+
+    /** Extends the leases of every run this node holds. */
+    public int renewLeases(String node, Duration lease) {
+        return jdbc.sql("""
+                update runs set locked_until = now() + make_interval(secs => ?)
+                 where locked_by = ? and status = 'running'""")
+                .params(seconds(lease), node).update();
+    }
+
+    /** Puts runs whose lease expired (their node died or stalled) back in the queue. */
+    public int requeueExpired() {
+        return jdbc.sql("""
+                update runs set status = 'queued', locked_by = null, locked_until = null, next_attempt_at = now()
+                 where status = 'running' and locked_until < now()""")
+                .update();
+    }
+
+    /** Gives back this node's runs (shutdown): they are queued again for any node. */
+    public int release(String node) {
+        return jdbc.sql("""
+                update runs set status = 'queued', locked_by = null, locked_until = null, next_attempt_at = now()
+                 where status = 'running' and locked_by = ?""")
+                .param(node).update();
+    }
+
+    /**
+     * Ends an attempt of a run this node holds: a final status (with output or error), or back to
+     * {@code retrying} with its next attempt time. False when the lease was lost meanwhile: then
+     * another node owns the run and nothing is written.
+     */
+    public boolean finish(UUID runId, String node, String status, String outputJson, String errorJson,
+                          Instant nextAttemptAt, UUID deadLetterId) {
+        boolean terminal = nextAttemptAt == null;
+        return jdbc.sql("""
+                update runs set status = ?, output = ?::jsonb, error = ?::jsonb, locked_by = null, locked_until = null,
+                       finished_at = case when ? then now() else null end,
+                       next_attempt_at = coalesce(?, next_attempt_at), dead_letter_id = ?
+                 where id = ? and locked_by = ? and status = 'running'""")
+                .params(status, outputJson, errorJson, terminal,
+                        nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), deadLetterId, runId, node)
+                .update() == 1;
+    }
+
+    public Optional<RunRow> find(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from runs where id = ?").param(id).query(this::map).optional();
+    }
+
+    /** Newest first; {@code before} is the cursor (the last id of the previous page). */
+    public List<RunRow> list(RunFilter filter, UUID before, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from runs where true");
+        List<Object> params = new ArrayList<>();
+        if (filter.recipe() != null) {
+            sql.append(" and recipe = ?");
+            params.add(filter.recipe());
+        }
+        if (filter.status() != null) {
+            sql.append(" and status = ?");
+            params.add(filter.status());
+        }
+        if (filter.from() != null) {
+            sql.append(" and created_at >= ?");
+            params.add(Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" and created_at < ?");
+            params.add(Timestamp.from(filter.to()));
+        }
+        if (before != null) {
+            sql.append(" and id < ?");
+            params.add(before);
+        }
+        sql.append(" order by id desc limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::map).list();
+    }
+
+    public long count(String recipe) {
+        return jdbc.sql("select count(*) from runs where recipe = ?").param(recipe).query(Long.class).single();
+    }
+
+    /** The recipe's runs by status filter; only fixed SQL fragments are appended above, never input. */
+    public record RunFilter(String recipe, String status, Instant from, Instant to) {}
+
+    RunRow map(ResultSet rs, int row) throws SQLException {
+        return new RunRow(
+                rs.getObject("id", UUID.class), rs.getString("recipe"), rs.getInt("recipe_version"),
+                rs.getString("status"), rs.getString("origin"), rs.getObject("replay_of", UUID.class),
+                rs.getObject("event_id", UUID.class), json.read(rs, "trigger"), rs.getInt("attempt"),
+                instant(rs, "next_attempt_at"), rs.getString("locked_by"), instant(rs, "locked_until"),
+                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                json.read(rs, "output"), json.read(rs, "error"), rs.getObject("dead_letter_id", UUID.class));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+}

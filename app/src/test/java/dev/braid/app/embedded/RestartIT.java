@@ -1,0 +1,67 @@
+package dev.braid.app.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.braid.app.support.ServerProcess;
+
+/**
+ * The embedded default across restarts: a graceful stop and a SIGKILL (which leaves the embedded
+ * PostgreSQL running as an orphan) both come back with every recipe and run.
+ */
+class RestartIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void recipesAndRunsSurviveARestartAndASigkill() throws Exception {
+        Path home = dir.resolve("home");
+        String runId;
+        try (ServerProcess server = new ServerProcess(home, "restart-pw").start()) {
+            assertThat(server.api().postYaml("/api/v1/recipes", """
+                    slug: survivor
+                    name: Survivor
+                    trigger:
+                      webhook: {}
+                    steps:
+                      - id: echo
+                        action: core.transform
+                        with: { value: "{{ trigger.body.n }}" }
+                    """).status()).isEqualTo(201);
+            runId = server.anonymous().postJson("/hooks/survivor", "{\"n\":1}").json().path("runId").asString();
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    "succeeded".equals(server.api().get("/api/v1/runs/" + runId).json().path("status").asString()));
+            server.stop();
+        }
+        assertThat(home.resolve("postgres/PG_VERSION")).exists();
+
+        String secondRun;
+        ServerProcess restarted = new ServerProcess(home, "restart-pw").start();
+        try {
+            assertThat(restarted.api().get("/api/v1/recipes/survivor").status()).isEqualTo(200);
+            assertThat(restarted.api().get("/api/v1/runs/" + runId).json().path("output").asInt()).isEqualTo(1);
+            secondRun = restarted.anonymous().postJson("/hooks/survivor", "{\"n\":2}").json().path("runId").asString();
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    "succeeded".equals(restarted.api().get("/api/v1/runs/" + secondRun).json().path("status").asString()));
+        } finally {
+            restarted.kill();
+        }
+        // The killed server's PostgreSQL is still running on the data directory.
+        long orphan = Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).getFirst().strip());
+        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
+
+        try (ServerProcess afterKill = new ServerProcess(home, "restart-pw").start()) {
+            assertThat(afterKill.api().get("/api/v1/runs/" + runId).json().path("status").asString()).isEqualTo("succeeded");
+            assertThat(afterKill.api().get("/api/v1/runs/" + secondRun).json().path("output").asInt()).isEqualTo(2);
+            assertThat(afterKill.api().get("/api/v1/recipes/survivor").json().path("version").asInt()).isEqualTo(1);
+        }
+    }
+}

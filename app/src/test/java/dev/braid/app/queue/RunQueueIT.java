@@ -1,0 +1,179 @@
+package dev.braid.app.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.braid.app.store.RunRow;
+import dev.braid.app.store.RunStore;
+import dev.braid.app.support.ApiClient;
+import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.StubServer;
+import tools.jackson.databind.JsonNode;
+
+/** The durable queue: NOTIFY wake-up, checkpoints, lease takeover, and HTTP retries through real targets. */
+class RunQueueIT extends BraidIntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    RunStore runs;
+
+    ApiClient api;
+    StubServer stub;
+
+    @BeforeEach
+    void setUp() {
+        api = ApiClient.admin(port, ADMIN_PASSWORD);
+        stub = new StubServer();
+    }
+
+    @AfterEach
+    void tearDown() {
+        stub.close();
+    }
+
+    @Test
+    void aWebhookRunStartsWithinOneSecondWhilePollingIsSetTo60Seconds() {
+        // The shared test context sets braid.worker.poll-interval=60s: only NOTIFY can be this quick.
+        create("notify-quick", """
+                  - id: one
+                    action: core.transform
+                    with: { value: 1 }
+                """);
+        for (int i = 0; i < 5; i++) {
+            String runId = ApiClient.anonymous(port).postJson("/hooks/notify-quick", "{\"i\":" + i + "}").json().path("runId").asString();
+            await().atMost(Duration.ofSeconds(5)).until(() -> "succeeded".equals(status(runId)));
+            Map<String, Object> times = jdbc.sql("""
+                    select extract(epoch from (started_at - created_at)) * 1000 as wait_ms from runs where id = ?::uuid""")
+                    .param(runId).query().singleRow();
+            assertThat(((Number) times.get("wait_ms")).doubleValue()).isLessThan(1000.0);
+        }
+    }
+
+    @Test
+    void aCheckpointedStepIsVisibleWhileTheNextStepIsStillRunning() {
+        stub.hold("/slow");
+        create("checkpoints", """
+                  - id: first
+                    action: http.request
+                    with: { method: POST, url: "%s", body: { step: 1 } }
+                  - id: second
+                    action: http.request
+                    with: { method: POST, url: "%s", body: { step: 2 } }
+                """.formatted(stub.url("/fast"), stub.url("/slow")));
+        String runId = ApiClient.anonymous(port).postJson("/hooks/checkpoints", "{}").json().path("runId").asString();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stub.received("/slow").size() == 1);
+        JsonNode run = api.get("/api/v1/runs/" + runId).json();
+        assertThat(run.path("status").asString()).isEqualTo("running");
+        JsonNode first = step(run, "first");
+        assertThat(first.path("status").asString()).isEqualTo("succeeded");
+        assertThat(first.path("output").path("status").asInt()).isEqualTo(200);
+        assertThat(first.path("output").path("body").path("ok").asBoolean()).isTrue();
+        assertThat(step(run, "second").path("status").asString()).isEqualTo("running");
+
+        stub.release("/slow");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(status(runId)));
+        // The step idempotency key reached the target: <run id>/<step path>.
+        assertThat(stub.received("/fast").getFirst().idempotencyKey()).isEqualTo(runId + "/first");
+        assertThat(stub.received("/slow").getFirst().idempotencyKey()).isEqualTo(runId + "/second");
+    }
+
+    @Test
+    void aRunWhoseLeaseExpiredIsTakenOverByAnotherWorker() {
+        create("takeover", """
+                  - id: work
+                    action: http.request
+                    with: { method: POST, url: "%s" }
+                """.formatted(stub.url("/work")));
+        // Stop every worker from seeing the run first: enqueue it as already claimed by a node that then "dies".
+        String runId = jdbc.sql("""
+                insert into runs (id, recipe, recipe_version, status, origin, trigger, attempt, locked_by, locked_until, started_at)
+                values (gen_random_uuid(), 'takeover', 1, 'running', 'manual', '{"type":"manual","body":null}'::jsonb, 1,
+                        'dead-node', now() + interval '2 seconds', now())
+                returning id""").query(String.class).single();
+        assertThat(status(runId)).isEqualTo("running");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(status(runId)));
+        RunRow row = runs.find(java.util.UUID.fromString(runId)).orElseThrow();
+        assertThat(row.attempt()).isEqualTo(2);
+        assertThat(row.lockedBy()).isNull();
+        assertThat(stub.received("/work")).hasSize(1);
+    }
+
+    @Test
+    void aRetryableFailureIsRetriedWithTheSameIdempotencyKeyAndAFatalOneIsDeadLettered() {
+        stub.reply("/flaky", n -> n < 3 ? StubServer.Reply.json(503, "{\"busy\":true}") : StubServer.Reply.json(200, "{\"done\":true}"));
+        stub.reply("/missing", n -> StubServer.Reply.json(404, "{\"error\":\"no such thing\"}"));
+        create("retry-http", """
+                  - id: call
+                    action: http.request
+                    retry: { maxAttempts: 4, initialDelay: 200ms, multiplier: 2 }
+                    with: { method: POST, url: "%s" }
+                """.formatted(stub.url("/flaky")));
+        String runId = ApiClient.anonymous(port).postJson("/hooks/retry-http", "{}").json().path("runId").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(status(runId)));
+        List<StubServer.Received> calls = stub.received("/flaky");
+        assertThat(calls).hasSize(3);
+        assertThat(calls).extracting(StubServer.Received::idempotencyKey).containsOnly(runId + "/call");
+        JsonNode call = step(api.get("/api/v1/runs/" + runId).json(), "call");
+        assertThat(call.path("attempts").asInt()).isEqualTo(3);
+        assertThat(call.path("output").path("body").path("done").asBoolean()).isTrue();
+
+        create("fatal-http", """
+                  - id: call
+                    action: http.request
+                    with: { method: GET, url: "%s" }
+                """.formatted(stub.url("/missing")));
+        String failedId = ApiClient.anonymous(port).postJson("/hooks/fatal-http", "{\"order\":1}").json().path("runId").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(status(failedId)));
+        assertThat(stub.received("/missing")).hasSize(1);
+        JsonNode failed = api.get("/api/v1/runs/" + failedId).json();
+        assertThat(failed.path("error").path("type").asString()).isEqualTo("http.status");
+        assertThat(failed.path("error").path("message").asString()).contains("404");
+        assertThat(step(failed, "call").path("status").asString()).isEqualTo("failed");
+        Map<String, Object> deadLetter = jdbc.sql("select step, status, payload::text as payload from dead_letters where run_id = ?::uuid")
+                .param(failedId).query().singleRow();
+        assertThat(deadLetter.get("step")).isEqualTo("call");
+        assertThat(deadLetter.get("status")).isEqualTo("open");
+        assertThat((String) deadLetter.get("payload")).contains("\"order\": 1");
+    }
+
+    private void create(String slug, String steps) {
+        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+                slug: %s
+                name: %s
+                trigger:
+                  webhook: {}
+                steps:
+                %s""".formatted(slug, slug, steps));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+    }
+
+    private String status(String runId) {
+        return jdbc.sql("select status from runs where id = ?::uuid").param(runId).query(String.class).single();
+    }
+
+    private static JsonNode step(JsonNode run, String path) {
+        for (JsonNode s : run.path("steps").values()) {
+            if (s.path("path").asString().equals(path)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + path + " in " + run);
+    }
+}

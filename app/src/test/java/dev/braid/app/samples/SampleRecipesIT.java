@@ -1,0 +1,92 @@
+package dev.braid.app.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.braid.app.support.ApiClient;
+import dev.braid.app.support.BraidIntegrationTest;
+import tools.jackson.databind.JsonNode;
+
+/** Every sample recipe is accepted by the server and runs from a real webhook to the documented output. */
+class SampleRecipesIT extends BraidIntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    ApiClient api;
+
+    @BeforeEach
+    void createSamples() throws IOException {
+        api = ApiClient.admin(port, ADMIN_PASSWORD);
+        for (String file : sampleFiles()) {
+            String yaml = resource("samples/" + file);
+            int status = api.postYaml("/api/v1/recipes", yaml).status();
+            assertThat(status).as(file).isIn(201, 409);
+        }
+    }
+
+    @Test
+    void helloWebhookGreetsAndBranchesOnVip() {
+        JsonNode vip = runOutput("hello-webhook", "{\"name\": \"Ada\", \"vip\": true}");
+        assertThat(vip.path("greeting").asString()).isEqualTo("Hello, Ada!");
+        assertThat(vip.path("vip").asBoolean()).isTrue();
+        JsonNode guest = runOutput("hello-webhook", "{\"name\": \"Bo\"}");
+        assertThat(guest.path("vip").asBoolean()).isFalse();
+    }
+
+    @Test
+    void orderFanoutSumsTheLinesAndDedupesByOrderId() {
+        String order = """
+                {"orderId": "SO-1001", "customer": "acme",
+                 "items": [ {"sku": "BOLT-M6", "qty": 100, "unitPrice": 0.12},
+                            {"sku": "NUT-M6",  "qty": 100, "unitPrice": 0.05},
+                            {"sku": "DRILL-1", "qty": 1,   "unitPrice": 89.9} ] }""";
+        ApiClient.Response first = ApiClient.anonymous(port).postJson("/hooks/order-fanout", order);
+        String runId = first.json().path("runId").asString();
+        JsonNode run = awaitSucceeded(runId);
+        assertThat(run.toString()).contains("106.9");
+        ApiClient.Response again = ApiClient.anonymous(port).postJson("/hooks/order-fanout", order);
+        assertThat(again.json().path("duplicate").asBoolean()).isTrue();
+        assertThat(again.json().path("runId").asString()).isEqualTo(runId);
+    }
+
+    @Test
+    void syncEchoAnswersWithTheRunOutput() {
+        ApiClient.Response answer = ApiClient.anonymous(port).postJson("/hooks/sync-echo?source=docs", "{\"message\": \"ping\", \"count\": 3}");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().path("output").path("echo").path("message").asString()).isEqualTo("ping");
+        assertThat(answer.json().path("output").path("query").path("source").asString()).isEqualTo("docs");
+    }
+
+    private JsonNode runOutput(String slug, String body) {
+        String runId = ApiClient.anonymous(port).postJson("/hooks/" + slug, body).json().path("runId").asString();
+        return awaitSucceeded(runId).path("output");
+    }
+
+    private JsonNode awaitSucceeded(String runId) {
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                "succeeded".equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
+        return api.get("/api/v1/runs/" + runId).json();
+    }
+
+    static List<String> sampleFiles() throws IOException {
+        return resource("samples/index.txt").lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    static String resource(String path) throws IOException {
+        try (InputStream in = SampleRecipesIT.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.braid.app.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Braid server in its own JVM on the embedded defaults (its own BRAID_HOME, embedded PostgreSQL),
+ * started from the test class path, so tests can stop it with SIGTERM or kill it with SIGKILL.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private final Path home;
+    private final Path log;
+    private final int port;
+    private final String password;
+    private final List<String> extraArgs;
+    private Process process;
+
+    public ServerProcess(Path home, String password, String... extraArgs) {
+        this.home = home;
+        this.log = home.resolveSibling(home.getFileName() + "-server.log");
+        this.port = freePort();
+        this.password = password;
+        this.extraArgs = List.of(extraArgs);
+    }
+
+    public ServerProcess start() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.braid.app.BraidApplication");
+        command.add("--server.port=" + port);
+        command.add("--braid.home=" + home);
+        command.add("--braid.admin.password=" + password);
+        command.add("--braid.samples.load=false");
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().remove("SPRING_DATASOURCE_URL");
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ApiClient anonymous = ApiClient.anonymous(port);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("The server exited early; see " + log);
+                    }
+                    return anonymous.get("/actuator/health").status() == 200;
+                });
+        return this;
+    }
+
+    public ApiClient api() {
+        return ApiClient.admin(port, password);
+    }
+
+    public ApiClient anonymous() {
+        return ApiClient.anonymous(port);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM and wait: a graceful stop. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    /** SIGKILL: nothing runs after it, the embedded PostgreSQL is left behind as an orphan. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public File logFile() {
+        return log.toFile();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.braid.app.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * One embedded PostgreSQL 17 for the whole test JVM (DESIGN §7): started on first use, stopped when
+ * the JVM exits. Tests point Spring at it through {@code spring.datasource.url}, so the server's own
+ * embedded default stays off in the shared test context.
+ */
+public final class TestDatabase {
+
+    private static EmbeddedPostgres postgres;
+
+    private TestDatabase() {}
+
+    public static synchronized String jdbcUrl() {
+        if (postgres == null) {
+            try {
+                Path dir = Files.createTempDirectory("braid-test-pg");
+                postgres = EmbeddedPostgres.builder()
+                        .setDataDirectory(dir)
+                        .setCleanDataDirectory(true)
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("wal_level", "logical")
+                        .setServerConfig("max_connections", "300")
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException ignored) {
+                    // the JVM is going away
+                }
+            }));
+        }
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+    }
+}

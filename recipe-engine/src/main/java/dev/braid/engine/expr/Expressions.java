@@ -1,0 +1,358 @@
+package dev.braid.engine.expr;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import com.dashjoin.jsonata.JException;
+import com.dashjoin.jsonata.Jsonata;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * JSONata expressions and {@code {{ }}} templates (DESIGN §2), with a time and depth limit per
+ * evaluation. A bare expression ({@code if}, {@code foreach}, keys) goes through {@link #evaluate};
+ * a template ({@code with:} values, {@code stop.output}) through {@link #render}: a string that is
+ * exactly {@code "{{ expr }}"} becomes the expression's JSON value, a string with {@code {{ }}}
+ * inside text is interpolated, everything else is copied as it is.
+ *
+ * <p>Thread-safe. Compiled expressions are cached by their text; a compiled {@link Jsonata} keeps
+ * per-evaluation state in its fields, so each cached entry is a small pool of instances rather than
+ * one shared instance.
+ */
+public final class Expressions {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int CACHE_LIMIT = 20_000;
+
+    private final long timeLimitMillis;
+    private final int maxDepth;
+    private final Map<String, Pool> cache = new ConcurrentHashMap<>();
+
+    public Expressions(Duration timeLimit, int maxDepth) {
+        this.timeLimitMillis = Math.max(1, timeLimit.toMillis());
+        this.maxDepth = maxDepth;
+    }
+
+    /** 1 s and a depth of 200: generous for mapping, tight enough that a runaway recursion ends quickly. */
+    public static Expressions withDefaults() {
+        return new Expressions(Duration.ofSeconds(1), 200);
+    }
+
+    /** Checks a bare expression's syntax; throws {@link ExpressionException} naming the problem. */
+    public void check(String expression) {
+        pool(expression).release(pool(expression).acquire());
+    }
+
+    /** Checks every {@code {{ }}} of a template (any JSON); throws on the first broken one. */
+    public void checkTemplate(JsonNode template) {
+        if (template == null) {
+            return;
+        }
+        if (template.isString()) {
+            for (Segment s : Template.parse(template.asString())) {
+                if (s.expression()) {
+                    check(s.text());
+                }
+            }
+        } else if (template.isContainer()) {
+            for (JsonNode child : template.values()) {
+                checkTemplate(child);
+            }
+        }
+    }
+
+    /** Whether a JSON string holds a {@code {{ }}} part (and so needs evaluation). */
+    public static boolean isTemplate(String s) {
+        return s.contains("{{");
+    }
+
+    /**
+     * Evaluates a bare expression against {@code context}. An undefined result (no match) is
+     * answered as {@link tools.jackson.databind.node.MissingNode}; so is a result that is JSON null
+     * as a whole, because the library answers both as Java null. Nulls inside objects and arrays
+     * are kept.
+     */
+    public JsonNode evaluate(String expression, JsonNode context) {
+        return evaluate(expression, toJava(context));
+    }
+
+    /** Truthiness of a bare expression by JSONata's rules ({@code $boolean}). */
+    public boolean test(String expression, JsonNode context) {
+        Object value = evaluateRaw(expression, toJava(context));
+        return Jsonata.boolize(value);
+    }
+
+    /** Renders a template: every string with {@code {{ }}} is evaluated, the rest copied. */
+    public JsonNode render(JsonNode template, JsonNode context) {
+        if (template == null) {
+            return null;
+        }
+        return render(template, new LazyInput(context));
+    }
+
+    private JsonNode render(JsonNode template, LazyInput input) {
+        if (template.isString()) {
+            String text = template.asString();
+            if (!isTemplate(text)) {
+                return template;
+            }
+            List<Segment> segments = Template.parse(text);
+            if (segments.size() == 1 && segments.getFirst().expression()) {
+                JsonNode value = evaluate(segments.getFirst().text(), input.get());
+                return value.isMissingNode() ? NODES.nullNode() : value;
+            }
+            StringBuilder out = new StringBuilder();
+            for (Segment s : segments) {
+                if (!s.expression()) {
+                    out.append(s.text());
+                    continue;
+                }
+                JsonNode value = evaluate(s.text(), input.get());
+                if (value.isMissingNode() || value.isNull()) {
+                    continue;
+                }
+                out.append(value.isString() ? value.asString() : JSON.writeValueAsString(value));
+            }
+            return NODES.stringNode(out.toString());
+        }
+        if (template.isObject()) {
+            ObjectNode out = NODES.objectNode();
+            for (Map.Entry<String, JsonNode> e : template.properties()) {
+                out.set(e.getKey(), render(e.getValue(), input));
+            }
+            return out;
+        }
+        if (template.isArray()) {
+            ArrayNode out = NODES.arrayNode();
+            for (JsonNode child : template.values()) {
+                out.add(render(child, input));
+            }
+            return out;
+        }
+        return template;
+    }
+
+    private JsonNode evaluate(String expression, Object input) {
+        return toJson(evaluateRaw(expression, input), expression);
+    }
+
+    private Object evaluateRaw(String expression, Object input) {
+        Pool pool = pool(expression);
+        Jsonata compiled = pool.acquire();
+        try {
+            Jsonata.Frame frame = compiled.createFrame();
+            frame.setRuntimeBounds(timeLimitMillis, maxDepth);
+            return compiled.evaluate(input, frame);
+        } catch (JException e) {
+            throw new ExpressionException(describe(expression, e), e);
+        } catch (StackOverflowError e) {
+            throw new ExpressionException("Expression '" + abbreviate(expression) + "' recursed too deeply", e);
+        } catch (RuntimeException e) {
+            throw new ExpressionException("Expression '" + abbreviate(expression) + "' failed: " + e.getMessage(), e);
+        } finally {
+            pool.release(compiled);
+        }
+    }
+
+    private Pool pool(String expression) {
+        Pool pool = cache.get(expression);
+        if (pool == null) {
+            // Compile once up front so a syntax error surfaces here and is never cached.
+            Jsonata first = compile(expression);
+            if (cache.size() >= CACHE_LIMIT) {
+                cache.clear();
+            }
+            pool = cache.computeIfAbsent(expression, e -> new Pool(e));
+            pool.release(first);
+        }
+        return pool;
+    }
+
+    private static Jsonata compile(String expression) {
+        if (expression == null || expression.isBlank()) {
+            throw new ExpressionException("The expression is empty");
+        }
+        try {
+            return Jsonata.jsonata(expression);
+        } catch (JException e) {
+            throw new ExpressionException(describe(expression, e), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new ExpressionException("Expression '" + abbreviate(expression) + "' is not valid JSONata: " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(String expression, JException e) {
+        String detail = e.getMessage() == null ? e.getError() : e.getMessage();
+        // The timebox reports both limits under one code; its message tells them apart.
+        if (detail != null && detail.toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+            detail = "it ran longer than the time limit (an endless loop?)";
+        } else if (detail != null && detail.toLowerCase(java.util.Locale.ROOT).contains("stack overflow")) {
+            detail = "it recursed deeper than the depth limit";
+        }
+        return "Expression '" + abbreviate(expression) + "' is invalid or failed: " + detail;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+
+    /** JSON to the plain Java values JSONata evaluates (Map, List, String, Number, Boolean, null). */
+    static Object toJava(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                map.put(e.getKey(), toJava(e.getValue()));
+            }
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            for (JsonNode child : node.values()) {
+                list.add(toJava(child));
+            }
+            return list;
+        }
+        if (node.isString()) {
+            return node.asString();
+        }
+        if (node.isBoolean()) {
+            return node.asBoolean();
+        }
+        // Numbers as JSONata's own JSON reader makes them (Integer when it fits, else Long, else Double;
+        // 3.0 is 3): its `in`, $distinct and friends compare with equals(), so a Long 1 is not found in [1].
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? javaIntegral(node.asLong()) : (Object) node.bigIntegerValue().doubleValue();
+        }
+        if (node.isNumber()) {
+            double d = node.asDouble();
+            return d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15 ? javaIntegral((long) d) : (Object) d;
+        }
+        return node.asString();
+    }
+
+    private static Object javaIntegral(long value) {
+        return value == (int) value ? (Object) (int) value : (Object) value;
+    }
+
+    /** JSONata's result back to JSON; functions cannot be returned. */
+    static JsonNode toJson(Object value, String expression) {
+        if (value == null) {
+            return tools.jackson.databind.node.MissingNode.getInstance();
+        }
+        return toJsonValue(value, expression);
+    }
+
+    private static JsonNode toJsonValue(Object value, String expression) {
+        if (value == null || value == Jsonata.NULL_VALUE) {
+            return NODES.nullNode();
+        }
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode out = NODES.objectNode();
+            // JSONata leaves undefined values out of objects itself; a null left in a map is a JSON null
+            // (the library turns its null marker into Java null before answering), so the key stays.
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.set(String.valueOf(e.getKey()), toJsonValue(e.getValue(), expression));
+            }
+            return out;
+        }
+        if (value instanceof Iterable<?> list) {
+            ArrayNode out = NODES.arrayNode();
+            for (Iterator<?> it = list.iterator(); it.hasNext();) {
+                out.add(toJsonValue(it.next(), expression));
+            }
+            return out;
+        }
+        if (value instanceof String s) {
+            return NODES.stringNode(s);
+        }
+        if (value instanceof Boolean b) {
+            return NODES.booleanNode(b);
+        }
+        if (value instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) {
+                throw new ExpressionException("Expression '" + abbreviate(expression) + "' produced a number JSON cannot hold: " + d);
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
+                return integral(d.longValue());
+            }
+            return NODES.numberNode(d);
+        }
+        if (value instanceof Float f) {
+            return toJsonValue(f.doubleValue(), expression);
+        }
+        if (value instanceof Long l) {
+            return integral(l);
+        }
+        if (value instanceof Integer i) {
+            return integral(i.longValue());
+        }
+        if (value instanceof Number n) {
+            return toJsonValue(n.doubleValue(), expression);
+        }
+        throw new ExpressionException("Expression '" + abbreviate(expression) + "' produced a function or an unsupported value ("
+                + value.getClass().getSimpleName() + "); answer data instead");
+    }
+
+    /**
+     * The node Jackson's parser makes for the same number written as JSON (int when it fits, else
+     * long), so that an evaluated {@code 3} equals a parsed {@code 3}: JsonNode equality is by type.
+     */
+    private static JsonNode integral(long value) {
+        return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
+    }
+
+    /** Converts the context to Java values once per render, and only if some part needs it. */
+    private static final class LazyInput {
+        private final JsonNode context;
+        private Object converted;
+        private boolean done;
+
+        LazyInput(JsonNode context) {
+            this.context = context;
+        }
+
+        Object get() {
+            if (!done) {
+                converted = toJava(context);
+                done = true;
+            }
+            return converted;
+        }
+    }
+
+    private static final class Pool {
+        private final String expression;
+        private final ConcurrentLinkedQueue<Jsonata> idle = new ConcurrentLinkedQueue<>();
+
+        Pool(String expression) {
+            this.expression = expression;
+        }
+
+        Jsonata acquire() {
+            Jsonata j = idle.poll();
+            return j != null ? j : compile(expression);
+        }
+
+        void release(Jsonata j) {
+            if (idle.size() < 64) {
+                idle.offer(j);
+            }
+        }
+    }
+
+    record Segment(String text, boolean expression) {}
+}

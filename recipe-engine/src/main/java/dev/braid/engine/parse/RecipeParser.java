@@ -1,0 +1,73 @@
+package dev.braid.engine.parse;
+
+import java.util.Locale;
+import java.util.Objects;
+
+import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.Recipe;
+import dev.braid.engine.spi.ConnectorRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads a recipe from YAML or JSON text, checks all of it, and answers the typed {@link Recipe}.
+ * Every problem is collected before anything is thrown, so the author gets them all in one
+ * {@link RecipeValidationException}, each with its path, line and column:
+ *
+ * <pre>{@code
+ * RecipeParser parser = new RecipeParser(ConnectorRegistry.load(), Expressions.withDefaults());
+ * try {
+ *     Recipe recipe = parser.parse(yaml, SourceFormat.YAML);
+ * } catch (RecipeValidationException e) {
+ *     e.errors();   // [ValidationError[path=steps[1].action, line=9, column=13,
+ *                   //   message=Unknown action 'http.requets'; known actions: core.log, ...], ...]
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; a parser holds nothing per document.
+ */
+public final class RecipeParser {
+
+    private final Actions actions;
+    private final Expressions expressions;
+
+    public RecipeParser(ConnectorRegistry connectors, Expressions expressions) {
+        this.actions = new Actions(Objects.requireNonNull(connectors, "connectors"));
+        this.expressions = Objects.requireNonNull(expressions, "expressions");
+    }
+
+    /**
+     * Parses and validates {@code source}.
+     *
+     * @throws RecipeValidationException listing every problem found, in document order
+     */
+    public Recipe parse(String source, SourceFormat format) {
+        Problems problems = new Problems(new Positions());
+        JsonNode document = SourceReader.read(source, format == null ? SourceFormat.YAML : format, problems);
+        Recipe recipe = document == null ? null : new RecipeReader(problems, expressions, actions).read(document);
+        if (problems.any()) {
+            throw new RecipeValidationException(problems.sorted());
+        }
+        return recipe;
+    }
+
+    /**
+     * The format of a request body: JSON when the content type says json ({@code application/json},
+     * {@code application/problem+json}) or, whatever it says otherwise, when the body's first
+     * non-space character is <code>{</code>; YAML otherwise.
+     */
+    public static SourceFormat detectFormat(String contentType, String body) {
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json")) {
+            return SourceFormat.JSON;
+        }
+        if (body != null) {
+            for (int i = 0; i < body.length(); i++) {
+                char c = body.charAt(i);
+                if (Character.isWhitespace(c) || c == '\uFEFF') {
+                    continue;
+                }
+                return c == '{' ? SourceFormat.JSON : SourceFormat.YAML;
+            }
+        }
+        return SourceFormat.YAML;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.braid.engine.parse;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.RetrySpec;
+import dev.braid.engine.model.Step;
+import dev.braid.engine.parse.Positions.Position;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Reads and checks steps (DESIGN §2) wherever they are: {@code steps}, {@code then}, {@code else}
+ * and a foreach's {@code steps}. Ids are unique across the whole recipe, nested steps included,
+ * because a step's path and its output ({@code steps.<id>.output}) are named by them.
+ */
+final class StepReader {
+
+    static final List<String> KINDS = List.of("action", "if", "foreach", "call", "stop", "fail");
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Names of the evaluation context a foreach variable must not hide. */
+    private static final Set<String> CONTEXT_NAMES = Set.of("trigger", "steps", "run", "secrets");
+
+    private static final List<String> COMMON = List.of("id", "name", "description");
+    private static final Map<String, List<String>> FIELDS = Map.of(
+            "action", fields("action", "connection", "with", "retry", "timeout", "onError"),
+            "if", fields("if", "then", "else"),
+            "foreach", fields("foreach", "as", "chunk", "parallel", "steps"),
+            "call", fields("call", "with"),
+            "stop", fields("stop"),
+            "fail", fields("fail"));
+    private static final List<String> ALL_FIELDS = KINDS.stream().flatMap(k -> FIELDS.get(k).stream()).distinct().toList();
+
+    private final Problems problems;
+    private final Expressions expressions;
+    private final Actions actions;
+    private final RecipeReader.RetryReader retries;
+    private final Map<String, Position> ids = new HashMap<>();
+
+    StepReader(Problems problems, Expressions expressions, Actions actions, RecipeReader.RetryReader retries) {
+        this.problems = problems;
+        this.expressions = expressions;
+        this.actions = actions;
+        this.retries = retries;
+    }
+
+    /**
+     * The steps of list {@code name} of {@code owner}; an empty list when absent or wrong (reported
+     * when {@code required}, or when {@code nonEmpty} and empty).
+     */
+    List<Step> list(Fields owner, String name, boolean required, boolean nonEmpty, String hint) {
+        if (!owner.has(name)) {
+            if (required) {
+                owner.missing(name, hint);
+            }
+            return List.of();
+        }
+        ArrayNode items = owner.list(name);
+        if (items == null) {
+            return List.of();
+        }
+        if (items.isEmpty() && nonEmpty) {
+            owner.problem(name, "'" + name + "' is empty; " + hint);
+        }
+        List<Step> steps = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            Step step = step(items.get(i), Positions.index(owner.path(name), i));
+            if (step != null) {
+                steps.add(step);
+            }
+        }
+        return steps;
+    }
+
+    private Step step(JsonNode node, String path) {
+        if (!node.isObject()) {
+            problems.atValue(path, "Each step must be a mapping with an 'id' and one of " + String.join(", ", KINDS)
+                    + "; found " + Fields.found(node));
+            return null;
+        }
+        Fields f = new Fields(node, path, problems, expressions);
+        String id = id(f);
+        List<String> kinds = KINDS.stream().filter(k -> f.node().has(k)).toList();
+        if (kinds.size() != 1) {
+            problems.atValue(path, "A step must have exactly one of " + String.join(", ", KINDS) + "; found "
+                    + (kinds.isEmpty() ? "none" : kinds.size() + ": " + String.join(", ", kinds)));
+            if (kinds.isEmpty()) {
+                f.allowOnly(ALL_FIELDS);
+            }
+            return null;
+        }
+        String kind = kinds.getFirst();
+        if (kind.equals("call")) {
+            f.problemAtKey("call", "Step kind 'call' is not available yet; it arrives with sub-recipes");
+            return null;
+        }
+        List<String> allowed = FIELDS.get(kind);
+        f.allowOnly(allowed, name -> belongsElsewhere(name, kind));
+        f.text("name");
+        f.text("description");
+        Step step = switch (kind) {
+            case "action" -> action(f, id);
+            case "if" -> ifStep(f, id);
+            case "foreach" -> foreach(f, id);
+            case "stop" -> stop(f, id);
+            default -> fail(f, id);
+        };
+        return id == null ? null : step;
+    }
+
+    private String id(Fields f) {
+        if (!f.has("id")) {
+            f.missing("id", "every step needs an id that is unique in the recipe, e.g. id: lookup");
+            return null;
+        }
+        JsonNode v = f.get("id");
+        String id = v.isString() ? v.asString() : null;
+        if (id == null || !ID.matcher(id).matches()) {
+            f.problem("id", "Step id " + Fields.found(v) + " is not valid; use letters, digits and '_', starting with a letter "
+                    + "or '_', at most 64 characters (e.g. lookupCustomer)");
+            return null;
+        }
+        Position here = problems.positions().ofValue(f.path("id"));
+        Position first = ids.putIfAbsent(id, here);
+        if (first != null) {
+            f.problem("id", "Duplicate step id '" + id + "' (first used at line " + first.line()
+                    + "); step ids must be unique in a recipe");
+            return null;
+        }
+        return id;
+    }
+
+    private Step.ActionStep action(Fields f, String id) {
+        String action = f.text("action");
+        if (action != null) {
+            actions.check(action, f.path("action"), problems);
+        }
+        String connection = f.text("connection");
+        JsonNode with = f.get("with");
+        if (with != null && !with.isObject()) {
+            f.problem("with", "'with' must be a mapping of the action's inputs; found " + Fields.found(with));
+            with = null;
+        } else {
+            f.templates("with");
+        }
+        RetrySpec retry = retries.read(f.object("retry"));
+        Duration timeout = f.duration("timeout", false);
+        String onError = f.choice("onError", List.of("fail", "continue"));
+        return new Step.ActionStep(id, action, connection, with != null ? with : JsonNodeFactory.instance.objectNode(),
+                retry, timeout, "continue".equals(onError));
+    }
+
+    private Step.IfStep ifStep(Fields f, String id) {
+        String condition = f.expression("if");
+        List<Step> then = list(f, "then", true, false, "list the steps to run when the condition holds, e.g. then: [ ... ]");
+        List<Step> otherwise = list(f, "else", false, false, "");
+        return new Step.IfStep(id, condition, then, otherwise);
+    }
+
+    private Step.ForeachStep foreach(Fields f, String id) {
+        String items = f.expression("foreach");
+        String as = f.text("as");
+        if (as != null) {
+            if (!IDENTIFIER.matcher(as).matches()) {
+                f.problem("as", "'as' must be a simple name (letters, digits and '_', not starting with a digit); found '" + as + "'");
+            } else if (CONTEXT_NAMES.contains(as)) {
+                f.problem("as", "'as: " + as + "' would hide '" + as + "' of the expression context; choose another name, e.g. item");
+            }
+        }
+        Integer chunk = f.integer("chunk", 1, Integer.MAX_VALUE);
+        Integer parallel = f.integer("parallel", 1, 64);
+        List<Step> body = list(f, "steps", true, true, "list the steps to run for each item, e.g. steps: [ ... ]");
+        return new Step.ForeachStep(id, items, as, chunk != null ? chunk : 0, parallel != null ? parallel : 1, body);
+    }
+
+    private Step.StopStep stop(Fields f, String id) {
+        JsonNode value = f.node().get("stop");
+        if (value.isNull() || (value.isBoolean() && value.asBoolean())) {
+            return new Step.StopStep(id, null);
+        }
+        if (!value.isObject()) {
+            f.problem("stop", "'stop' must be true, {} or { output: ... }; found " + Fields.found(value));
+            return new Step.StopStep(id, null);
+        }
+        Fields stop = new Fields(value, f.path("stop"), problems, expressions);
+        stop.allowOnly(List.of("output"));
+        stop.templates("output");
+        return new Step.StopStep(id, stop.get("output"));
+    }
+
+    private Step.FailStep fail(Fields f, String id) {
+        String fallback = "The recipe failed at step " + id;
+        JsonNode value = f.node().get("fail");
+        if (value.isNull() || (value.isBoolean() && value.asBoolean())) {
+            return new Step.FailStep(id, fallback);
+        }
+        if (value.isString()) {
+            f.templates("fail");
+            return new Step.FailStep(id, value.asString().isBlank() ? fallback : value.asString());
+        }
+        if (!value.isObject()) {
+            f.problem("fail", "'fail' must be a message (\"...\") or { message: ... }; found " + Fields.found(value));
+            return new Step.FailStep(id, fallback);
+        }
+        Fields fail = new Fields(value, f.path("fail"), problems, expressions);
+        fail.allowOnly(List.of("message"));
+        String message = fail.text("message");
+        fail.templates("message");
+        return new Step.FailStep(id, message == null || message.isBlank() ? fallback : message);
+    }
+
+    /** "; 'then' belongs to an if step" when an unknown field is a field of another step kind. */
+    private static String belongsElsewhere(String name, String kind) {
+        for (String other : KINDS) {
+            if (!other.equals(kind) && FIELDS.get(other).contains(name) && !COMMON.contains(name)) {
+                return "; '" + name + "' belongs to " + (other.equals("action") || other.equals("if") ? "an " : "a ")
+                        + other + " step, and a step has exactly one kind";
+            }
+        }
+        return "";
+    }
+
+    private static List<String> fields(String... specific) {
+        List<String> out = new ArrayList<>(COMMON);
+        out.addAll(List.of(specific));
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.braid.engine.parse;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.DateTimeException;
+import java.util.List;
+
+import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.Trigger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** Reads and checks {@code trigger:} (DESIGN §2): exactly one type and that type's settings. */
+final class TriggerReader {
+
+    static final List<String> TYPES = List.of("webhook", "kafka", "cdc", "schedule", "poll", "manual");
+
+    private static final List<String> WEBHOOK = List.of("secret", "idempotencyKey", "dedupe", "respond", "rateLimit");
+    private static final List<String> KAFKA = List.of("topic", "connection", "format", "startFrom", "idempotencyKey", "batch");
+    private static final List<String> CDC = List.of("connection", "tables", "operations", "snapshot", "idempotencyKey");
+    private static final List<String> SCHEDULE = List.of("cron", "timezone", "catchUp");
+    private static final List<String> POLL = List.of("connection", "every", "cron", "query", "action", "with", "cursor",
+            "initialCursor", "batch", "idempotencyKey");
+    private static final List<String> BATCH = List.of("maxSize", "maxWait", "key");
+
+    private final Problems problems;
+    private final Expressions expressions;
+    private final Actions actions;
+
+    TriggerReader(Problems problems, Expressions expressions, Actions actions) {
+        this.problems = problems;
+        this.expressions = expressions;
+        this.actions = actions;
+    }
+
+    /** The trigger, or null when {@code root} has none or it is wrong (reported). */
+    Trigger read(Fields root) {
+        JsonNode value = root.get("trigger");
+        if (value == null) {
+            root.missing("trigger", "a recipe starts from exactly one of " + String.join(", ", TYPES)
+                    + ", e.g. trigger: { webhook: {} }");
+            return null;
+        }
+        if (!value.isObject()) {
+            root.problem("trigger", "'trigger' must be a mapping naming one of " + String.join(", ", TYPES)
+                    + ", e.g. trigger: { " + (value.isString() && TYPES.contains(value.asString()) ? value.asString() : "webhook")
+                    + ": {} }; found " + Fields.found(value));
+            return null;
+        }
+        Fields trigger = new Fields(value, "trigger", problems, expressions);
+        trigger.allowOnly(TYPES);
+        List<String> named = TYPES.stream().filter(t -> trigger.node().has(t)).toList();
+        if (named.size() != 1) {
+            problems.atKey("trigger", "The trigger must name exactly one of " + String.join(", ", TYPES) + "; found "
+                    + (named.isEmpty() ? "none" : named.size() + ": " + String.join(", ", named)));
+            return null;
+        }
+        String type = named.getFirst();
+        JsonNode settings = trigger.node().get(type);
+        if (!settings.isNull() && !settings.isObject()) {
+            trigger.problem(type, "'" + type + "' must be a mapping of its settings (or {} for none); found " + Fields.found(settings));
+            return null;
+        }
+        Fields fields = new Fields(settings, trigger.path(type), problems, expressions);
+        Trigger.Webhook webhook = null;
+        switch (type) {
+            case "webhook" -> webhook = webhook(fields);
+            case "kafka" -> kafka(fields);
+            case "cdc" -> cdc(fields);
+            case "schedule" -> schedule(fields);
+            case "poll" -> poll(fields);
+            default -> fields.allowOnly(List.of(), name -> "; a manual trigger takes no settings, write manual: {}");
+        }
+        JsonNode typedSettings = settings.isNull() ? JsonNodeFactory.instance.objectNode() : settings;
+        return new Trigger(Trigger.Type.fromWire(type), typedSettings, webhook);
+    }
+
+    private Trigger.Webhook webhook(Fields f) {
+        f.allowOnly(WEBHOOK);
+        String secret = f.text("secret");
+        f.templates("secret");
+        String idempotencyKey = f.expression("idempotencyKey");
+
+        Duration window = Trigger.Webhook.DEFAULT_DEDUPE_WINDOW;
+        Fields dedupe = f.object("dedupe");
+        if (dedupe != null) {
+            dedupe.allowOnly(List.of("window"));
+            Duration w = dedupe.duration("window", false);
+            window = w != null ? w : window;
+        }
+
+        boolean sync = false;
+        Duration respondTimeout = Trigger.Webhook.DEFAULT_RESPOND_TIMEOUT;
+        Fields respond = f.object("respond");
+        if (respond != null) {
+            respond.allowOnly(List.of("mode", "timeout"));
+            sync = "sync".equals(respond.choice("mode", List.of("async", "sync")));
+            Duration t = respond.duration("timeout", false);
+            respondTimeout = t != null ? t : respondTimeout;
+        }
+
+        Trigger.RateLimit rateLimit = null;
+        Fields limit = f.object("rateLimit");
+        if (limit != null) {
+            limit.allowOnly(List.of("requests", "per"));
+            Integer requests = limit.integer("requests", 1, Integer.MAX_VALUE);
+            if (!limit.has("requests")) {
+                limit.missing("requests", "say how many requests are allowed, e.g. rateLimit: { requests: 100, per: 1s }");
+            }
+            Duration per = limit.duration("per", false);
+            if (requests != null) {
+                rateLimit = new Trigger.RateLimit(requests, per != null ? per : Duration.ofSeconds(1));
+            }
+        }
+        return new Trigger.Webhook(secret, idempotencyKey, window, sync, respondTimeout, rateLimit);
+    }
+
+    private void kafka(Fields f) {
+        f.allowOnly(KAFKA);
+        f.requiredText("topic", "name the Kafka topic to consume, e.g. topic: orders");
+        f.text("connection");
+        f.choice("format", List.of("json", "text"));
+        f.choice("startFrom", List.of("earliest", "latest"));
+        f.expression("idempotencyKey");
+        batch(f);
+    }
+
+    private void cdc(Fields f) {
+        f.allowOnly(CDC);
+        f.requiredText("connection", "name the sql connection of the PostgreSQL database to follow, e.g. connection: shop-db");
+        ArrayNode tables = f.list("tables");
+        if (!f.has("tables")) {
+            f.missing("tables", "list the tables to follow, e.g. tables: [public.orders]");
+        } else if (tables != null) {
+            if (tables.isEmpty()) {
+                f.problem("tables", "'tables' is empty; list at least one table, e.g. tables: [public.orders]");
+            }
+            for (int i = 0; i < tables.size(); i++) {
+                JsonNode t = tables.get(i);
+                if (!t.isString() || t.asString().isBlank()) {
+                    problems.atValue(Positions.index(f.path("tables"), i),
+                            "Each table must be a name such as public.orders; found " + Fields.found(t));
+                }
+            }
+        }
+        ArrayNode operations = f.list("operations");
+        if (operations != null) {
+            List<String> allowed = List.of("insert", "update", "delete");
+            if (operations.isEmpty()) {
+                f.problem("operations", "'operations' is empty; list some of insert, update, delete, or leave it out for all three");
+            }
+            for (int i = 0; i < operations.size(); i++) {
+                JsonNode op = operations.get(i);
+                if (!op.isString() || !allowed.contains(op.asString())) {
+                    problems.atValue(Positions.index(f.path("operations"), i), "Each operation must be one of insert, update, delete; found "
+                            + Fields.found(op) + (op.isString() ? Closest.didYouMean(op.asString(), allowed) : ""));
+                }
+            }
+        }
+        f.choice("snapshot", List.of("never", "initial"));
+        f.expression("idempotencyKey");
+    }
+
+    private void schedule(Fields f) {
+        f.allowOnly(SCHEDULE);
+        String cron = f.requiredText("cron", "say when to run, e.g. cron: \"0 0 2 * * *\" (second minute hour day month weekday)");
+        if (cron != null) {
+            cron(f, "cron", cron);
+        }
+        String zone = f.text("timezone");
+        if (zone != null) {
+            try {
+                ZoneId.of(zone);
+            } catch (DateTimeException e) {
+                f.problem("timezone", "Unknown time zone '" + zone + "'; use a region name such as Europe/London or UTC"
+                        + Closest.didYouMean(zone, ZoneId.getAvailableZoneIds()));
+            }
+        }
+        f.choice("catchUp", List.of("none", "last", "all"));
+    }
+
+    private void poll(Fields f) {
+        f.allowOnly(POLL);
+        String connection = f.text("connection");
+        f.duration("every", false);
+        String cron = f.text("cron");
+        if (cron != null) {
+            cron(f, "cron", cron);
+        }
+        boolean every = f.has("every");
+        if (every == f.has("cron")) {
+            problems.atKey(f.path(), "A poll trigger needs exactly one of 'every' (e.g. every: 1m) or 'cron' to say how often it polls; found "
+                    + (every ? "both" : "none"));
+        }
+        String query = f.text("query");
+        f.templates("query");
+        String action = f.text("action");
+        if (action != null) {
+            actions.check(action, f.path("action"), problems);
+        }
+        if (f.has("query") == f.has("action")) {
+            problems.atKey(f.path(), "A poll trigger reads with exactly one of 'query' (SQL run over 'connection') or 'action' "
+                    + "(with 'with'); found " + (f.has("query") ? "both" : "none"));
+        }
+        if (query != null && connection == null && !f.has("connection")) {
+            f.problemAtKey("query", "A poll 'query' needs a 'connection' to run against, e.g. connection: shop-db");
+        }
+        if (f.has("with")) {
+            if (!f.has("action")) {
+                f.problemAtKey("with", "'with' holds the inputs of a poll 'action'; add action: or remove with:");
+            }
+            if (!f.get("with").isObject()) {
+                f.problem("with", "'with' must be a mapping of the action's inputs; found " + Fields.found(f.get("with")));
+            } else {
+                f.templates("with");
+            }
+        }
+        f.text("cursor");
+        JsonNode initial = f.get("initialCursor");
+        if (initial != null && initial.isContainer()) {
+            f.problem("initialCursor", "'initialCursor' must be a single value such as 0 or '2024-01-01'; found " + Fields.found(initial));
+        }
+        f.expression("idempotencyKey");
+        batch(f);
+    }
+
+    private void batch(Fields f) {
+        Fields batch = f.object("batch");
+        if (batch == null) {
+            return;
+        }
+        batch.allowOnly(BATCH);
+        batch.integer("maxSize", 1, Integer.MAX_VALUE);
+        batch.duration("maxWait", false);
+        batch.expression("key");
+    }
+
+    /** A light check that catches the usual mistake (five-field Unix cron); the scheduler checks the rest. */
+    private static void cron(Fields f, String name, String cron) {
+        int fields = cron.strip().split("\\s+").length;
+        if (fields < 6 || fields > 7) {
+            f.problem(name, "'" + cron + "' has " + fields + " field" + (fields == 1 ? "" : "s")
+                    + "; a cron here has 6 or 7: second minute hour day-of-month month day-of-week [year], e.g. \"0 0 2 * * *\"");
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.braid.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import dev.braid.engine.expr.Expressions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The samples the server loads on first start: the index lists exactly the sample files, each is a
+ * well-formed recipe that needs only in-process connectors, every expression compiles, and walking
+ * each with a realistic trigger gives the output its comment promises.
+ */
+class SamplesTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Set<String> AVAILABLE_ACTIONS = Set.of("core.log", "core.transform", "http.request");
+    private static final Set<String> STEP_KINDS = Set.of("action", "if", "foreach", "stop", "fail", "call");
+    private final Expressions expressions = Expressions.withDefaults();
+
+    static List<String> index() throws IOException {
+        try (InputStream in = SamplesTest.class.getResourceAsStream("/samples/index.txt")) {
+            assertThat(in).as("samples/index.txt on the classpath").isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty())
+                    .toList();
+        }
+    }
+
+    static JsonNode load(String file) throws IOException {
+        try (InputStream in = SamplesTest.class.getResourceAsStream("/samples/" + file)) {
+            assertThat(in).as("samples/" + file).isNotNull();
+            Object yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            return JSON.valueToTree(yaml);
+        }
+    }
+
+    @Test
+    void theIndexListsEverySampleFileOnce() throws IOException, URISyntaxException {
+        Path dir = Path.of(SamplesTest.class.getResource("/samples").toURI());
+        List<String> onDisk;
+        try (Stream<Path> files = Files.list(dir)) {
+            onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(index()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(onDisk);
+        assertThat(index()).contains("hello-webhook.yaml", "order-fanout.yaml", "sync-echo.yaml");
+    }
+
+    @ParameterizedTest
+    @MethodSource("index")
+    void eachSampleIsAWellFormedRecipeThatRunsWithoutConnectionsOrSecrets(String file) throws IOException {
+        JsonNode recipe = load(file);
+        assertThat(recipe.path("slug").asString()).isEqualTo(file.replaceFirst("\\.yaml$", "")).matches("[a-z0-9-]{1,64}");
+        assertThat(recipe.path("name").asString()).isNotBlank();
+        assertThat(recipe.path("trigger").propertyNames()).containsExactly("webhook");
+        assertThat(recipe.path("steps").isArray() && !recipe.path("steps").isEmpty()).isTrue();
+        assertThat(recipe.toString()).doesNotContain("secrets.");
+
+        Set<String> ids = new HashSet<>();
+        forEachStep(recipe.path("steps"), step -> {
+            String id = step.path("id").asString();
+            // Ids are read back as steps.<id> in JSONata, so they must be plain identifiers ('-' would subtract).
+            assertThat(id).matches("[A-Za-z][A-Za-z0-9_]*");
+            assertThat(ids.add(id)).as("step id '%s' is unique", id).isTrue();
+            List<String> kinds = new ArrayList<>();
+            step.propertyNames().forEach(name -> {
+                if (STEP_KINDS.contains(name)) {
+                    kinds.add(name);
+                }
+            });
+            assertThat(kinds).as("kind of step '%s'", id).hasSize(1);
+            if (step.has("action")) {
+                assertThat(step.path("action").asString()).isIn(AVAILABLE_ACTIONS);
+                assertThat(step.has("connection")).as("step '%s' needs no connection", id).isFalse();
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("index")
+    void everyExpressionCompiles(String file) throws IOException {
+        JsonNode recipe = load(file);
+        JsonNode webhook = recipe.path("trigger").path("webhook");
+        if (webhook.has("idempotencyKey")) {
+            expressions.check(webhook.path("idempotencyKey").asString());
+        }
+        forEachStep(recipe.path("steps"), step -> {
+            if (step.has("if")) {
+                expressions.check(step.path("if").asString());
+            }
+            if (step.has("foreach")) {
+                expressions.check(step.path("foreach").asString());
+            }
+            expressions.checkTemplate(step.get("with"));
+            expressions.checkTemplate(step.path("stop").get("output"));
+            expressions.checkTemplate(step.path("fail").get("message"));
+        });
+    }
+
+    @Test
+    void helloWebhookGreetsAVipLoudlyAndAStrangerPolitely() throws IOException {
+        JsonNode recipe = load("hello-webhook.yaml");
+
+        SampleWalk.Result vip = SampleWalk.run(recipe, trigger("{\"name\": \"Ada\", \"vip\": true}", "{}"));
+        assertThat(vip.output().path("greeting").asString()).isEqualTo("Hello, Ada!");
+        assertThat(vip.output().path("vip").asBoolean()).isTrue();
+        assertThat(vip.outputsByPath()).containsKey("audience.vipLog").doesNotContainKey("audience.guestLog");
+        assertThat(vip.outputsByPath().get("audience.vipLog").path("message").asString()).isEqualTo("VIP greeting: Hello, Ada!");
+        assertThat(vip.outputsByPath().get("audience.vipLog").path("level").asString()).isEqualTo("warn");
+
+        SampleWalk.Result stranger = SampleWalk.run(recipe, trigger("{}", "{}"));
+        assertThat(stranger.output().path("greeting").asString()).isEqualTo("Hello, stranger!");
+        assertThat(stranger.output().path("vip").asBoolean()).isFalse();
+        assertThat(stranger.outputsByPath().get("audience.guestLog").path("message").asString()).isEqualTo("Hello, stranger!");
+        assertThat(stranger.outputsByPath().keySet()).containsExactly("greeting", "audience.guestLog", "audience", "done");
+    }
+
+    @Test
+    void orderFanoutPricesEachLineAndSumsTheOrder() throws IOException {
+        JsonNode recipe = load("order-fanout.yaml");
+        ObjectNode trigger = trigger("""
+                {"orderId": "SO-1001", "customer": "acme", "items": [
+                  {"sku": "BOLT-M6", "qty": 100, "unitPrice": 0.12},
+                  {"sku": "NUT-M6", "qty": 100, "unitPrice": 0.05},
+                  {"sku": "DRILL-1", "qty": 1, "unitPrice": 89.9}]}""", "{}");
+
+        JsonNode key = expressions.evaluate(recipe.path("trigger").path("webhook").path("idempotencyKey").asString(),
+                NODES.objectNode().set("trigger", trigger));
+        assertThat(key.asString()).isEqualTo("SO-1001");
+
+        SampleWalk.Result result = SampleWalk.run(recipe, trigger);
+        assertThat(result.outputsByPath().keySet()).containsExactly(
+                "lines[0].lineTotal", "lines[1].lineTotal", "lines[2].lineTotal", "lines", "summary", "report");
+        assertThat(result.outputsByPath().get("lines[0].lineTotal").path("value").path("total").asDouble()).isEqualTo(12.0);
+        assertThat(result.outputsByPath().get("lines[2].lineTotal").path("value").path("sku").asString()).isEqualTo("DRILL-1");
+        JsonNode summary = result.outputsByPath().get("summary").path("value");
+        assertThat(summary.path("total").asDouble()).isEqualTo(106.9);
+        assertThat(summary.path("lineCount").asInt()).isEqualTo(3);
+        assertThat(summary.path("lines").size()).isEqualTo(3);
+        assertThat(result.output().path("message").asString()).isEqualTo("Order SO-1001: 3 lines, total 106.9");
+    }
+
+    @Test
+    void orderFanoutWithASingleLineStillSumsIt() throws IOException {
+        SampleWalk.Result result = SampleWalk.run(load("order-fanout.yaml"), trigger(
+                "{\"orderId\": \"SO-7\", \"items\": [{\"sku\": \"X\", \"qty\": 2, \"unitPrice\": 2.5}]}", "{}"));
+        assertThat(result.outputsByPath().get("summary").path("value").path("total").asDouble()).isEqualTo(5.0);
+        assertThat(result.outputsByPath().get("summary").path("value").path("lineCount").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void syncEchoAnswersTheBodyWithItsFieldsAndQuery() throws IOException {
+        JsonNode recipe = load("sync-echo.yaml");
+        assertThat(recipe.path("trigger").path("webhook").path("respond").path("mode").asString()).isEqualTo("sync");
+
+        SampleWalk.Result result = SampleWalk.run(recipe, trigger("{\"message\": \"ping\", \"count\": 3}", "{\"source\": \"docs\"}"));
+        assertThat(result.output().path("echo").path("message").asString()).isEqualTo("ping");
+        assertThat(result.output().path("echo").path("count").asInt()).isEqualTo(3);
+        assertThat(result.output().path("fields").toString()).isEqualTo("[\"message\",\"count\"]");
+        assertThat(result.output().path("query").path("source").asString()).isEqualTo("docs");
+        assertThat(result.output().path("receivedAt").asString()).isNotBlank();
+
+        SampleWalk.Result single = SampleWalk.run(recipe, trigger("{\"only\": 1}", "{}"));
+        assertThat(single.output().path("fields").toString()).isEqualTo("[\"only\"]");
+    }
+
+    private static ObjectNode trigger(String body, String query) {
+        ObjectNode trigger = NODES.objectNode();
+        trigger.put("type", "webhook");
+        trigger.set("body", JSON.readTree(body));
+        trigger.set("headers", NODES.objectNode().put("content-type", "application/json"));
+        trigger.set("query", JSON.readTree(query));
+        return trigger;
+    }
+
+    private static void forEachStep(JsonNode steps, java.util.function.Consumer<JsonNode> visit) {
+        for (JsonNode step : steps.values()) {
+            visit.accept(step);
+            for (String nested : List.of("then", "else", "steps")) {
+                if (step.has(nested)) {
+                    forEachStep(step.path(nested), visit);
+                }
+            }
+        }
+    }
+}
