@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>{@code
  * class LogActionContractTest extends ActionContractTest {
- *   protected ActionFixture fixture() { return ActionFixture.pure(new LogAction(), json("{message: 'hi'}")); }
+ *   protected ActionFixture fixture() { return ActionFixture.pure(new LogAction(), object("{message: 'hi'}")); }
  * }
  * }</pre>
  */

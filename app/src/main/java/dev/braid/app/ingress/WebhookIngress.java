@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.queue.RunCompletions;
+import dev.braid.app.queue.RunWorker;
 import dev.braid.app.store.EventStore;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
@@ -54,17 +55,19 @@ public class WebhookIngress {
     private final RecipeCatalog catalog;
     private final EventStore events;
     private final RunCompletions completions;
+    private final RunWorker worker;
     private final Expressions expressions;
     private final WebhookRateLimits rateLimits;
     private final JsonMapper json;
     private final Clock clock;
     private final long maxBody;
 
-    public WebhookIngress(RecipeCatalog catalog, EventStore events, RunCompletions completions, Expressions expressions,
+    public WebhookIngress(RecipeCatalog catalog, EventStore events, RunCompletions completions, RunWorker worker, Expressions expressions,
                           WebhookRateLimits rateLimits, JsonMapper json, Clock clock, BraidProperties properties) {
         this.catalog = catalog;
         this.events = events;
         this.completions = completions;
+        this.worker = worker;
         this.expressions = expressions;
         this.rateLimits = rateLimits;
         this.json = json;
@@ -106,7 +109,7 @@ public class WebhookIngress {
 
         String key = idempotencyKey(webhook, trigger, request, raw);
         Instant expires = clock.instant().plus(webhook.dedupeWindow());
-        EventStore.Ingested ingested = events.ingest(slug, recipe.version(), key, expires, trigger);
+        EventStore.Ingested ingested = ingest(slug, recipe.version(), key, expires, trigger);
 
         if (webhook.syncResponse() && ingested.runId() != null) {
             Optional<RunRow> done = completions.await(ingested.runId(), webhook.respondTimeout());
@@ -115,6 +118,31 @@ public class WebhookIngress {
             }
         }
         return ResponseEntity.accepted().body(new Accepted(ingested.eventId(), ingested.runId(), ingested.duplicate()));
+    }
+
+    /**
+     * With spare capacity here the run is inserted already leased to this node and started at once:
+     * no NOTIFY, no claim query, and the run row is committed before anything executes.
+     */
+    private EventStore.Ingested ingest(String slug, int version, String key, Instant expires, ObjectNode trigger) {
+        if (!worker.tryReserve()) {
+            return events.ingest(slug, version, key, expires, trigger, null, null);
+        }
+        EventStore.Ingested ingested;
+        try {
+            ingested = events.ingest(slug, version, key, expires, trigger, worker.nodeId(), worker.lease());
+        } catch (RuntimeException e) {
+            worker.cancelReservation();
+            throw e;
+        }
+        if (ingested.duplicate()) {
+            worker.cancelReservation();
+        } else {
+            Instant now = clock.instant();
+            worker.runReserved(new RunRow(ingested.runId(), slug, version, "running", "trigger", null,
+                    ingested.eventId(), trigger, 1, now, worker.nodeId(), null, now, now, null, null, null, null));
+        }
+        return ingested;
     }
 
     public record Accepted(java.util.UUID eventId, java.util.UUID runId, boolean duplicate) {}

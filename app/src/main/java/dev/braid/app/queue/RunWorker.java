@@ -57,6 +57,48 @@ public class RunWorker implements SmartLifecycle {
         }
     }
 
+    /**
+     * Reserves capacity for a run this node has just created itself (the webhook fast path): when it
+     * succeeds the caller inserts the run already leased to this node and hands it to
+     * {@link #runReserved}, saving the claim round trip; otherwise the run is queued as usual.
+     */
+    public boolean tryReserve() {
+        return running.get() && capacity.tryAcquire();
+    }
+
+    public void cancelReservation() {
+        capacity.release();
+    }
+
+    /** Runs a run inserted as running and leased to this node, in capacity reserved by {@link #tryReserve}. */
+    public void runReserved(RunRow run) {
+        try {
+            executor.submit(() -> execute(run));
+        } catch (RuntimeException e) {
+            // Shutting down: the lease expires or release() hands the run back to the queue.
+            capacity.release();
+        }
+    }
+
+    private void execute(RunRow run) {
+        try {
+            processor.process(run);
+        } catch (RuntimeException e) {
+            log.error("Run {} failed outside the engine; its lease will expire and it will be retried", run.id(), e);
+        } finally {
+            capacity.release();
+            wake();
+        }
+    }
+
+    public String nodeId() {
+        return node.id();
+    }
+
+    public Duration lease() {
+        return settings.lease();
+    }
+
     @Override
     public void start() {
         if (!settings.enabled() || !running.compareAndSet(false, true)) {
@@ -81,17 +123,7 @@ public class RunWorker implements SmartLifecycle {
                 List<RunRow> claimed = asked > 0 ? runs.claim(node.id(), settings.lease(), asked) : List.of();
                 for (RunRow run : claimed) {
                     capacity.acquireUninterruptibly();
-                    executor.submit(() -> {
-                        try {
-                            processor.process(run);
-                        } catch (RuntimeException e) {
-                            log.error("Run {} failed outside the engine; its lease will expire and it will be retried",
-                                    run.id(), e);
-                        } finally {
-                            capacity.release();
-                            wake();
-                        }
-                    });
+                    executor.submit(() -> execute(run));
                 }
                 if (asked > 0 && claimed.size() == asked) {
                     continue; // a full batch: there is probably more

@@ -1,6 +1,7 @@
 package dev.braid.app.store;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,8 +30,14 @@ public class EventStore {
 
     public record Ingested(UUID eventId, UUID runId, boolean duplicate) {}
 
+    /**
+     * Stores the event and its run. With {@code claimFor} the run is inserted already running and
+     * leased to that node (which then executes it at once); otherwise it is queued.
+     */
     @Transactional
-    public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger) {
+    public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
+                           String claimFor, Duration lease) {
+        boolean claimed = claimFor != null;
         for (int tries = 0; tries < 3; tries++) {
             UUID eventId = Ids.next();
             UUID runId = Ids.next();
@@ -41,11 +48,15 @@ public class EventStore {
                         values (?, ?, ?, ?, ?::jsonb, ?)
                         on conflict (recipe, idempotency_key) do nothing
                         returning id)
-                    insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger)
-                    select ?, ?, ?, 'queued', 'trigger', ev.id, ?::jsonb from ev
+                    insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger,
+                                      attempt, locked_by, locked_until, started_at)
+                    select ?, ?, ?, ?, 'trigger', ev.id, ?::jsonb,
+                           ?, ?, case when ? then now() + make_interval(secs => ?) end, case when ? then now() end
+                      from ev
                     returning id""")
                     .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
-                            triggerJson, runId, runId, recipe, recipeVersion, triggerJson)
+                            triggerJson, runId, runId, recipe, recipeVersion, claimed ? "running" : "queued", triggerJson,
+                            claimed ? 1 : 0, claimFor, claimed, lease == null ? 0.0 : lease.toMillis() / 1000.0, claimed)
                     .query(UUID.class).optional();
             if (inserted.isPresent()) {
                 return new Ingested(eventId, runId, false);

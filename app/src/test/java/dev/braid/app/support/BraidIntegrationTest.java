@@ -12,7 +12,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "braid.admin.password=" + BraidIntegrationTest.ADMIN_PASSWORD,
         "braid.samples.load=false",
         "braid.worker.poll-interval=60s",
-        "braid.home=target/test-braid-home"
+        "braid.home=target/test-braid-home",
+        // The test database stops in a JVM shutdown hook, possibly before the context: fail fast then.
+        "spring.datasource.hikari.connection-timeout=2000"
 })
 public abstract class BraidIntegrationTest {
 

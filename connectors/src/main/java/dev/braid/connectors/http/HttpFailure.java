@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.braid.connectors.schema.JsonSchema;
+import dev.braid.engine.model.Durations;
 import dev.braid.engine.spi.ActionException;
 
 /**

@@ -43,15 +43,14 @@ final class HttpSchemas {
                 },
                 "timeout": {
                   "type": "string",
-                  "pattern": "%s",
                   "default": "30s",
-                  "description": "How long to wait for the whole response, like 500ms, 10s or 2m; never beyond the step's deadline."
+                  "description": "How long to wait for the whole response, like 500ms, 10s, 2m or 1m30s; never beyond the step's deadline."
                 }
               },
               "required": ["url"],
               "additionalProperties": false
             }
-            """.formatted(HEADERS, Durations.PATTERN));
+            """.formatted(HEADERS));
 
     static final JsonSchema CONNECTION = JsonSchema.parse("""
             {

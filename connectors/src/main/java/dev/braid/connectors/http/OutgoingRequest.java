@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.braid.connectors.schema.JsonSchema;
+import dev.braid.engine.model.Durations;
 import dev.braid.engine.spi.ActionException;
 import tools.jackson.databind.JsonNode;
 

@@ -3,6 +3,7 @@ package dev.braid.connectors.http;
 import java.net.http.HttpHeaders;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class ResponseOutput {
         Map<String, List<String>> byName = new TreeMap<>();
         headers.map().forEach((name, values) -> {
             if (!name.startsWith(":")) {   // HTTP/2 pseudo-headers are framing, not headers
-                byName.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new java.util.ArrayList<>()).addAll(values);
+                byName.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values);
             }
         });
         ObjectNode out = NODES.objectNode();

@@ -1,6 +1,7 @@
 package dev.braid.connectors.schema;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +42,7 @@ public final class JsonSchema {
 
     public static JsonSchema parse(String json) {
         JsonNode node = JsonMapper.shared().readTree(json);
-        Map<String, Pattern> patterns = new java.util.HashMap<>();
+        Map<String, Pattern> patterns = new HashMap<>();
         checkKeywords(node, "#", patterns);
         return new JsonSchema(node, Map.copyOf(patterns));
     }

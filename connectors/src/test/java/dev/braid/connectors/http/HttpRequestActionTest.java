@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -354,7 +355,7 @@ class HttpRequestActionTest {
     void responseOfExactlyTheLimitIsAccepted() throws ActionException {
         stub.on("/full", exchange -> {
             byte[] body = new byte[(int) HttpRequestAction.MAX_RESPONSE_BYTES];
-            java.util.Arrays.fill(body, (byte) 'a');
+            Arrays.fill(body, (byte) 'a');
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -399,6 +400,24 @@ class HttpRequestActionTest {
             assertThat(e.type()).as(with).isEqualTo("input.invalid");
         }
         assertThat(stub.received()).isEmpty();
+    }
+
+    @Test
+    void timeoutTakesEveryDurationFormARecipeMayUse() throws ActionException {
+        stub.on("/fast", 200, "");
+
+        for (String timeout : new String[] {"1.5s", "1m30s", "PT5S", "30"}) {
+            assertThat(call("{url: " + url("/fast") + ", timeout: '" + timeout + "'}").get("status").asInt())
+                    .as(timeout).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anUnreadableTimeoutIsNamed() {
+        ActionException e = failure("{url: " + url("/x") + ", timeout: '10 sec'}");
+
+        assertThat(e.type()).isEqualTo("input.invalid");
+        assertThat(e.getMessage()).startsWith("with.timeout: ").contains("'10 sec'");
     }
 
     @Test

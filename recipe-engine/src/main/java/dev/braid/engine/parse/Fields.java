@@ -1,7 +1,6 @@
 package dev.braid.engine.parse;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -54,10 +53,6 @@ final class Fields {
         return has(name) ? node.get(name) : null;
     }
 
-    List<String> names() {
-        return new ArrayList<>(node.propertyNames());
-    }
-
     // ---- shape -------------------------------------------------------------------------------
 
     /** Reports every field not in {@code allowed}, suggesting the nearest allowed name. */
@@ -69,11 +64,12 @@ final class Fields {
     void allowOnly(List<String> allowed, Function<String, String> hint) {
         for (String name : node.propertyNames()) {
             if (!allowed.contains(name)) {
+                String extra = hint.apply(name);
                 String message = allowed.isEmpty()
-                        ? "Unknown field '" + name + "'; this takes no fields"
+                        ? "Unknown field '" + name + "'" + (extra.isEmpty() ? "; this takes no fields" : extra)
                         : "Unknown field '" + name + "'; allowed fields: " + String.join(", ", allowed)
-                                + Closest.didYouMean(name, allowed);
-                problems.atKey(path(name), message + hint.apply(name));
+                                + Closest.didYouMean(name, allowed) + extra;
+                problems.atKey(path(name), message);
             }
         }
     }

@@ -117,8 +117,8 @@ final class SourceReader {
         try {
             return convert(root, "", 0);
         } catch (TooLarge e) {
-            problems.at("", e.position, "The recipe expands to more than " + MAX_VALUES
-                    + " values through YAML aliases (*name); write the repeated parts out or use fewer aliases");
+            problems.at("", e.position, "The recipe holds more than " + MAX_VALUES + " values, counting what YAML aliases "
+                    + "(*name) repeat; keep data out of the recipe and use fewer aliases");
             return null;
         }
     }
@@ -279,6 +279,10 @@ final class SourceReader {
             mark = e.getContextMark();
         }
         StringBuilder message = new StringBuilder("The recipe is not well-formed ").append(formatName).append(": ");
+        if (atEnd && e.getContext() != null && e.getContext().contains("quoted scalar")) {
+            problems.at("", Position.of(mark), message + "the quoted text that starts here is never closed; add the closing quote");
+            return;
+        }
         String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
         message.append(humane(problem));
         Mark context = e.getContextMark();

@@ -1,8 +1,8 @@
 package dev.braid.engine.parse;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.DateTimeException;
 import java.util.List;
 
 import dev.braid.engine.expr.Expressions;

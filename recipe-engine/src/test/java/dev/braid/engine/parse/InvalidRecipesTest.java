@@ -108,7 +108,7 @@ class InvalidRecipesTest {
     @Test
     void yamlSyntaxErrorPointsAtTheOpeningQuote() {
         assertErrors("yaml-syntax-error.yaml", error("", 9, 16,
-                "The recipe is not well-formed YAML: found unexpected end of stream"));
+                "The recipe is not well-formed YAML: the quoted text that starts here is never closed; add the closing quote"));
     }
 
     @Test
@@ -223,7 +223,7 @@ class InvalidRecipesTest {
     @Test
     void manualTriggerTakesNoSettings() {
         assertErrors("manual-with-settings.yaml", error("trigger.manual.secret", 4, 13,
-                "Unknown field 'secret'; this takes no fields; a manual trigger takes no settings, write manual: {}"));
+                "Unknown field 'secret'; a manual trigger takes no settings, write manual: {}"));
     }
 
     @Test

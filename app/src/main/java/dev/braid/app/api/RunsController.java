@@ -1,0 +1,122 @@
+package dev.braid.app.api;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.braid.app.store.RunLogStore;
+import dev.braid.app.store.RunRow;
+import dev.braid.app.store.RunStore;
+import dev.braid.app.store.StepStore;
+import dev.braid.engine.run.RunStatus;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Run history (DESIGN §4): the newest runs first, filtered; one run with its steps; its log lines. */
+@RestController
+@RequestMapping("/api/v1/runs")
+public class RunsController {
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final RunStore runs;
+    private final StepStore steps;
+    private final RunLogStore logs;
+
+    public RunsController(RunStore runs, StepStore steps, RunLogStore logs) {
+        this.runs = runs;
+        this.steps = steps;
+        this.logs = logs;
+    }
+
+    @GetMapping
+    public Paging.Page<ObjectNode> list(@RequestParam(required = false) String recipe,
+                                        @RequestParam(required = false) String status,
+                                        @RequestParam(required = false) String from,
+                                        @RequestParam(required = false) String to,
+                                        @RequestParam(required = false) Integer limit,
+                                        @RequestParam(required = false) String cursor) {
+        int n = Paging.limit(limit);
+        UUID before = null;
+        String key = Paging.key(cursor);
+        if (key != null) {
+            if (!UUID_TEXT.matcher(key).matches()) {
+                throw Paging.invalidCursor();
+            }
+            before = UUID.fromString(key);
+        }
+        RunStore.RunFilter filter = new RunStore.RunFilter(blankToNull(recipe), status(status), instant("from", from),
+                instant("to", to));
+        List<RunRow> rows = runs.list(filter, before, n + 1);
+        return Paging.page(rows, n, RunView::summary, r -> r.id().toString());
+    }
+
+    @GetMapping("/{id}")
+    public ObjectNode get(@PathVariable String id) {
+        RunRow run = existing(id);
+        return RunView.detail(run, steps.load(run.id()).values().stream().map(StepStore.SeqRecord::record).toList());
+    }
+
+    @GetMapping("/{id}/logs")
+    public ObjectNode logs(@PathVariable String id) {
+        RunRow run = existing(id);
+        return RunView.logs(logs.forRun(run.id()));
+    }
+
+    private RunRow existing(String id) {
+        UUID runId = runId(id);
+        return runs.find(runId).orElseThrow(() -> ApiException.notFound("No run '" + id + "' exists"));
+    }
+
+    static UUID runId(String id) {
+        if (id == null || !UUID_TEXT.matcher(id).matches()) {
+            throw ApiException.badParameter("id", "'" + id + "' is not a run id; run ids are UUIDs such as "
+                    + "0190f3a4-7b1c-7d2e-9f00-1234567890ab");
+        }
+        return UUID.fromString(id);
+    }
+
+    private static String status(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            return RunStatus.fromWire(status.strip()).wire();
+        } catch (IllegalArgumentException e) {
+            String known = Arrays.stream(RunStatus.values()).map(RunStatus::wire).collect(Collectors.joining(", "));
+            throw ApiException.badParameter("status", "'" + status + "' is not a run status; use one of " + known);
+        }
+    }
+
+    /** ISO-8601: {@code 2026-01-31T10:00:00Z} or with an offset, {@code 2026-01-31T11:00:00+01:00}. */
+    private static Instant instant(String parameter, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(value.strip()).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw ApiException.badParameter(parameter, "'" + parameter + "' must be an ISO-8601 instant such as "
+                        + "2026-01-31T10:00:00Z; it was '" + value + "'");
+            }
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.braid.app.security;
+
+import java.sql.Array;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code users} table: user name, password hash (encoder-prefixed, e.g. {@code {bcrypt}...}) and roles. */
+@Repository
+public class UserAccounts {
+
+    private final JdbcClient jdbc;
+
+    public UserAccounts(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Account(String username, String passwordHash, List<String> roles) {}
+
+    public Optional<Account> find(String username) {
+        return jdbc.sql("select username, password_hash, roles from users where username = ?")
+                .param(username)
+                .query((rs, n) -> {
+                    Array roles = rs.getArray("roles");
+                    List<String> list = roles == null ? List.of() : Arrays.asList((String[]) roles.getArray());
+                    return new Account(rs.getString("username"), rs.getString("password_hash"), List.copyOf(list));
+                })
+                .optional();
+    }
+
+    /** Creates the user unless it exists (another node may be creating it at the same moment); true when created. */
+    public boolean insertIfAbsent(String username, String passwordHash, List<String> roles) {
+        return jdbc.sql("""
+                insert into users (username, password_hash, roles) values (?, ?, string_to_array(?, ','))
+                on conflict (username) do nothing""")
+                .params(username, passwordHash, String.join(",", roles))
+                .update() == 1;
+    }
+
+    public boolean updatePasswordHash(String username, String passwordHash) {
+        return jdbc.sql("update users set password_hash = ? where username = ?")
+                .params(passwordHash, username).update() == 1;
+    }
+}
