@@ -1,113 +1,70 @@
 package dev.braid.samples;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.parse.RecipeParser;
+import dev.braid.engine.parse.SourceFormat;
+import dev.braid.engine.run.RunExecutor;
+import dev.braid.engine.run.RunOutcome;
+import dev.braid.engine.run.RunRequest;
+import dev.braid.engine.run.StepJournal;
+import dev.braid.engine.run.StepRecord;
+import dev.braid.engine.run.StepStatus;
+import dev.braid.engine.spi.ConnectorRegistry;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Walks a sample recipe in memory with the engine's real expression evaluator and the documented
- * outputs of the in-process actions ({@code core.transform -> {value}}, {@code core.log -> {message,
- * level}}), so the samples' expressions are exercised against a realistic trigger without a server.
- * It is a reading aid for the samples, not the engine: no retries, no persistence, no connectors
- * that leave the process. The app's integration tests run the samples through the real executor.
+ * Runs a sample through the real engine: the recipe parser with the built-in connectors found by
+ * ServiceLoader, and the run executor with an in-memory journal that keeps each step's output by path.
  */
 final class SampleWalk {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ConnectorRegistry CONNECTORS = ConnectorRegistry.load();
+    private static final Expressions EXPRESSIONS = Expressions.withDefaults();
+    private static final RecipeParser PARSER = new RecipeParser(CONNECTORS, EXPRESSIONS);
+    private static final RunExecutor EXECUTOR = new RunExecutor(CONNECTORS, EXPRESSIONS, Clock.systemUTC());
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Expressions expressions = Expressions.withDefaults();
-    private final Map<String, JsonNode> outputsByPath = new LinkedHashMap<>();
-    private JsonNode runOutput;
-    private boolean ended;
-    private String failure;
+    private SampleWalk() {}
 
+    /** {@code output}: the run's output; {@code failure}: the error message of a failed run, else null. */
     record Result(JsonNode output, String failure, Map<String, JsonNode> outputsByPath) {}
 
     static Result run(JsonNode recipe, JsonNode trigger) {
-        SampleWalk walk = new SampleWalk();
-        ObjectNode context = NODES.objectNode();
-        context.set("trigger", trigger);
-        context.set("steps", NODES.objectNode());
-        context.set("run", NODES.objectNode()
-                .put("id", "00000000-0000-7000-8000-000000000001")
-                .put("recipe", recipe.path("slug").asString())
-                .put("attempt", 1));
-        context.set("secrets", NODES.objectNode());
-        JsonNode last = walk.steps(recipe.path("steps"), "", context);
-        JsonNode output = walk.runOutput != null ? walk.runOutput : last;
-        return new Result(output, walk.failure, walk.outputsByPath);
+        Journal journal = new Journal();
+        RunRequest request = new RunRequest("sample-run", PARSER.parse(JSON.writeValueAsString(recipe), SourceFormat.JSON),
+                trigger, 1, JsonNodeFactory.instance.objectNode(), name -> Optional.empty(), false,
+                Instant.now().plusSeconds(30), (path, level, message) -> { });
+        RunOutcome outcome = EXECUTOR.execute(request, journal);
+        return switch (outcome) {
+            case RunOutcome.Succeeded s -> new Result(s.output(), null, journal.outputs);
+            case RunOutcome.Failed f -> new Result(null, f.error().message(), journal.outputs);
+            case RunOutcome.Retry r -> new Result(null, r.error().message(), journal.outputs);
+        };
     }
 
-    /** Runs a list of steps; answers the output of the last one that ran. */
-    private JsonNode steps(JsonNode list, String prefix, ObjectNode context) {
-        JsonNode last = null;
-        for (JsonNode step : list.values()) {
-            if (ended) {
-                break;
-            }
-            String id = step.path("id").asString();
-            String path = prefix + id;
-            JsonNode output = step(step, path, context);
-            if (output != null) {
-                ((ObjectNode) context.get("steps")).set(id, NODES.objectNode().set("output", output));
-                outputsByPath.put(path, output);
-                last = output;
-            }
-        }
-        return last;
-    }
+    /** Keeps the output of every step that succeeded, in the order the steps finished. */
+    private static final class Journal implements StepJournal {
+        final Map<String, JsonNode> outputs = new LinkedHashMap<>();
 
-    private JsonNode step(JsonNode step, String path, ObjectNode context) {
-        if (step.has("action")) {
-            JsonNode input = expressions.render(step.path("with"), context);
-            return switch (step.path("action").asString()) {
-                case "core.transform" -> NODES.objectNode().set("value", input.path("value").isMissingNode()
-                        ? NODES.nullNode() : input.get("value"));
-                case "core.log" -> NODES.objectNode()
-                        .put("message", input.path("message").asString())
-                        .put("level", input.path("level").asString("info"));
-                default -> throw new IllegalArgumentException(
-                        path + ": the walk runs only in-process actions, not " + step.path("action").asString());
-            };
+        @Override
+        public Optional<StepRecord> find(String path) {
+            return Optional.empty();
         }
-        if (step.has("if")) {
-            boolean then = expressions.test(step.path("if").asString(), context);
-            steps(step.path(then ? "then" : "else"), path + ".", context);
-            return NODES.objectNode().put("branch", then ? "then" : "else");
-        }
-        if (step.has("foreach")) {
-            JsonNode items = expressions.evaluate(step.path("foreach").asString(), context);
-            ArrayNode list = items.isArray() ? (ArrayNode) items : NODES.arrayNode();
-            if (!items.isArray() && !items.isMissingNode() && !items.isNull()) {
-                list.add(items);
+
+        @Override
+        public synchronized void record(StepRecord record, boolean durable) {
+            if (record.status() == StepStatus.SUCCEEDED) {
+                outputs.remove(record.path());
+                outputs.put(record.path(), record.output());
             }
-            String as = step.path("as").asString("item");
-            ArrayNode outputs = NODES.arrayNode();
-            for (int i = 0; i < list.size() && !ended; i++) {
-                ObjectNode iteration = context.deepCopy();
-                iteration.set("item", list.get(i));
-                iteration.set(as, list.get(i));
-                JsonNode last = steps(step.path("steps"), path + "[" + i + "].", iteration);
-                outputs.add(last == null ? NODES.nullNode() : last);
-            }
-            return outputs;
         }
-        if (step.has("stop")) {
-            JsonNode template = step.path("stop").path("output");
-            runOutput = template.isMissingNode() ? NODES.nullNode() : expressions.render(template, context);
-            ended = true;
-            return runOutput;
-        }
-        if (step.has("fail")) {
-            failure = expressions.render(step.path("fail").path("message"), context).asString();
-            ended = true;
-            return null;
-        }
-        throw new IllegalArgumentException(path + ": unknown step kind " + step);
     }
 }
