@@ -37,7 +37,7 @@ public final class Problems {
             return;
         }
         ObjectNode body = json.createObjectNode();
-        body.put("type", problem.getType().toString());
+        body.put("type", problem.getType() == null ? "about:blank" : problem.getType().toString());
         body.put("title", problem.getTitle());
         body.put("status", problem.getStatus());
         body.put("detail", problem.getDetail());

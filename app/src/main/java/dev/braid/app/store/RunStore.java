@@ -54,7 +54,7 @@ public class RunStore {
                                where status in ('queued', 'retrying') and next_attempt_at <= now()
                                order by next_attempt_at
                                limit ? for update skip locked)
-                returning """ + COLUMNS)
+                returning""" + " " + COLUMNS)
                 .params(node, seconds(lease), limit)
                 .query(this::map).list();
     }
