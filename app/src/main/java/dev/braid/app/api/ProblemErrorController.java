@@ -53,7 +53,7 @@ public class ProblemErrorController implements ErrorController {
 
     private static ResponseEntity<ProblemDetail> answer(HttpStatus status, String detail, String path) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setInstance(java.net.URI.create(path));
+        problem.setInstance(Problems.instance(path));
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 }

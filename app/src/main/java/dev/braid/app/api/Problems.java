@@ -26,9 +26,18 @@ public final class Problems {
     public static ProblemDetail of(HttpStatusCode status, String detail, HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         if (request != null) {
-            problem.setInstance(URI.create(request.getRequestURI()));
+            problem.setInstance(instance(request.getRequestURI()));
         }
         return problem;
+    }
+
+    /** The request path as a problem's {@code instance}; null for a path that is not a valid URI reference. */
+    public static URI instance(String path) {
+        try {
+            return path == null ? null : URI.create(path);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Writes {@code problem} as {@code application/problem+json}, unless the response is already committed. */
@@ -37,7 +46,9 @@ public final class Problems {
             return;
         }
         ObjectNode body = json.createObjectNode();
-        body.put("type", problem.getType() == null ? "about:blank" : problem.getType().toString());
+        if (problem.getType() != null) { // absent means about:blank (RFC 9457), as in the controllers' answers
+            body.put("type", problem.getType().toString());
+        }
         body.put("title", problem.getTitle());
         body.put("status", problem.getStatus());
         body.put("detail", problem.getDetail());

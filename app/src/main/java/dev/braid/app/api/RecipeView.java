@@ -26,17 +26,31 @@ final class RecipeView {
     static ObjectNode of(StoredRecipe r) {
         ObjectNode out = NODES.objectNode();
         out.put("slug", r.slug());
-        out.put("name", r.name());
+        // A version's own name and trigger (the recipes row holds the current version's).
+        out.put("name", text(r.definition(), "name", r.name()));
         JsonNode description = r.definition() == null ? null : r.definition().get("description");
         out.put("description", description == null || description.isNull() ? null : description.asString());
         out.put("version", r.version());
         out.put("currentVersion", r.currentVersion());
         out.put("enabled", r.enabled());
-        out.put("triggerType", r.triggerType());
-        out.set("definition", r.definition() == null ? NODES.nullNode() : r.definition());
+        out.put("triggerType", triggerType(r));
+        out.set("definition", r.definition() == null ? NODES.nullNode() : ordered(r.definition()));
         out.put("createdAt", RunView.text(r.createdAt()));
         out.put("updatedAt", RunView.text(r.updatedAt()));
         return out;
+    }
+
+    private static String text(JsonNode definition, String field, String fallback) {
+        JsonNode value = definition == null ? null : definition.get(field);
+        return value != null && value.isString() ? value.asString() : fallback;
+    }
+
+    private static String triggerType(StoredRecipe r) {
+        JsonNode trigger = r.definition() == null ? null : r.definition().get("trigger");
+        if (trigger != null && trigger.isObject() && trigger.size() == 1) {
+            return trigger.propertyNames().iterator().next();
+        }
+        return r.triggerType();
     }
 
     /** The YAML the author wrote (comments and all), or the definition rendered as YAML for a JSON recipe. */
@@ -50,7 +64,46 @@ final class RecipeView {
         options.setIndicatorIndent(2);
         options.setIndentWithIndicator(true);
         options.setWidth(120);
-        return new Yaml(options).dump(plain(r.definition()));
+        return new Yaml(options).dump(plain(ordered(r.definition())));
+    }
+
+    private static final List<String> RECIPE_ORDER = List.of("slug", "name", "description", "enabled", "trigger",
+            "concurrency", "sla", "timeout", "retry", "steps", "onError");
+    private static final List<String> STEP_ORDER = List.of("id", "name", "description", "action", "connection", "if",
+            "then", "else", "foreach", "as", "chunk", "parallel", "steps", "call", "stop", "fail", "with", "retry",
+            "timeout", "onError");
+    private static final List<String> STEP_LISTS = List.of("steps", "then", "else");
+
+    /**
+     * The definition with its fields in the order people write them: PostgreSQL's jsonb keeps keys
+     * in its own order, and neither the UI nor a rendered YAML should start with {@code name} and
+     * end with {@code slug}. Only recipe and step fields are reordered; values stay as stored.
+     */
+    static JsonNode ordered(JsonNode definition) {
+        return definition.isObject() ? reorder((ObjectNode) definition, RECIPE_ORDER) : definition;
+    }
+
+    private static ObjectNode reorder(ObjectNode node, List<String> order) {
+        ObjectNode out = NODES.objectNode();
+        for (String key : order) {
+            if (node.has(key)) {
+                out.set(key, node.get(key));
+            }
+        }
+        node.properties().forEach(e -> {
+            if (!out.has(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+            }
+        });
+        for (String list : STEP_LISTS) {
+            JsonNode steps = out.get(list);
+            if (steps != null && steps.isArray()) {
+                var reordered = NODES.arrayNode();
+                steps.forEach(step -> reordered.add(step.isObject() ? reorder((ObjectNode) step, STEP_ORDER) : step));
+                out.set(list, reordered);
+            }
+        }
+        return out;
     }
 
     /** JSON as the plain maps, lists and scalars SnakeYAML writes. */

@@ -251,7 +251,9 @@ public class RecipesController {
                 // consumes= already matched the type; an odd charset parameter falls back to UTF-8
             }
             String text = new String(body, charset);
-            return new Source(text, RecipeParser.detectFormat(contentType, text));
+            // A YAML content type is trusted even when the text starts with '{' (a YAML flow mapping).
+            boolean yaml = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("yaml");
+            return new Source(text, yaml ? SourceFormat.YAML : RecipeParser.detectFormat(contentType, text));
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
 
 import tools.jackson.databind.JsonNode;
 
@@ -32,9 +31,11 @@ public class EventStore {
 
     /**
      * Stores the event and its run. With {@code claimFor} the run is inserted already running and
-     * leased to that node (which then executes it at once); otherwise it is queued.
+     * leased to that node (which then executes it at once); otherwise it is queued. Each statement
+     * commits on its own: the first writes event and run atomically, and the duplicate path stays
+     * correct under races without a surrounding transaction (a renamed expired key is simply
+     * renamed again, and the retried insert meets the winner's row).
      */
-    @Transactional
     public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
                            String claimFor, Duration lease) {
         boolean claimed = claimFor != null;
