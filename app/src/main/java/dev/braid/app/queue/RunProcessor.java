@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
+import dev.braid.app.store.AttemptStore;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.RecipeCatalog;
@@ -29,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Executes one claimed attempt of a run: reads back the checkpoints of earlier attempts, lets the
  * engine decide what happens, and ends the attempt (succeeded, failed with a dead letter, or retrying
- * at a later time) in one transaction.
+ * at a later time) in one statement.
  */
 @Component
 public class RunProcessor {
@@ -38,7 +39,7 @@ public class RunProcessor {
 
     private final RecipeCatalog catalog;
     private final StepStore steps;
-    private final RunCheckpoints checkpoints;
+    private final AttemptStore attempts;
     private final RunExecutor executor;
     private final RunCompletions completions;
     private final JsonColumns json;
@@ -46,12 +47,12 @@ public class RunProcessor {
     private final NodeIdentity node;
     private final BraidProperties.Worker settings;
 
-    public RunProcessor(RecipeCatalog catalog, StepStore steps, RunCheckpoints checkpoints, RunExecutor executor,
+    public RunProcessor(RecipeCatalog catalog, StepStore steps, AttemptStore attempts, RunExecutor executor,
                         RunCompletions completions, JsonColumns json, Clock clock, NodeIdentity node,
                         BraidProperties properties) {
         this.catalog = catalog;
         this.steps = steps;
-        this.checkpoints = checkpoints;
+        this.attempts = attempts;
         this.executor = executor;
         this.completions = completions;
         this.json = json;
@@ -81,7 +82,11 @@ public class RunProcessor {
         // Only a resumed run (a retry, a takeover after a crash) has checkpoints to read back.
         Map<String, StepStore.SeqRecord> previous = run.attempt() > 1 ? steps.load(run.id()) : Map.of();
         PgStepJournal journal = new PgStepJournal(previous, clock,
-                (records, lines) -> checkpoints.checkpoint(run.id(), node.id(), settings.lease(), records, lines));
+                (records, lines) -> {
+                    if (!attempts.checkpoint(run.id(), node.id(), settings.lease(), records, lines)) {
+                        throw new LeaseLostException(run.id());
+                    }
+                });
         Instant started = run.startedAt() == null ? clock.instant() : run.startedAt();
         Duration timeout = recipe.runTimeout().orElse(settings.defaultRunTimeout());
         RunRequest request = new RunRequest(run.id().toString(), recipe, run.trigger(), run.attempt(),
@@ -101,22 +106,24 @@ public class RunProcessor {
 
     private void end(RunRow run, Recipe recipe, RunOutcome outcome, Map<String, StepStore.SeqRecord> previous,
                      PgStepJournal journal) {
-        RunCheckpoints.Ending ending = switch (outcome) {
-            case RunOutcome.Succeeded s -> new RunCheckpoints.Ending(
+        AttemptStore.Ending ending = switch (outcome) {
+            case RunOutcome.Succeeded s -> new AttemptStore.Ending(
                     transition(RunStatus.SUCCEEDED), json.write(s.output()), null, null, null);
-            case RunOutcome.Retry r -> new RunCheckpoints.Ending(
+            case RunOutcome.Retry r -> new AttemptStore.Ending(
                     transition(RunStatus.RETRYING), null, json.write(error(r.stepPath(), r.error())), r.nextAttemptAt(), null);
             case RunOutcome.Failed f -> {
                 String errorJson = json.write(error(f.stepPath(), f.error()));
                 boolean deadLetter = recipe == null || recipe.onError().deadLetter();
-                yield new RunCheckpoints.Ending(transition(RunStatus.FAILED), null, errorJson, null,
-                        deadLetter ? new RunCheckpoints.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,
+                yield new AttemptStore.Ending(transition(RunStatus.FAILED), null, errorJson, null,
+                        deadLetter ? new AttemptStore.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,
                                 json.write(run.trigger())) : null);
             }
         };
-        checkpoints.finish(run.id(), node.id(), ending,
+        if (!attempts.finish(run.id(), node.id(), ending,
                 journal == null ? java.util.List.of() : journal.drainRecords(),
-                journal == null ? java.util.List.of() : journal.drainLines());
+                journal == null ? java.util.List.of() : journal.drainLines())) {
+            throw new LeaseLostException(run.id());
+        }
         completions.ended(run.id());
     }
 

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The runs table as a queue (DESIGN §3): enqueue, claim with {@code FOR UPDATE SKIP LOCKED} and a
- * lease, renew leases, requeue expired ones, and finish a run only while holding its lease.
+ * lease, renew leases and requeue expired ones. What a running attempt writes is {@link AttemptStore}'s.
  */
 @Repository
 public class RunStore {
@@ -68,14 +68,6 @@ public class RunStore {
                 }).optional();
     }
 
-    /** Extends the lease of one run while this node still holds it; false when the lease was lost. */
-    public boolean renewLease(UUID runId, String node, Duration lease) {
-        return jdbc.sql("""
-                update runs set locked_until = now() + make_interval(secs => ?)
-                 where id = ? and locked_by = ? and status = 'running'""")
-                .params(seconds(lease), runId, node).update() == 1;
-    }
-
     /** Extends the leases of every run this node holds. */
     public int renewLeases(String node, Duration lease) {
         return jdbc.sql("""
@@ -98,24 +90,6 @@ public class RunStore {
                 update runs set status = 'queued', locked_by = null, locked_until = null, next_attempt_at = now()
                  where status = 'running' and locked_by = ?""")
                 .param(node).update();
-    }
-
-    /**
-     * Ends an attempt of a run this node holds: a final status (with output or error), or back to
-     * {@code retrying} with its next attempt time. False when the lease was lost meanwhile: then
-     * another node owns the run and nothing is written.
-     */
-    public boolean finish(UUID runId, String node, String status, String outputJson, String errorJson,
-                          Instant nextAttemptAt, UUID deadLetterId) {
-        boolean terminal = nextAttemptAt == null;
-        return jdbc.sql("""
-                update runs set status = ?, output = ?::jsonb, error = ?::jsonb, locked_by = null, locked_until = null,
-                       finished_at = case when ? then now() else null end,
-                       next_attempt_at = coalesce(?, next_attempt_at), dead_letter_id = ?
-                 where id = ? and locked_by = ? and status = 'running'""")
-                .params(status, outputJson, errorJson, terminal,
-                        nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), deadLetterId, runId, node)
-                .update() == 1;
     }
 
     public Optional<RunRow> find(UUID id) {

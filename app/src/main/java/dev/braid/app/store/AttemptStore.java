@@ -1,0 +1,183 @@
+package dev.braid.app.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import dev.braid.engine.run.StepRecord;
+
+/**
+ * What a running attempt writes, each write one SQL statement (one round trip, one commit): the
+ * runs-row update that proves this node still holds the lease — renewing it at a checkpoint, ending
+ * the attempt at the end — together with the step records, log lines and dead letter, which are
+ * written only if that update found the row. A lost lease therefore writes nothing at all.
+ *
+ * <p>Step records and log lines travel as parallel arrays and are unnested in the statement; every
+ * path appears once per write (the journal keeps only the latest record of a path).
+ */
+@Repository
+public class AttemptStore {
+
+    private static final String STEPS_AND_LOGS = """
+            , steps as (
+                insert into step_runs (run_id, path, seq, status, attempts, input, output, error, started_at, finished_at)
+                select run.id, s.path, s.seq, s.status, s.attempts, s.input::jsonb, s.output::jsonb, s.error::jsonb,
+                       s.started_at::timestamptz, s.finished_at::timestamptz
+                  from run, unnest(?::text[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                       as s(path, seq, status, attempts, input, output, error, started_at, finished_at)
+                on conflict (run_id, path) do update set status = excluded.status, attempts = excluded.attempts,
+                       input = excluded.input, output = excluded.output, error = excluded.error,
+                       started_at = excluded.started_at, finished_at = excluded.finished_at)
+            , logs as (
+                insert into run_logs (run_id, step_path, level, message, at)
+                select run.id, l.step, l.level, l.message, l.at::timestamptz
+                  from run, unnest(?::text[], ?::text[], ?::text[], ?::text[]) as l(step, level, message, at))
+            """;
+
+    private static final String CHECKPOINT = """
+            with run as (
+                update runs set locked_until = now() + make_interval(secs => ?)
+                 where id = ? and locked_by = ? and status = 'running'
+                returning id)
+            """ + STEPS_AND_LOGS + "select count(*) from run";
+
+    private static final String FINISH = """
+            with run as (
+                update runs set status = ?, output = ?::jsonb, error = ?::jsonb, locked_by = null, locked_until = null,
+                       finished_at = case when ? then now() else null end,
+                       next_attempt_at = coalesce(?, next_attempt_at), dead_letter_id = ?
+                 where id = ? and locked_by = ? and status = 'running'
+                returning id)
+            """ + STEPS_AND_LOGS + """
+            , dead as (
+                insert into dead_letters (id, run_id, recipe, step, error, payload)
+                select ?::uuid, run.id, ?, ?, ?::jsonb, ?::jsonb from run where ?::uuid is not null)
+            select count(*) from run""";
+
+    private final JdbcTemplate jdbc;
+    private final JsonColumns json;
+
+    public AttemptStore(JdbcTemplate jdbc, JsonColumns json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** How an attempt ends: a final status with output or error, or {@code retrying} with its next attempt time. */
+    public record Ending(String status, String outputJson, String errorJson, Instant nextAttemptAt, DeadLetter deadLetter) {}
+
+    public record DeadLetter(UUID id, String recipe, String step, String errorJson, String payloadJson) {}
+
+    /** Renews the lease and writes records and lines; false (nothing written) when the lease was lost. */
+    public boolean checkpoint(UUID runId, String node, Duration lease, List<StepStore.SeqRecord> records,
+                              List<RunLogStore.LogLine> lines) {
+        return execute(CHECKPOINT, (con, ps) -> {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            ps.setObject(2, runId);
+            ps.setString(3, node);
+            bindStepsAndLogs(con, ps, 4, records, lines);
+        });
+    }
+
+    /** Ends the attempt; false (nothing written) when the lease was lost and another node owns the run. */
+    public boolean finish(UUID runId, String node, Ending ending, List<StepStore.SeqRecord> records,
+                          List<RunLogStore.LogLine> lines) {
+        return execute(FINISH, (con, ps) -> {
+            DeadLetter dead = ending.deadLetter();
+            ps.setString(1, ending.status());
+            ps.setString(2, ending.outputJson());
+            ps.setString(3, ending.errorJson());
+            ps.setBoolean(4, ending.nextAttemptAt() == null);
+            ps.setTimestamp(5, ending.nextAttemptAt() == null ? null : Timestamp.from(ending.nextAttemptAt()));
+            ps.setObject(6, dead == null ? null : dead.id());
+            ps.setObject(7, runId);
+            ps.setString(8, node);
+            int i = bindStepsAndLogs(con, ps, 9, records, lines);
+            String deadId = dead == null ? null : dead.id().toString();
+            ps.setString(i++, deadId);
+            ps.setString(i++, dead == null ? null : dead.recipe());
+            ps.setString(i++, dead == null ? null : dead.step());
+            ps.setString(i++, dead == null ? null : dead.errorJson());
+            ps.setString(i++, dead == null ? null : dead.payloadJson());
+            ps.setString(i, deadId);
+        });
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(Connection con, PreparedStatement ps) throws SQLException;
+    }
+
+    private boolean execute(String sql, Binder binder) {
+        Long found = jdbc.execute((Connection con) -> {
+            try (PreparedStatement ps = con.prepareStatement(sql)) {
+                binder.bind(con, ps);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        return found != null && found == 1;
+    }
+
+    private int bindStepsAndLogs(Connection con, PreparedStatement ps, int from, List<StepStore.SeqRecord> records,
+                                 List<RunLogStore.LogLine> lines) throws SQLException {
+        int n = records.size();
+        String[] path = new String[n];
+        Integer[] seq = new Integer[n];
+        String[] status = new String[n];
+        Integer[] attempts = new Integer[n];
+        String[] input = new String[n];
+        String[] output = new String[n];
+        String[] error = new String[n];
+        String[] started = new String[n];
+        String[] finished = new String[n];
+        for (int k = 0; k < n; k++) {
+            StepRecord r = records.get(k).record();
+            path[k] = r.path();
+            seq[k] = records.get(k).seq();
+            status[k] = r.status().wire();
+            attempts[k] = r.attempts();
+            input[k] = json.write(r.input());
+            output[k] = json.write(r.output());
+            error[k] = r.error() == null ? null : json.write(StepStore.errorJson(r.error()));
+            started[k] = r.startedAt() == null ? null : r.startedAt().toString();
+            finished[k] = r.finishedAt() == null ? null : r.finishedAt().toString();
+        }
+        int m = lines.size();
+        String[] step = new String[m];
+        String[] level = new String[m];
+        String[] message = new String[m];
+        String[] at = new String[m];
+        for (int k = 0; k < m; k++) {
+            RunLogStore.LogLine l = lines.get(k);
+            step[k] = l.stepPath();
+            level[k] = l.level();
+            message[k] = RunLogStore.cut(l.message());
+            at[k] = l.at().toString();
+        }
+        int i = from;
+        ps.setArray(i++, con.createArrayOf("text", path));
+        ps.setArray(i++, con.createArrayOf("int4", seq));
+        ps.setArray(i++, con.createArrayOf("text", status));
+        ps.setArray(i++, con.createArrayOf("int4", attempts));
+        ps.setArray(i++, con.createArrayOf("text", input));
+        ps.setArray(i++, con.createArrayOf("text", output));
+        ps.setArray(i++, con.createArrayOf("text", error));
+        ps.setArray(i++, con.createArrayOf("text", started));
+        ps.setArray(i++, con.createArrayOf("text", finished));
+        ps.setArray(i++, con.createArrayOf("text", step));
+        ps.setArray(i++, con.createArrayOf("text", level));
+        ps.setArray(i++, con.createArrayOf("text", message));
+        ps.setArray(i++, con.createArrayOf("text", at));
+        return i;
+    }
+}
