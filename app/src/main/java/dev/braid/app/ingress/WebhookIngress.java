@@ -2,7 +2,6 @@ package dev.braid.app.ingress;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,12 +17,7 @@ import java.util.Set;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.queue.RunCompletions;
@@ -43,10 +37,13 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code POST /hooks/{slug}} (DESIGN §3, §4): checks the recipe, signature and rate limit, reads the
  * body, works out the idempotency key and stores the event with its run in one statement before
  * answering — 202 with the run id, the first answer again for a duplicate, or in sync mode the run's
- * result.
+ * result. {@link WebhookServlet} carries it over HTTP; refusals are {@link IngressException}s.
  */
-@RestController
+@Component
 public class WebhookIngress {
+
+    /** The answer to send: a status and a JSON body, which is a problem document when {@code problem}. */
+    public record Answer(int status, JsonNode body, boolean problem) {}
 
     /** Credentials are not kept in run history. */
     private static final Set<String> DROPPED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
@@ -75,9 +72,7 @@ public class WebhookIngress {
         this.maxBody = properties.limits().maxBodySize().toBytes();
     }
 
-    @PostMapping("/hooks/{slug}")
-    public ResponseEntity<?> receive(@PathVariable String slug, HttpServletRequest request)
-            throws IOException, InterruptedException {
+    public Answer receive(String slug, HttpServletRequest request) throws IOException, InterruptedException {
         RecipeCatalog.Current recipe = catalog.current(slug)
                 .orElseThrow(() -> new IngressException(HttpStatus.NOT_FOUND, "No recipe '" + slug + "' exists"));
         Trigger.Webhook webhook = recipe.recipe().trigger().webhook();
@@ -117,7 +112,11 @@ public class WebhookIngress {
                 return syncAnswer(done.get());
             }
         }
-        return ResponseEntity.accepted().body(new Accepted(ingested.eventId(), ingested.runId(), ingested.duplicate()));
+        ObjectNode accepted = NODES.objectNode();
+        accepted.put("eventId", ingested.eventId().toString());
+        accepted.put("runId", ingested.runId() == null ? null : ingested.runId().toString());
+        accepted.put("duplicate", ingested.duplicate());
+        return new Answer(HttpStatus.ACCEPTED.value(), accepted, false);
     }
 
     /**
@@ -145,23 +144,30 @@ public class WebhookIngress {
         return ingested;
     }
 
-    public record Accepted(java.util.UUID eventId, java.util.UUID runId, boolean duplicate) {}
-
-    private ResponseEntity<?> syncAnswer(RunRow run) {
+    private Answer syncAnswer(RunRow run) {
         if ("succeeded".equals(run.status())) {
             ObjectNode body = NODES.objectNode();
             body.put("runId", run.id().toString());
             body.put("status", run.status());
             body.set("output", run.output() == null ? NODES.nullNode() : run.output());
-            return ResponseEntity.ok(body);
+            return new Answer(HttpStatus.OK.value(), body, false);
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY,
+        ObjectNode problem = problem(HttpStatus.BAD_GATEWAY, "Run " + run.status(),
                 "The run " + run.status() + (run.error() == null ? "" : ": " + run.error().path("message").asString()));
-        problem.setTitle("Run " + run.status());
-        problem.setProperty("runId", run.id().toString());
-        problem.setProperty("status", run.status());
-        problem.setProperty("error", run.error());
-        return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(problem);
+        problem.put("runId", run.id().toString());
+        problem.set("error", run.error());
+        problem.put("runStatus", run.status());
+        return new Answer(HttpStatus.BAD_GATEWAY.value(), problem, true);
+    }
+
+    /** An RFC 9457 problem document. */
+    static ObjectNode problem(HttpStatus status, String title, String detail) {
+        ObjectNode problem = NODES.objectNode();
+        problem.put("type", "about:blank");
+        problem.put("title", title);
+        problem.put("status", status.value());
+        problem.put("detail", detail);
+        return problem;
     }
 
     /**
@@ -233,16 +239,5 @@ public class WebhookIngress {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @ExceptionHandler(IngressException.class)
-    ResponseEntity<ProblemDetail> refused(IngressException e, HttpServletRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
-        problem.setInstance(URI.create(request.getRequestURI()));
-        ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status());
-        if (e.retryAfterSeconds() != null) {
-            answer.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-        }
-        return answer.body(problem);
     }
 }
