@@ -35,7 +35,8 @@ public record BraidProperties(
             @DefaultValue("30s") Duration lease,
             @DefaultValue("10s") Duration heartbeat,
             @DefaultValue("5s") Duration reapInterval,
-            @DefaultValue("10m") Duration defaultRunTimeout) {}
+            @DefaultValue("10m") Duration defaultRunTimeout,
+            @DefaultValue("100ms") Duration admissionWait) {}
 
     /** Request body limit (413 above it) and the expression evaluation limits. */
     public record Limits(

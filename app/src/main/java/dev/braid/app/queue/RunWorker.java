@@ -61,9 +61,23 @@ public class RunWorker implements SmartLifecycle {
      * Reserves capacity for a run this node has just created itself (the webhook fast path): when it
      * succeeds the caller inserts the run already leased to this node and hands it to
      * {@link #runReserved}, saving the claim round trip; otherwise the run is queued as usual.
+     *
+     * <p>It waits up to {@code braid.worker.admission-wait} for a free slot. That is back-pressure:
+     * under overload senders are answered a little later instead of the queue growing without bound,
+     * and runs keep taking the cheap path (a queued run costs a NOTIFY and a claim more). Measured
+     * trade-off: queued runs then compete with new webhooks for slots, so under sustained overload
+     * they wait longer than the fast-path runs (see the README's benchmark section).
      */
     public boolean tryReserve() {
-        return running.get() && capacity.tryAcquire();
+        if (!running.get()) {
+            return false;
+        }
+        try {
+            return capacity.tryAcquire(settings.admissionWait().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public void cancelReservation() {
