@@ -36,6 +36,9 @@ public class EmbeddedPostgresConfiguration {
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
+                // Spring stops it (destroyMethod) after the workers have handed back their runs; zonky's own
+                // JVM shutdown hook would stop it in parallel, while they still need it.
+                .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_wal_senders", "10")
