@@ -17,6 +17,7 @@ import dev.braid.app.store.NewRun;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunStore;
 import dev.braid.engine.model.Recipe;
+import dev.braid.engine.parse.ConnectionTypes;
 import dev.braid.engine.parse.RecipeParser;
 import dev.braid.engine.parse.SourceFormat;
 import tools.jackson.databind.JsonNode;
@@ -39,10 +40,14 @@ public class RecipeRunsController {
     private final RecipeCatalog catalog;
     private final RunStore runs;
     private final RecipeParser parser;
+    /** Saving or testing a recipe checks its connections against those that exist. */
+    private final ConnectionTypes connectionTypes;
     private final TestRuns tests;
     private final JsonMapper json;
 
-    public RecipeRunsController(RecipeCatalog catalog, RunStore runs, RecipeParser parser, TestRuns tests, JsonMapper json) {
+    public RecipeRunsController(RecipeCatalog catalog, RunStore runs, RecipeParser parser, ConnectionTypes connectionTypes,
+                                TestRuns tests, JsonMapper json) {
+        this.connectionTypes = connectionTypes;
         this.catalog = catalog;
         this.runs = runs;
         this.parser = parser;
@@ -83,9 +88,9 @@ public class RecipeRunsController {
             throw ApiException.badParameter("recipe", "The body needs 'recipe': the recipe as YAML text or as a JSON object");
         } else if (source.isString()) {
             String text = source.asString();
-            recipe = parser.parse(text, RecipeParser.detectFormat(null, text));
+            recipe = parser.parse(text, RecipeParser.detectFormat(null, text), connectionTypes);
         } else if (source.isObject()) {
-            recipe = parser.parse(json.writerWithDefaultPrettyPrinter().writeValueAsString(source), SourceFormat.JSON);
+            recipe = parser.parse(json.writerWithDefaultPrettyPrinter().writeValueAsString(source), SourceFormat.JSON, connectionTypes);
         } else {
             throw ApiException.badParameter("recipe", "'recipe' must be YAML text or a JSON object, not " + kind(source));
         }

@@ -30,6 +30,7 @@ import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RecipeStore;
 import dev.braid.app.store.StoredRecipe;
 import dev.braid.engine.model.Recipe;
+import dev.braid.engine.parse.ConnectionTypes;
 import dev.braid.engine.parse.RecipeParser;
 import dev.braid.engine.parse.SourceFormat;
 import dev.braid.engine.parse.ValidationError;
@@ -53,8 +54,11 @@ public class RecipesController {
     private final RecipeStore store;
     private final RecipeCatalog catalog;
     private final RecipeParser parser;
+    /** Saving or testing a recipe checks its connections against those that exist. */
+    private final ConnectionTypes connectionTypes;
 
-    public RecipesController(RecipeStore store, RecipeCatalog catalog, RecipeParser parser) {
+    public RecipesController(RecipeStore store, RecipeCatalog catalog, RecipeParser parser, ConnectionTypes connectionTypes) {
+        this.connectionTypes = connectionTypes;
         this.store = store;
         this.catalog = catalog;
         this.parser = parser;
@@ -65,7 +69,7 @@ public class RecipesController {
                                            @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType,
                                            Principal user) {
         Source source = Source.read(body, contentType);
-        Recipe recipe = parser.parse(source.text(), source.format());
+        Recipe recipe = parser.parse(source.text(), source.format(), connectionTypes);
         StoredRecipe saved;
         try {
             saved = store.create(recipe, source.text(), source.format(), name(user));
@@ -94,7 +98,7 @@ public class RecipesController {
     public ObjectNode update(@PathVariable String slug, @RequestBody byte[] body,
                              @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType, Principal user) {
         Source source = Source.read(body, contentType);
-        Recipe recipe = parser.parse(source.text(), source.format());
+        Recipe recipe = parser.parse(source.text(), source.format(), connectionTypes);
         if (!slug.equals(recipe.slug())) {
             int[] at = slugPosition(source.text());
             String message = "The slug in the body ('" + recipe.slug() + "') differs from the slug in the path ('" + slug
@@ -161,7 +165,7 @@ public class RecipesController {
     public ResponseEntity<ObjectNode> restore(@PathVariable String slug, @PathVariable int version, Principal user) {
         StoredRecipe old = existingVersion(slug, version);
         SourceFormat format = "json".equals(old.sourceFormat()) ? SourceFormat.JSON : SourceFormat.YAML;
-        Recipe recipe = parser.parse(old.source(), format);
+        Recipe recipe = parser.parse(old.source(), format, connectionTypes);
         StoredRecipe saved = store.update(recipe, old.source(), format, name(user), false)
                 .orElseThrow(() -> notFound(slug));
         catalog.evict(slug);

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
+import dev.braid.app.secrets.RunSecrets;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.RunLogStore;
 import dev.braid.engine.model.Recipe;
@@ -45,11 +46,13 @@ public class TestRuns {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final RunExecutor executor;
+    private final RunSecrets runSecrets;
     private final Clock clock;
     private final Duration defaultTimeout;
 
-    public TestRuns(RunExecutor executor, Clock clock, BraidProperties properties) {
+    public TestRuns(RunExecutor executor, RunSecrets runSecrets, Clock clock, BraidProperties properties) {
         this.executor = executor;
+        this.runSecrets = runSecrets;
         this.clock = clock;
         this.defaultTimeout = properties.worker().defaultRunTimeout();
     }
@@ -67,8 +70,9 @@ public class TestRuns {
         }
         MemoryJournal journal = new MemoryJournal();
         List<RunLogStore.LogLine> lines = new ArrayList<>();
-        RunRequest request = new RunRequest(runId, recipe, context(recipe, trigger), 1, NODES.objectNode(),
-                name -> Optional.empty(), dryRun, started.plus(timeout), (step, level, message) -> {
+        RunSecrets.Scope scope = runSecrets.open();
+        RunRequest request = new RunRequest(runId, recipe, context(recipe, trigger), 1, scope.secrets(),
+                scope::connection, dryRun, started.plus(timeout), (step, level, message) -> {
                     synchronized (lines) {
                         lines.add(new RunLogStore.LogLine(step, level.name().toLowerCase(Locale.ROOT), message, clock.instant()));
                     }
@@ -126,7 +130,8 @@ public class TestRuns {
         synchronized (lines) {
             out.set("logs", RunView.logLines(lines));
         }
-        return out;
+        // The answer holds no secret a step or log line used: the same masking as run history.
+        return (ObjectNode) scope.masker().mask(out);
     }
 
     /**

@@ -17,7 +17,15 @@ public record BraidProperties(
         @DefaultValue Admin admin,
         @DefaultValue Worker worker,
         @DefaultValue Limits limits,
-        @DefaultValue Samples samples) {
+        @DefaultValue Samples samples,
+        @DefaultValue Master master) {
+
+    /**
+     * The master key sealing secrets: {@code key} ({@code BRAID_MASTER_KEY}, base64 of 32 bytes; a key
+     * file in {@code BRAID_HOME} when unset) and, during a rotation, the {@code previous} key
+     * ({@code BRAID_MASTER_PREVIOUS}) whose sealed values are re-sealed with the new key at start.
+     */
+    public record Master(String key, String previous) {}
 
     /** {@code password}: the first admin's password ({@code BRAID_ADMIN_PASSWORD}); generated when absent. */
     public record Admin(String password) {}

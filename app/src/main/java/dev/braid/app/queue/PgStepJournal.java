@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.braid.app.secrets.Masker;
 import dev.braid.app.store.RunLogStore;
 import dev.braid.app.store.StepStore;
 import dev.braid.engine.run.StepJournal;
@@ -31,12 +32,14 @@ final class PgStepJournal implements StepJournal {
     private final List<RunLogStore.LogLine> lines = new ArrayList<>();
     private final Clock clock;
     private final Flush flush;
+    private final Masker masker;
     private int nextSeq;
 
-    PgStepJournal(Map<String, StepStore.SeqRecord> previous, Clock clock, Flush flush) {
+    PgStepJournal(Map<String, StepStore.SeqRecord> previous, Clock clock, Masker masker, Flush flush) {
         this.previous = previous;
         this.clock = clock;
         this.flush = flush;
+        this.masker = masker;
         for (StepStore.SeqRecord r : previous.values()) {
             seqByPath.put(r.record().path(), r.seq());
             nextSeq = Math.max(nextSeq, r.seq() + 1);
@@ -55,7 +58,8 @@ final class PgStepJournal implements StepJournal {
         List<RunLogStore.LogLine> logLines;
         synchronized (this) {
             int seq = seqByPath.computeIfAbsent(record.path(), p -> nextSeq++);
-            pending.put(record.path(), new StepStore.SeqRecord(seq, record));
+            // History keeps no secret; the engine goes on with the real values it holds in memory.
+            pending.put(record.path(), new StepStore.SeqRecord(seq, masker.mask(record)));
             if (!durable) {
                 return;
             }
@@ -66,7 +70,8 @@ final class PgStepJournal implements StepJournal {
     }
 
     synchronized void log(String stepPath, RunLog.Level level, String message) {
-        lines.add(new RunLogStore.LogLine(stepPath, level.name().toLowerCase(java.util.Locale.ROOT), message, clock.instant()));
+        lines.add(new RunLogStore.LogLine(stepPath, level.name().toLowerCase(java.util.Locale.ROOT), masker.mask(message),
+                clock.instant()));
     }
 
     synchronized List<StepStore.SeqRecord> drainRecords() {

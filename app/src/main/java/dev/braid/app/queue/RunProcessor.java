@@ -4,13 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
+import dev.braid.app.secrets.Masker;
+import dev.braid.app.secrets.RunSecrets;
 import dev.braid.app.store.AttemptStore;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
@@ -38,6 +39,7 @@ public class RunProcessor {
     private static final Logger log = LoggerFactory.getLogger(RunProcessor.class);
 
     private final RecipeCatalog catalog;
+    private final RunSecrets runSecrets;
     private final StepStore steps;
     private final AttemptStore attempts;
     private final RunExecutor executor;
@@ -47,10 +49,11 @@ public class RunProcessor {
     private final NodeIdentity node;
     private final BraidProperties.Worker settings;
 
-    public RunProcessor(RecipeCatalog catalog, StepStore steps, AttemptStore attempts, RunExecutor executor,
+    public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, AttemptStore attempts, RunExecutor executor,
                         RunCompletions completions, JsonColumns json, Clock clock, NodeIdentity node,
                         BraidProperties properties) {
         this.catalog = catalog;
+        this.runSecrets = runSecrets;
         this.steps = steps;
         this.attempts = attempts;
         this.executor = executor;
@@ -76,12 +79,13 @@ public class RunProcessor {
         } catch (RuntimeException e) {
             end(run, null, new RunOutcome.Failed(null, new StepError("recipe.invalid",
                     "Recipe " + run.recipe() + " version " + run.recipeVersion() + " cannot be run: " + e.getMessage(),
-                    false)), Map.of(), null);
+                    false)), new Masker(), null);
             return;
         }
         // Only a resumed run (a retry, a takeover after a crash) has checkpoints to read back.
         Map<String, StepStore.SeqRecord> previous = run.attempt() > 1 ? steps.load(run.id()) : Map.of();
-        PgStepJournal journal = new PgStepJournal(previous, clock,
+        RunSecrets.Scope scope = runSecrets.open();
+        PgStepJournal journal = new PgStepJournal(previous, clock, scope.masker(),
                 (records, lines) -> {
                     if (!attempts.checkpoint(run.id(), node.id(), settings.lease(), records, lines)) {
                         throw new LeaseLostException(run.id());
@@ -90,8 +94,7 @@ public class RunProcessor {
         Instant started = run.startedAt() == null ? clock.instant() : run.startedAt();
         Duration timeout = recipe.runTimeout().orElse(settings.defaultRunTimeout());
         RunRequest request = new RunRequest(run.id().toString(), recipe, run.trigger(), run.attempt(),
-                JsonNodeFactory.instance.objectNode(), name -> Optional.empty(), false, started.plus(timeout),
-                journal::log);
+                scope.secrets(), scope::connection, false, started.plus(timeout), journal::log);
         RunOutcome outcome;
         try {
             outcome = executor.execute(request, journal);
@@ -101,18 +104,17 @@ public class RunProcessor {
             log.error("Run {} crashed in the engine", run.id(), e);
             outcome = new RunOutcome.Failed(null, new StepError("engine.crashed", String.valueOf(e.getMessage()), false));
         }
-        end(run, recipe, outcome, previous, journal);
+        end(run, recipe, outcome, scope.masker(), journal);
     }
 
-    private void end(RunRow run, Recipe recipe, RunOutcome outcome, Map<String, StepStore.SeqRecord> previous,
-                     PgStepJournal journal) {
+    private void end(RunRow run, Recipe recipe, RunOutcome outcome, Masker masker, PgStepJournal journal) {
         AttemptStore.Ending ending = switch (outcome) {
             case RunOutcome.Succeeded s -> new AttemptStore.Ending(
-                    transition(RunStatus.SUCCEEDED), json.write(s.output()), null, null, null);
+                    transition(RunStatus.SUCCEEDED), json.write(masker.mask(s.output())), null, null, null);
             case RunOutcome.Retry r -> new AttemptStore.Ending(
-                    transition(RunStatus.RETRYING), null, json.write(error(r.stepPath(), r.error())), r.nextAttemptAt(), null);
+                    transition(RunStatus.RETRYING), null, json.write(masker.mask(error(r.stepPath(), r.error()))), r.nextAttemptAt(), null);
             case RunOutcome.Failed f -> {
-                String errorJson = json.write(error(f.stepPath(), f.error()));
+                String errorJson = json.write(masker.mask(error(f.stepPath(), f.error())));
                 boolean deadLetter = recipe == null || recipe.onError().deadLetter();
                 yield new AttemptStore.Ending(transition(RunStatus.FAILED), null, errorJson, null,
                         deadLetter ? new AttemptStore.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,

@@ -15,13 +15,21 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 public final class TestDatabase {
 
     private static EmbeddedPostgres postgres;
+    private static Path dataDirectory;
 
     private TestDatabase() {}
+
+    /** Where the test database keeps its files (tests search them for plaintext secrets). */
+    public static synchronized Path dataDirectory() {
+        jdbcUrl();
+        return dataDirectory;
+    }
 
     public static synchronized String jdbcUrl() {
         if (postgres == null) {
             try {
                 Path dir = Files.createTempDirectory("braid-test-pg");
+                dataDirectory = dir;
                 postgres = EmbeddedPostgres.builder()
                         .setDataDirectory(dir)
                         .setCleanDataDirectory(true)

@@ -25,6 +25,10 @@ final class HttpFailure {
     static final String STATUS = "http.status";
     static final String TOO_LARGE = "http.response_too_large";
     static final String INTERRUPTED = "http.interrupted";
+    static final String OAUTH2 = "http.oauth2";
+    static final String TOO_MANY_REDIRECTS = "http.too_many_redirects";
+    static final String TOO_MANY_ITEMS = "http.too_many_items";
+    static final String PAGINATION = "http.pagination";
 
     /** How much of an error response body a message quotes. */
     static final int QUOTED_CHARS = 500;

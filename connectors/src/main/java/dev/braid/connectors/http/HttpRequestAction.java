@@ -2,16 +2,12 @@ package dev.braid.connectors.http;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 import dev.braid.connectors.schema.Inputs;
+import dev.braid.connectors.schema.JsonSchema;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.ActionException;
@@ -20,20 +16,34 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * {@code http.request {method, url, headers, query, body, timeout}} → {@code {status, headers, body}}.
+ * {@code http.request {method, url, headers, query, body, timeout, followRedirects, paginate}} →
+ * {@code {status, headers, body}}, or with {@code paginate} {@code {status, pages, items}}.
  * Sends the step's idempotency key as {@code Idempotency-Key}, so a target can recognise the retry of
- * a call it already served.
+ * a call it already served. Auth, redirects and the egress guard live in {@link Exchange}.
  */
 public final class HttpRequestAction implements Action {
 
     /** Bodies above this are refused rather than buffered: run history is no place for them. */
     public static final long MAX_RESPONSE_BYTES = 10L * 1024 * 1024;
 
+    /** The most items a paginated pull may gather. */
+    public static final int MAX_ITEMS = 100_000;
+
     private final Supplier<HttpClient> client;
+    private final OAuth2Tokens tokens;
+    private final HostResolver resolver;
+    private final int maxItems;
 
     /** @param client the connector's shared client; asked for it on each call, so it can be built lazily */
     public HttpRequestAction(Supplier<HttpClient> client) {
+        this(client, new OAuth2Tokens(), HostResolver.SYSTEM, MAX_ITEMS);
+    }
+
+    HttpRequestAction(Supplier<HttpClient> client, OAuth2Tokens tokens, HostResolver resolver, int maxItems) {
         this.client = client;
+        this.tokens = tokens;
+        this.resolver = resolver;
+        this.maxItems = maxItems;
     }
 
     @Override
@@ -44,15 +54,16 @@ public final class HttpRequestAction implements Action {
     @Override
     public String description() {
         return "Sends one HTTP request and returns {status, headers, body}; a JSON response body is parsed. "
-                + "Timeouts, connection errors and statuses 408, 429 and 5xx are retried; other 4xx fail the step.";
+                + "With paginate, pulls every page and returns {status, pages, items}. "
+                + "Timeouts, connection errors and statuses 408, 429 and 5xx are retried; other 4xx fail the step. "
+                + "Link-local and cloud metadata addresses are refused.";
     }
 
     @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
         JsonNode connection = Inputs.orEmptyObject(ctx.connection());
-        HttpSchemas.INPUT.requireValid(with, "with");
-        HttpSchemas.CONNECTION.requireValid(connection, "connection");
+        requireValid(with, connection);
         OutgoingRequest request = OutgoingRequest.from(with, connection, ctx.idempotencyKey());
         if (ctx.dryRun()) {
             // The engine describes non-pure steps in a dry run instead of calling them; should one
@@ -62,52 +73,28 @@ public final class HttpRequestAction implements Action {
                     .put("method", request.method())
                     .put("url", request.uri().toString()));
         }
-        Duration remaining = ctx.remaining();
-        if (remaining.isZero()) {
-            throw ActionException.retryable(HttpFailure.TIMEOUT,
-                    request.describe() + " was not sent: the step's deadline has already passed");
+        Exchange exchange = new Exchange(client.get(), EgressGuard.of(connection.path("egress"), resolver),
+                HttpAuth.from(connection.path("auth")), tokens, ctx, with.path("followRedirects").asBoolean(true), request);
+        Pagination pagination = Pagination.from(with.get("paginate"));
+        if (pagination != null) {
+            return ActionResult.of(pagination.run(exchange, request, ctx, maxItems));
         }
-        Duration timeout = request.timeout().compareTo(remaining) <= 0 ? request.timeout() : remaining;
-        HttpResponse<byte[]> response = send(request, timeout);
+        HttpResponse<byte[]> response = exchange.send(request);
         if (HttpFailure.isError(response.statusCode())) {
             throw HttpFailure.status(request, response.statusCode(), response.headers(), response.body(), ctx.clock());
         }
         return ActionResult.of(ResponseOutput.of(response.statusCode(), response.headers(), response.body()));
     }
 
-    /**
-     * Waits on the future rather than using {@code HttpClient.send}: the request timeout only covers
-     * the wait for the response headers, and a body trickling in must not outlive the step's deadline.
-     */
-    private HttpResponse<byte[]> send(OutgoingRequest request, Duration timeout) throws ActionException {
-        CompletableFuture<HttpResponse<byte[]>> exchange =
-                client.get().sendAsync(request.toHttpRequest(timeout), BoundedBody.handler(MAX_RESPONSE_BYTES));
-        try {
-            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            throw HttpFailure.timeout(request, timeout, e);
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            Thread.currentThread().interrupt();
-            throw ActionException.retryable(HttpFailure.INTERRUPTED,
-                    request.describe() + " was interrupted; the worker is stopping", e);
-        } catch (ExecutionException | CancellationException e) {
-            throw HttpFailure.exchange(request, timeout, rootOf(e));
+    /** Schema violations and the rules a schema cannot state, all in one {@code input.invalid}. */
+    private static void requireValid(JsonNode with, JsonNode connection) throws ActionException {
+        List<String> problems = new ArrayList<>(HttpSchemas.INPUT.violations(with, "with"));
+        problems.addAll(Pagination.problems(with.path("paginate")));
+        problems.addAll(HttpSchemas.CONNECTION.violations(connection, "connection"));
+        problems.addAll(HttpAuth.problems(connection.path("auth")));
+        problems.addAll(EgressGuard.problems(connection.path("egress")));
+        if (!problems.isEmpty()) {
+            throw ActionException.fatal(JsonSchema.INVALID, String.join("; ", problems));
         }
-    }
-
-    private static Throwable rootOf(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        // The JDK may wrap a body subscriber's failure in an IOException of its own.
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof BoundedBody.TooLargeException) {
-                return c;
-            }
-        }
-        return t;
     }
 }

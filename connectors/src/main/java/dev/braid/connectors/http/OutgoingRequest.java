@@ -69,11 +69,37 @@ record OutgoingRequest(String method, URI uri, Map<String, String> headers, Requ
         return parsed;
     }
 
+    /** The same request to another URI (a next page). */
+    OutgoingRequest withUri(URI next) {
+        return new OutgoingRequest(method, next, headers, body, timeout);
+    }
+
+    /**
+     * The request a redirect with {@code status} to {@code next} asks for, as browsers make it: 303
+     * turns any method but HEAD into a body-less GET, 301 and 302 turn POST into GET, 307 and 308 keep
+     * method and body.
+     */
+    OutgoingRequest redirectedTo(URI next, int status) {
+        boolean toGet = (status == 303 && !method.equals("HEAD")) || ((status == 301 || status == 302) && method.equals("POST"));
+        if (!toGet) {
+            return withUri(next);
+        }
+        Map<String, String> kept = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        kept.putAll(headers);
+        kept.remove(CONTENT_TYPE);
+        return new OutgoingRequest("GET", next, Collections.unmodifiableMap(kept), RequestBody.NONE, timeout);
+    }
+
     /** @param timeout the time this attempt may take: the step's timeout, capped by the run's deadline */
     HttpRequest toHttpRequest(Duration timeout) throws ActionException {
+        return toHttpRequest(timeout, headers);
+    }
+
+    /** @param sent the headers to send instead of {@link #headers()} (with auth added or removed) */
+    HttpRequest toHttpRequest(Duration timeout, Map<String, String> sent) throws ActionException {
         try {
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).method(method, body.publisher());
-            headers.forEach(builder::header);
+            sent.forEach(builder::header);
             return builder.build();
         } catch (IllegalArgumentException e) {
             // The JDK refuses some methods (CONNECT) and headers it manages itself (Host, Content-Length, ...).

@@ -25,7 +25,8 @@ final class SharedHttpClient implements Supplier<HttpClient>, AutoCloseable {
             client = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(CONNECT_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    // Redirects are followed by Exchange, which checks every hop against the egress guard.
+                    .followRedirects(HttpClient.Redirect.NEVER)
                     .executor(executor)
                     .build();
         }

@@ -39,10 +39,17 @@ final class TargetUrl {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw ActionException.fatal(JsonSchema.INVALID, "with.url: '" + full + "' must be an http or https URL");
         }
-        if (uri.getHost() == null) {
+        // The JDK reads an octal address (0251.0376.0251.0376) as a registry-based authority without a
+        // host; it is let through here so the egress guard can refuse it by name rather than as invalid.
+        if (uri.getHost() == null && !isNumericAuthority(uri)) {
             throw ActionException.fatal(JsonSchema.INVALID, "with.url: '" + full + "' names no host");
         }
         return uri;
+    }
+
+    private static boolean isNumericAuthority(URI uri) {
+        String host = EgressGuard.hostOf(uri);
+        return host != null && EgressGuard.Ipv4Literal.parse(host) != null;
     }
 
     /**

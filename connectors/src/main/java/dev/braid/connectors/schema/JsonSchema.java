@@ -30,7 +30,9 @@ public final class JsonSchema {
 
     private static final Set<String> VALIDATING = Set.of(
             "type", "enum", "pattern", "minLength", "properties", "required", "additionalProperties", "items");
-    private static final Set<String> ANNOTATIONS = Set.of("$schema", "title", "description", "default", "examples");
+    /** {@code x-secret: true} marks a connection setting stored encrypted and never shown back. */
+    private static final Set<String> ANNOTATIONS = Set.of("$schema", "title", "description", "default", "examples",
+            "x-secret");
 
     private final JsonNode schema;
     private final Map<String, Pattern> patterns;

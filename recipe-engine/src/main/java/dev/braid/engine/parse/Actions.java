@@ -3,8 +3,10 @@ package dev.braid.engine.parse;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.Connector;
 import dev.braid.engine.spi.ConnectorRegistry;
+import tools.jackson.databind.JsonNode;
 
 /** The action names a recipe may use ({@code http.request}), taken once from the connector registry. */
 final class Actions {
@@ -35,6 +37,11 @@ final class Actions {
         }
         String list = known.isEmpty() ? "none are installed" : String.join(", ", known);
         return "Unknown action '" + name + "'; known actions: " + list + Closest.didYouMean(name, known);
+    }
+
+    /** The JSON Schema of a known action's input. */
+    JsonNode inputSchema(String name) {
+        return registry.action(name).map(Action::inputSchema).orElseThrow();
     }
 
     void check(String name, String path, Problems problems) {

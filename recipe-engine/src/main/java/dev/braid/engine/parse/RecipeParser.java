@@ -41,9 +41,21 @@ public final class RecipeParser {
      * @throws RecipeValidationException listing every problem found, in document order
      */
     public Recipe parse(String source, SourceFormat format) {
+        return parse(source, format, null);
+    }
+
+    /**
+     * Parses and validates {@code source}, and also checks each step's {@code connection} against
+     * {@code connections}: that it exists and belongs to the action's connector (when saving a recipe;
+     * a stored version is read without it, so a later deleted connection fails the run, not the read).
+     *
+     * @throws RecipeValidationException listing every problem found, in document order
+     */
+    public Recipe parse(String source, SourceFormat format, ConnectionTypes connections) {
         Problems problems = new Problems(new Positions());
         JsonNode document = SourceReader.read(source, format == null ? SourceFormat.YAML : format, problems);
-        Recipe recipe = document == null ? null : new RecipeReader(problems, expressions, actions).read(document);
+        Recipe recipe = document == null ? null
+                : new RecipeReader(problems, expressions, actions, connections).read(document);
         if (problems.any()) {
             throw new RecipeValidationException(problems.sorted());
         }

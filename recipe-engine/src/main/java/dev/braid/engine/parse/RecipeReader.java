@@ -27,11 +27,11 @@ final class RecipeReader {
     private final StepReader steps;
     private final RetryReader retries = new RetryReader();
 
-    RecipeReader(Problems problems, Expressions expressions, Actions actions) {
+    RecipeReader(Problems problems, Expressions expressions, Actions actions, ConnectionTypes connections) {
         this.problems = problems;
         this.expressions = expressions;
         this.triggers = new TriggerReader(problems, expressions, actions);
-        this.steps = new StepReader(problems, expressions, actions, retries);
+        this.steps = new StepReader(problems, expressions, actions, retries, connections);
     }
 
     /** The recipe; meaningful only when {@code problems} stayed empty. */

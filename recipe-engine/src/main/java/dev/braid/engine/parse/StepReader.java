@@ -45,9 +45,12 @@ final class StepReader {
     private final Actions actions;
     private final RecipeReader.RetryReader retries;
     private final Map<String, Position> ids = new HashMap<>();
+    private final ConnectionTypes connections;
 
-    StepReader(Problems problems, Expressions expressions, Actions actions, RecipeReader.RetryReader retries) {
+    StepReader(Problems problems, Expressions expressions, Actions actions, RecipeReader.RetryReader retries,
+               ConnectionTypes connections) {
         this.problems = problems;
+        this.connections = connections;
         this.expressions = expressions;
         this.actions = actions;
         this.retries = retries;
@@ -152,11 +155,40 @@ final class StepReader {
         } else {
             f.templates("with");
         }
+        if (action != null && actions.problem(action) == null) {
+            requiredInputs(f, action, with);
+            if (connection != null && connections != null) {
+                connectionType(f, action, connection);
+            }
+        }
         RetrySpec retry = retries.read(f.object("retry"));
         Duration timeout = f.duration("timeout", false);
         String onError = f.choice("onError", List.of("fail", "continue"));
         return new Step.ActionStep(id, action, connection, with != null ? with : JsonNodeFactory.instance.objectNode(),
                 retry, timeout, "continue".equals(onError));
+    }
+
+    /** Inputs the action's schema requires must be written under {@code with:} (their values may be expressions). */
+    private void requiredInputs(Fields f, String action, JsonNode with) {
+        for (JsonNode required : actions.inputSchema(action).path("required").values()) {
+            String input = required.asString();
+            if (with == null || !with.has(input)) {
+                problems.atValue(with == null ? f.path("action") : f.path("with"), "Action '" + action + "' needs the input '"
+                        + input + "'; add it under with:");
+            }
+        }
+    }
+
+    private void connectionType(Fields f, String action, String connection) {
+        String connector = action.substring(0, action.indexOf('.'));
+        java.util.Optional<String> actual = connections.connectorOf(connection);
+        if (actual.isEmpty()) {
+            problems.atValue(f.path("connection"), "Connection '" + connection + "' does not exist; create it with "
+                    + "POST /api/v1/connections (connector '" + connector + "') or fix the name");
+        } else if (!actual.get().equals(connector)) {
+            problems.atValue(f.path("connection"), "Connection '" + connection + "' is a '" + actual.get()
+                    + "' connection; action '" + action + "' needs a '" + connector + "' connection");
+        }
     }
 
     private Step.IfStep ifStep(Fields f, String id) {

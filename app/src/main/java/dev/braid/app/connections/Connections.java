@@ -1,0 +1,99 @@
+package dev.braid.app.connections;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import dev.braid.app.api.ApiException;
+import dev.braid.connectors.schema.JsonSchema;
+import dev.braid.engine.parse.ConnectionTypes;
+import dev.braid.engine.spi.Connector;
+import dev.braid.engine.spi.ConnectorRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one place that knows what a connection is: typed by its connector, its settings checked
+ * against the connector's JSON Schema, its secret fields split off to be sealed, kept when a change
+ * leaves them out, and merged back for a run.
+ */
+@Component
+public class Connections implements ConnectionTypes {
+
+    private final ConnectionStore store;
+    private final ConnectorRegistry connectors;
+
+    public Connections(ConnectionStore store, ConnectorRegistry connectors) {
+        this.store = store;
+        this.connectors = connectors;
+    }
+
+    /** Saves a connection; a secret field left out keeps its stored value. True when created. */
+    public boolean save(String name, String connectorName, JsonNode settings) {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+            throw invalid("name", "The name must be 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit");
+        }
+        Connector connector = connectors.connector(connectorName == null ? "" : connectorName)
+                .orElseThrow(() -> invalid("connector", "Unknown connector '" + connectorName + "'; known: "
+                        + connectors.connectors().stream().map(Connector::name).toList()));
+        JsonNode given = settings == null || settings.isNull() ? JsonNodeFactory.instance.objectNode() : settings;
+        if (!given.isObject()) {
+            throw invalid("settings", "settings must be an object");
+        }
+        SecretFields secret = SecretFields.of(connector.connectionSchema());
+        ObjectNode secrets = secret.secretPart(given);
+        Optional<ConnectionStore.Stored> existing = store.find(name);
+        if (existing.isPresent() && existing.get().connector().equals(connector.name())) {
+            // PUT without a secret field keeps it (the API never shows secrets, so clients cannot send them back).
+            ObjectNode kept = existing.get().secrets().deepCopy();
+            kept.setAll(secrets);
+            secrets = kept;
+        }
+        ObjectNode full = secret.merge(secret.publicPart(given), secrets);
+        List<String> violations = JsonSchema.parse(connector.connectionSchema().toString()).violations(full, "settings");
+        if (!violations.isEmpty()) {
+            List<Map<String, Object>> errors = new ArrayList<>();
+            for (String v : violations) {
+                int colon = v.indexOf(": ");
+                errors.add(Map.of("path", colon > 0 ? v.substring(0, colon) : "settings",
+                        "message", colon > 0 ? v.substring(colon + 2) : v));
+            }
+            throw new ApiException(HttpStatus.BAD_REQUEST, "The settings do not fit the " + connector.name()
+                    + " connector (" + violations.size() + " problem(s))", Map.of("errors", errors));
+        }
+        return store.put(name, connector.name(), secret.publicPart(given), secrets);
+    }
+
+    /** The full settings of a connection, secrets opened: what an action receives. */
+    public Optional<Resolved> resolve(String name) {
+        return store.find(name).map(s -> {
+            SecretFields secret = connectors.connector(s.connector())
+                    .map(c -> SecretFields.of(c.connectionSchema()))
+                    .orElse(SecretFields.of(JsonNodeFactory.instance.objectNode()));
+            return new Resolved(s.name(), s.connector(), secret.merge(s.settings(), s.secrets()), s.secrets());
+        });
+    }
+
+    /** A connection ready for a run; {@code secrets} are its secret values (to mask them in run history). */
+    public record Resolved(String name, String connector, ObjectNode settings, ObjectNode secrets) {}
+
+    @Override
+    public Optional<String> connectorOf(String connectionName) {
+        return store.connectorOf(connectionName);
+    }
+
+    /** The secret field names a connector's schema declares. */
+    public List<String> secretFieldNames(String connectorName) {
+        return connectors.connector(connectorName).map(c -> SecretFields.of(c.connectionSchema()).names()).orElse(List.of());
+    }
+
+    private static ApiException invalid(String field, String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, message,
+                Map.of("errors", List.of(Map.of("path", field, "message", message))));
+    }
+}

@@ -1,0 +1,133 @@
+package dev.braid.app.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.braid.app.support.ApiClient;
+import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.StubServer;
+import dev.braid.app.support.TestDatabase;
+
+/** A secret's plaintext reaches the target and nowhere else: not the API, the run history, the logs or the database files. */
+@ExtendWith(OutputCaptureExtension.class)
+class SecretsIT extends BraidIntegrationTest {
+
+    static final String TOKEN = "tok-9f2c61d0-plaintext-must-not-leak";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    ApiClient api;
+    StubServer stub;
+
+    @BeforeEach
+    void setUp() {
+        api = ApiClient.admin(port, ADMIN_PASSWORD);
+        stub = new StubServer();
+    }
+
+    @AfterEach
+    void tearDown() {
+        stub.close();
+    }
+
+    @Test
+    void aSecretIsUsedByARunAndAppearsNowhereElse(CapturedOutput output) throws IOException {
+        ApiClient.Response created = api.postJson("/api/v1/secrets", Map.of("name", "API_TOKEN", "value", TOKEN));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain(TOKEN);
+        assertThat(api.postJson("/api/v1/secrets", Map.of("name", "API_TOKEN", "value", TOKEN)).status()).isEqualTo(200);
+
+        assertThat(api.postYaml("/api/v1/recipes", """
+                slug: uses-secret
+                name: Uses a secret
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: call
+                    action: http.request
+                    with:
+                      method: POST
+                      url: "%s"
+                      headers: { Authorization: "Bearer {{ secrets.API_TOKEN }}" }
+                      body: { note: "token is {{ secrets.API_TOKEN }}" }
+                  - id: say
+                    action: core.log
+                    with: { message: "used {{ secrets.API_TOKEN }}" }
+                """.formatted(stub.url("/secured"))).status()).isEqualTo(201);
+        String runId = ApiClient.anonymous(port).postJson("/hooks/uses-secret", "{}").json().path("runId").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                "succeeded".equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
+
+        // The target got the real value ...
+        assertThat(stub.received("/secured").getFirst().body()).contains(TOKEN);
+        // ... the history shows stars.
+        String run = api.get("/api/v1/runs/" + runId).body();
+        assertThat(run).doesNotContain(TOKEN).contains("Bearer ***").contains("token is ***");
+        String logs = api.get("/api/v1/runs/" + runId + "/logs").body();
+        assertThat(logs).doesNotContain(TOKEN).contains("used ***");
+        assertThat(api.get("/api/v1/secrets").body()).contains("API_TOKEN").doesNotContain(TOKEN);
+        assertThat(api.get("/api/v1/secrets/API_TOKEN").body()).doesNotContain(TOKEN);
+        String test = api.postJson("/api/v1/recipes/uses-secret/test", Map.of("trigger", Map.of("body", Map.of()), "dryRun", true)).body();
+        assertThat(test).doesNotContain(TOKEN).contains("***");
+
+        assertThat(output.getAll()).doesNotContain(TOKEN);
+        jdbc.sql("checkpoint").update();
+        assertThat(filesContaining(TestDatabase.dataDirectory(), TOKEN)).isEmpty();
+    }
+
+    @Test
+    void secretNamesAndValuesAreChecked() {
+        ApiClient.Response badName = api.postJson("/api/v1/secrets", Map.of("name", "not-an-identifier", "value", "x"));
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(api.postJson("/api/v1/secrets", Map.of("name", "EMPTY", "value", "")).status()).isEqualTo(400);
+        assertThat(api.delete("/api/v1/secrets/NEVER_CREATED").status()).isEqualTo(404);
+        assertThat(ApiClient.anonymous(port).get("/api/v1/secrets").status()).isEqualTo(401);
+    }
+
+    static java.util.List<Path> filesContaining(Path dir, String text) throws IOException {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> contains(f, needle)).toList();
+        }
+    }
+
+    private static boolean contains(Path file, byte[] needle) {
+        try {
+            byte[] data = Files.readAllBytes(file);
+            outer:
+            for (int i = 0; i + needle.length <= data.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (data[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // a file PostgreSQL removed meanwhile
+        }
+    }
+}

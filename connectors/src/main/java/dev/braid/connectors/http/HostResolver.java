@@ -1,0 +1,13 @@
+package dev.braid.connectors.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Host name to addresses; a seam so tests can make a name resolve anywhere without touching DNS. */
+@FunctionalInterface
+interface HostResolver {
+
+    HostResolver SYSTEM = InetAddress::getAllByName;
+
+    InetAddress[] resolve(String host) throws UnknownHostException;
+}
