@@ -156,6 +156,21 @@ public abstract class ActionContractTest {
         assertThat(e.type()).matches("[a-z_]+\\.[a-z_.]+");
     }
 
+    @Test
+    void connectionSecretsNeverShowInOutputsOrErrors() throws ActionException {
+        assumeThat(fixture.secretValues()).as("the fixture's connection has secret fields").isNotEmpty();
+
+        List<String> texts = new java.util.ArrayList<>();
+        texts.add(action().execute(ctx().build(), fixture.validInput()).output().toString());
+        texts.add(action().execute(ctx().dryRun(true).build(), fixture.validInput()).output().toString());
+        fixture.transientFailureInput().ifPresent(input -> texts.add(failure(input).getMessage()));
+        fixture.permanentFailureInput().ifPresent(input -> texts.add(failure(input).getMessage()));
+
+        for (String secret : fixture.secretValues()) {
+            assertThat(texts).noneMatch(text -> text.contains(secret));
+        }
+    }
+
     private TestActionContext.Builder ctx() {
         return aContext().connection(fixture.connection());
     }

@@ -24,6 +24,11 @@ public interface ActionFixture extends AutoCloseable {
         return JsonNodeFactory.instance.objectNode();
     }
 
+    /** Values in {@link #connection()} that are secret: they must never show in an output or an error. */
+    default List<String> secretValues() {
+        return List.of();
+    }
+
     /** Calls the outside world has received so far; always 0 for a pure action. */
     default int effects() {
         return 0;

@@ -31,7 +31,15 @@ final class HttpRequestFixture implements ActionFixture {
 
     @Override
     public JsonNode connection() {
-        return json("{baseUrl: '" + stub.url("") + "'}");
+        return json("{baseUrl: '" + stub.url("") + "', auth: {type: 'bearer', token: '" + TOKEN + "'}}");
+    }
+
+    /** A bearer token the target receives, and no output or error may repeat. */
+    static final String TOKEN = "contract-bearer-0d9e7a";
+
+    @Override
+    public java.util.List<String> secretValues() {
+        return java.util.List.of(TOKEN);
     }
 
     @Override
