@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code GET /api/v1/connectors}: the catalogue — connectors, their actions and JSON Schemas. */
+/** {@code GET /api/v1/connectors}: the catalogue — connectors, their actions, JSON Schemas and an example step per action. */
 @RestController
 public class ConnectorsController {
 
@@ -38,6 +38,11 @@ public class ConnectorsController {
                 action.put("description", a.getValue().description());
                 action.put("pure", a.getValue().pure());
                 action.set("inputSchema", a.getValue().inputSchema());
+                if (a.getValue().example() != null) {
+                    ObjectNode example = action.putObject("example");
+                    example.put("action", c.name() + "." + a.getKey());
+                    example.set("with", a.getValue().example());
+                }
             }
         }
         ObjectNode out = nodes.objectNode();

@@ -110,5 +110,10 @@ class ConnectionsIT extends BraidIntegrationTest {
         JsonNode catalogue = api.get("/api/v1/connectors").json();
         assertThat(catalogue.path("items").findValuesAsString("name")).contains("core", "http", "mail", "core.log", "http.request", "mail.send");
         assertThat(catalogue.toString()).contains("inputSchema").contains("connectionSchema");
+        for (JsonNode connector : catalogue.path("items")) {
+            for (JsonNode action : connector.path("actions")) {
+                assertThat(action.path("example").path("with").isObject()).as(action.path("name").asString()).isTrue();
+            }
+        }
     }
 }

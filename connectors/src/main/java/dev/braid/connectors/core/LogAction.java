@@ -49,6 +49,11 @@ public final class LogAction implements Action {
     }
 
     @Override
+    public JsonNode example() {
+        return tools.jackson.databind.json.JsonMapper.shared().readTree("{\"message\": \"Order {{ trigger.body.id }} received\", \"level\": \"info\"}");
+    }
+
+    @Override
     public String description() {
         return "Writes a message to the run log at the given level (debug, info, warn, error; default info).";
     }

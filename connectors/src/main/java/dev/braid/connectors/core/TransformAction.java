@@ -40,6 +40,11 @@ public final class TransformAction implements Action {
     }
 
     @Override
+    public JsonNode example() {
+        return tools.jackson.databind.json.JsonMapper.shared().readTree("{\"value\": {\"id\": \"{{ trigger.body.id }}\", \"total\": \"{{ $sum(trigger.body.items.(qty * price)) }}\"}}");
+    }
+
+    @Override
     public String description() {
         return "Returns its value unchanged as {value}: names the result of a mapping for later steps.";
     }

@@ -52,6 +52,11 @@ public final class HttpRequestAction implements Action {
     }
 
     @Override
+    public JsonNode example() {
+        return tools.jackson.databind.json.JsonMapper.shared().readTree("{\"method\": \"POST\", \"url\": \"/customers/{{ trigger.body.customerId }}/notes\", \"headers\": {\"Accept\": \"application/json\"}, \"body\": {\"text\": \"{{ trigger.body.note }}\"}, \"timeout\": \"10s\"}");
+    }
+
+    @Override
     public String description() {
         return "Sends one HTTP request and returns {status, headers, body}; a JSON response body is parsed. "
                 + "With paginate, pulls every page and returns {status, pages, items}. "

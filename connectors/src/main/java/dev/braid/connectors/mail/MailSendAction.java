@@ -34,6 +34,11 @@ public final class MailSendAction implements Action {
     }
 
     @Override
+    public JsonNode example() {
+        return tools.jackson.databind.json.JsonMapper.shared().readTree("{\"to\": \"{{ trigger.body.email }}\", \"subject\": \"Your order {{ trigger.body.id }}\", \"text\": \"Thank you, {{ trigger.body.name }}!\"}");
+    }
+
+    @Override
     public String description() {
         return "Sends one e-mail over SMTP and returns {messageId, accepted}; text, html or both "
                 + "(multipart/alternative). Unreachable servers, timeouts and 4xx replies are retried; "

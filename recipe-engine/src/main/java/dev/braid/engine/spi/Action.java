@@ -30,5 +30,13 @@ public interface Action {
         return "";
     }
 
+    /**
+     * A typical {@code with:} block for the catalogue, shown to recipe authors; null when the action
+     * has none to offer.
+     */
+    default JsonNode example() {
+        return null;
+    }
+
     ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException;
 }
