@@ -108,7 +108,7 @@ class ConnectionsIT extends BraidIntegrationTest {
     @Test
     void theCatalogueListsConnectorsActionsAndSchemas() {
         JsonNode catalogue = api.get("/api/v1/connectors").json();
-        assertThat(catalogue.path("items").findValuesAsString("name")).contains("core", "http", "mail", "core.log", "http.request", "mail.send");
+        assertThat(catalogue.path("items").findValuesAsString("name")).contains("core", "http", "mail", "sql", "core.log", "http.request", "mail.send", "sql.query", "sql.batchInsert");
         assertThat(catalogue.toString()).contains("inputSchema").contains("connectionSchema");
         for (JsonNode connector : catalogue.path("items")) {
             for (JsonNode action : connector.path("actions")) {

@@ -69,6 +69,20 @@ class RestartIT {
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
 
         try (ServerProcess afterKill = new ServerProcess(home, "restart-pw").start()) {
+            // embedded-db follows the embedded PostgreSQL to its new port on every start.
+            assertThat(afterKill.api().get("/api/v1/connections/embedded-db").json().path("connector").asString()).isEqualTo("sql");
+            assertThat(afterKill.api().postJson("/api/v1/recipes/test", java.util.Map.of("recipe", """
+                    slug: embedded-db-check
+                    name: Embedded db check
+                    trigger:
+                      manual: {}
+                    steps:
+                      - id: q
+                        action: sql.query
+                        connection: embedded-db
+                        with: { sql: "select current_schema() as schema, :n::int + 1 as next", params: { n: 41 } }
+                    """, "trigger", java.util.Map.of("body", java.util.Map.of()), "dryRun", false)).json()
+                    .path("output").path("rows").toString()).isEqualTo("[{\"schema\":\"demo\",\"next\":42}]");
             assertThat(afterKill.api().get("/api/v1/runs/" + runId).json().path("status").asString()).isEqualTo("succeeded");
             assertThat(afterKill.api().get("/api/v1/runs/" + secondRun).json().path("output").path("value").asInt()).isEqualTo(2);
             assertThat(afterKill.api().get("/api/v1/recipes/survivor").json().path("version").asInt()).isEqualTo(1);

@@ -1,0 +1,100 @@
+package dev.braid.connectors.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.braid.engine.spi.Action;
+import dev.braid.engine.spi.ActionException;
+import dev.braid.engine.spi.Connector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code sql.query}, {@code sql.execute} and {@code sql.batchInsert} over JDBC (PostgreSQL first).
+ * Keeps one HikariCP pool per distinct connection (url, username, password, schema), opened on first
+ * use and closed by {@link #close()}. The first step to use a connection fixes its pool size.
+ */
+public final class SqlConnector implements Connector, AutoCloseable {
+
+    private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
+
+    private final Map<SqlSettings.PoolKey, HikariDataSource> pools = new ConcurrentHashMap<>();
+    private final Map<String, Action> actions;
+
+    public SqlConnector() {
+        SqlStatements statements = new SqlStatements(this);
+        actions = Map.of(
+                "query", new SqlQueryAction(statements),
+                "execute", new SqlExecuteAction(statements),
+                "batchInsert", new SqlBatchInsertAction(statements));
+    }
+
+    @Override
+    public String name() {
+        return "sql";
+    }
+
+    @Override
+    public Map<String, Action> actions() {
+        return actions;
+    }
+
+    @Override
+    public JsonNode connectionSchema() {
+        return SqlSettings.SCHEMA.node();
+    }
+
+    @Override
+    public String description() {
+        return "Query and change relational databases over JDBC (PostgreSQL first): queries, statements, bulk inserts.";
+    }
+
+    /** The pool for these settings, opened on first use. */
+    HikariDataSource pool(SqlSettings settings) throws ActionException {
+        try {
+            return pools.computeIfAbsent(settings.poolKey(), key -> open(settings));
+        } catch (RuntimeException e) {
+            // No driver for the URL, or a setting the driver refuses: the connection is misconfigured.
+            throw ActionException.fatal(SqlFailure.ERROR,
+                    "cannot open a connection pool for " + settings.scrub(settings.url()) + ": " + settings.scrub(e.getMessage()));
+        }
+    }
+
+    private static HikariDataSource open(SqlSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("braid-sql-" + POOL_NUMBER.incrementAndGet());
+        config.setJdbcUrl(settings.url());
+        if (settings.username() != null) {
+            config.setUsername(settings.username());
+        }
+        if (settings.password() != null) {
+            config.setPassword(settings.password());
+        }
+        if (settings.schema() != null) {
+            config.setSchema(settings.schema());
+        }
+        config.setMaximumPoolSize(settings.maxPoolSize());
+        config.setMinimumIdle(0);
+        config.setAutoCommit(false);
+        // Waiting for a connection counts like a statement: an unreachable database fails the step (retryably) soon.
+        config.setConnectionTimeout(Math.clamp(settings.statementTimeout().toMillis(), 1_000L, 30_000L));
+        // Do not connect now: an unreachable database is a retryable step failure, not a broken connector.
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    /** How many pools are open (for tests and metrics). */
+    int openPools() {
+        return pools.size();
+    }
+
+    @Override
+    public void close() {
+        List<HikariDataSource> open = new ArrayList<>(pools.values());
+        pools.clear();
+        open.forEach(HikariDataSource::close);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.braid.connectors.sql;
+
+import dev.braid.connectors.ActionContractTest;
+import dev.braid.connectors.ActionFixture;
+
+class SqlExecuteContractTest extends ActionContractTest {
+    @Override
+    protected ActionFixture fixture() {
+        return new SqlFixture(SqlFixture.Kind.EXECUTE);
+    }
+}
