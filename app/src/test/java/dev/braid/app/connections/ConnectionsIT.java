@@ -10,6 +10,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
 /** Connections are typed by their connector, checked against its schema, and keep secret fields write-only. */
@@ -25,13 +26,16 @@ class ConnectionsIT extends BraidIntegrationTest {
     @org.springframework.beans.factory.annotation.Autowired
     Connections connections;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @BeforeEach
     void setUp() {
         api = ApiClient.admin(port, ADMIN_PASSWORD);
     }
 
     @Test
-    void secretFieldsAreWriteOnlyAndAPutWithoutThemKeepsThem() {
+    void secretFieldsAreWriteOnlyAndAPutWithoutThemKeepsThem() throws java.io.IOException {
         ApiClient.Response created = api.postJson("/api/v1/connections", Map.of("name", "warehouse", "connector", "http",
                 "settings", Map.of("baseUrl", "https://crm.example/api", "auth", Map.of("type", "bearer", "token", PASSWORD))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -49,6 +53,9 @@ class ConnectionsIT extends BraidIntegrationTest {
                 .isEqualTo(PASSWORD);
         assertThat(api.get("/api/v1/connections").body()).contains("warehouse").doesNotContain(PASSWORD);
         assertThat(api.get("/api/v1/connections/warehouse").body()).doesNotContain(PASSWORD);
+        // Sealed at rest: the database files hold no plaintext of it.
+        jdbc.sql("checkpoint").update();
+        assertThat(TestDatabase.filesContaining(PASSWORD)).isEmpty();
 
         assertThat(api.postJson("/api/v1/connections", Map.of("name", "warehouse", "connector", "http",
                 "settings", Map.of())).status()).isEqualTo(409);

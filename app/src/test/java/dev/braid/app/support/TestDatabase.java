@@ -50,4 +50,31 @@ public final class TestDatabase {
         }
         return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
     }
+
+    /** The database files (data and WAL) whose bytes contain {@code text}; call CHECKPOINT first. */
+    public static java.util.List<Path> filesContaining(String text) throws IOException {
+        Path dir = dataDirectory();
+        byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> contains(f, needle)).toList();
+        }
+    }
+
+    private static boolean contains(Path file, byte[] needle) {
+        try {
+            byte[] data = Files.readAllBytes(file);
+            outer:
+            for (int i = 0; i + needle.length <= data.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (data[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // a file PostgreSQL removed meanwhile
+        }
+    }
 }
