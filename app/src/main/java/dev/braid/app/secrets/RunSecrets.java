@@ -49,6 +49,8 @@ public class RunSecrets {
     public final class Scope {
         private final ObjectNode secretsNode = JsonNodeFactory.instance.objectNode();
         private final Masker masker = new Masker();
+        /** A run resolves each connection once, not once per step or foreach item. */
+        private final Map<String, Optional<JsonNode>> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
         Scope(Map<String, String> values) {
             values.forEach((k, v) -> {
@@ -64,10 +66,10 @@ public class RunSecrets {
 
         /** A step's connection with its secrets opened; their values are masked in history from now on. */
         public Optional<JsonNode> connection(String name) {
-            return connections.resolve(name).map(r -> {
+            return resolved.computeIfAbsent(name, n -> connections.resolve(n).map(r -> {
                 masker.addAll(r.secrets());
-                return r.settings();
-            });
+                return (JsonNode) r.settings();
+            }));
         }
 
         public Masker masker() {

@@ -57,6 +57,7 @@ final class SqlBatchInsertAction implements Action {
     }
 
     /** A typical {@code with:} block for the catalogue (Action#example). */
+    @Override
     public JsonNode example() {
         return tools.jackson.databind.json.JsonMapper.shared().readTree("""
                 {"table": "sales.order_lines", "rows": [{"order_id": 7, "sku": "A-1", "qty": 2}, {"order_id": 7, "sku": "B-9", "qty": 1}], "chunkSize": 1000}

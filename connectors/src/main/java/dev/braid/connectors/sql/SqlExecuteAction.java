@@ -43,6 +43,7 @@ final class SqlExecuteAction implements Action {
     }
 
     /** A typical {@code with:} block for the catalogue (Action#example). */
+    @Override
     public JsonNode example() {
         return tools.jackson.databind.json.JsonMapper.shared().readTree("""
                 {"sql": "insert into payments (key, amount, doc) values (:idempotencyKey, :amount, :doc::jsonb) on conflict (key) do nothing", "params": {"amount": 12.5, "doc": {"order": 7}}}

@@ -47,6 +47,7 @@ final class SqlQueryAction implements Action {
     }
 
     /** A typical {@code with:} block for the catalogue (Action#example). */
+    @Override
     public JsonNode example() {
         return tools.jackson.databind.json.JsonMapper.shared().readTree("""
                 {"sql": "select id, total from orders where customer_id = :customer and created_at >= :since", "params": {"customer": "{{ trigger.body.customerId }}", "since": "2024-01-01T00:00:00Z"}}
