@@ -87,11 +87,6 @@ public class Connections implements ConnectionTypes {
         return store.connectorOf(connectionName);
     }
 
-    /** The secret field names a connector's schema declares. */
-    public List<String> secretFieldNames(String connectorName) {
-        return connectors.connector(connectorName).map(c -> SecretFields.of(c.connectionSchema()).names()).orElse(List.of());
-    }
-
     private static ApiException invalid(String field, String message) {
         return new ApiException(HttpStatus.BAD_REQUEST, message,
                 Map.of("errors", List.of(Map.of("path", field, "message", message))));

@@ -42,10 +42,6 @@ final class SecretFields {
         }
     }
 
-    List<String> names() {
-        return paths.stream().map(p -> String.join(".", p)).toList();
-    }
-
     /** The settings without their secret fields. */
     ObjectNode publicPart(JsonNode settings) {
         ObjectNode copy = settings.isObject() ? ((ObjectNode) settings).deepCopy() : NODES.objectNode();

@@ -19,7 +19,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-import dev.braid.app.config.BraidProperties;
 import dev.braid.app.queue.RunCompletions;
 import dev.braid.app.queue.RunWorker;
 import dev.braid.app.store.EventStore;
@@ -57,10 +56,9 @@ public class WebhookIngress {
     private final WebhookRateLimits rateLimits;
     private final JsonMapper json;
     private final Clock clock;
-    private final long maxBody;
 
     public WebhookIngress(RecipeCatalog catalog, EventStore events, RunCompletions completions, RunWorker worker, Expressions expressions,
-                          WebhookRateLimits rateLimits, JsonMapper json, Clock clock, BraidProperties properties) {
+                          WebhookRateLimits rateLimits, JsonMapper json, Clock clock) {
         this.catalog = catalog;
         this.events = events;
         this.completions = completions;
@@ -69,7 +67,6 @@ public class WebhookIngress {
         this.rateLimits = rateLimits;
         this.json = json;
         this.clock = clock;
-        this.maxBody = properties.limits().maxBodySize().toBytes();
     }
 
     public Answer receive(String slug, HttpServletRequest request) throws IOException, InterruptedException {
@@ -203,22 +200,14 @@ public class WebhookIngress {
         return rendered.asString();
     }
 
-    private byte[] readBody(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > maxBody) {
-            throw tooLarge();
-        }
+    /**
+     * The body size limit is {@link dev.braid.app.api.BodySizeLimitFilter}'s, as for every request: a
+     * declared length above it never gets here, a longer chunked body throws while it is read.
+     */
+    private static byte[] readBody(HttpServletRequest request) throws IOException {
         try (InputStream in = request.getInputStream()) {
-            byte[] raw = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-            if (raw.length > maxBody) {
-                throw tooLarge();
-            }
-            return raw;
+            return in.readAllBytes();
         }
-    }
-
-    private IngressException tooLarge() {
-        return new IngressException(HttpStatus.CONTENT_TOO_LARGE, "The webhook body is larger than the limit of "
-                + maxBody + " bytes (braid.limits.max-body-size)");
     }
 
     private static ObjectNode headers(HttpServletRequest request) {

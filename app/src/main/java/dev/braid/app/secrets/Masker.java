@@ -26,10 +26,12 @@ public final class Masker {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Set<String> values = ConcurrentHashMap.newKeySet();
+    /** The values longest first, so a secret containing another is masked whole; rebuilt on each new value. */
+    private volatile List<String> ordered = List.of();
 
     public void add(String value) {
-        if (value != null && value.length() >= MIN_LENGTH) {
-            values.add(value);
+        if (value != null && value.length() >= MIN_LENGTH && values.add(value)) {
+            ordered = values.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
         }
     }
 
@@ -54,8 +56,6 @@ public final class Masker {
             return text;
         }
         String out = text;
-        // Longest first, so a secret containing another is masked whole.
-        List<String> ordered = values.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
         for (String v : ordered) {
             if (out.contains(v)) {
                 out = out.replace(v, MASK);

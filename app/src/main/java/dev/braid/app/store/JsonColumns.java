@@ -22,10 +22,6 @@ public class JsonColumns {
         return node == null || node.isMissingNode() ? null : json.writeValueAsString(node);
     }
 
-    public String writeValue(Object value) {
-        return value == null ? null : json.writeValueAsString(value);
-    }
-
     public JsonNode read(ResultSet rs, String column) throws SQLException {
         String text = rs.getString(column);
         return text == null ? null : json.readTree(text);

@@ -125,10 +125,6 @@ public class RunStore {
         return jdbc.sql(sql.toString()).params(params).query(this::map).list();
     }
 
-    public long count(String recipe) {
-        return jdbc.sql("select count(*) from runs where recipe = ?").param(recipe).query(Long.class).single();
-    }
-
     /** The recipe's runs by status filter; only fixed SQL fragments are appended above, never input. */
     public record RunFilter(String recipe, String status, Instant from, Instant to) {}
 
