@@ -47,6 +47,7 @@ final class SampleWalk {
             case RunOutcome.Succeeded s -> new Result(s.output(), null, journal.outputs);
             case RunOutcome.Failed f -> new Result(null, f.error().message(), journal.outputs);
             case RunOutcome.Retry r -> new Result(null, r.error().message(), journal.outputs);
+            case RunOutcome.Waiting w -> new Result(null, "waiting (" + w.reason() + ") at " + w.stepPath(), journal.outputs);
         };
     }
 

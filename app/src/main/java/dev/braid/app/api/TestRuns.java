@@ -114,6 +114,15 @@ public class TestRuns {
                         + "' again at " + r.nextAttemptAt());
                 out.set("error", error);
             }
+            case RunOutcome.Waiting w -> {
+                // A test run answers at once; it cannot park in the queue.
+                out.put("status", "waiting");
+                out.putNull("output");
+                ObjectNode error = RunView.runError(w.stepPath(), new StepError("run.waiting",
+                        "A test run does not wait; a real run would wait (" + w.reason() + ") at step '" + w.stepPath()
+                                + "'" + (w.wakeAt() == null ? "" : " until " + w.wakeAt()), false));
+                out.set("error", error);
+            }
         }
         out.put("origin", "test");
         out.putNull("replayOf");

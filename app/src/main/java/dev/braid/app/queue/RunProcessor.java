@@ -83,7 +83,8 @@ public class RunProcessor {
             return;
         }
         // Only a resumed run (a retry, a takeover after a crash) has checkpoints to read back.
-        Map<String, StepStore.SeqRecord> previous = run.attempt() > 1 ? steps.load(run.id()) : Map.of();
+        Map<String, StepStore.SeqRecord> previous = run.attempt() > 1 || run.replayOf() != null
+                ? steps.load(run.id()) : Map.of();
         RunSecrets.Scope scope = runSecrets.open();
         PgStepJournal journal = new PgStepJournal(previous, clock, scope.masker(),
                 (records, lines) -> {
@@ -113,6 +114,8 @@ public class RunProcessor {
                     transition(RunStatus.SUCCEEDED), json.write(masker.mask(s.output())), null, null, null);
             case RunOutcome.Retry r -> new AttemptStore.Ending(
                     transition(RunStatus.RETRYING), null, json.write(masker.mask(error(r.stepPath(), r.error()))), r.nextAttemptAt(), null);
+            case RunOutcome.Waiting w -> throw new IllegalStateException(
+                    "Waiting runs are being wired into the queue (issue 4): " + w);
             case RunOutcome.Failed f -> {
                 String errorJson = json.write(masker.mask(error(f.stepPath(), f.error())));
                 boolean deadLetter = recipe == null || recipe.onError().deadLetter();

@@ -51,7 +51,8 @@ public class RunStore {
                 update runs set status = 'running', locked_by = ?, locked_until = now() + make_interval(secs => ?),
                        attempt = attempt + 1, started_at = coalesce(started_at, now())
                  where id in (select id from runs
-                               where status in ('queued', 'retrying') and next_attempt_at <= now()
+                               where status in ('queued', 'retrying', 'waiting') and next_attempt_at <= now()
+                                 and concurrency_key is null
                                order by next_attempt_at
                                limit ? for update skip locked)
                 returning""" + " " + COLUMNS)
@@ -61,7 +62,7 @@ public class RunStore {
 
     /** When the next queued or retrying run falls due, if any. */
     public Optional<Instant> nextDue() {
-        return jdbc.sql("select min(next_attempt_at) from runs where status in ('queued', 'retrying')")
+        return jdbc.sql("select min(next_attempt_at) from runs where status in ('queued', 'retrying', 'waiting')")
                 .query((rs, n) -> {
                     Timestamp t = rs.getTimestamp(1);
                     return t == null ? null : t.toInstant();

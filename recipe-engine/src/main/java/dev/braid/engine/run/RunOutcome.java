@@ -15,4 +15,21 @@ public sealed interface RunOutcome {
 
     /** A step failed retryably and has attempts left: run it again at {@code nextAttemptAt}. */
     record Retry(String stepPath, StepError error, Instant nextAttemptAt) implements RunOutcome {}
+
+    /**
+     * The run waits without holding a thread (DESIGN §3 status {@code waiting}): until {@code wakeAt}
+     * for a durable delay, an open circuit or a rate limit, or — {@code wakeAt} null — until the run
+     * named in {@code call} ends, for a {@code call:} step. {@code reason} is {@code delay},
+     * {@code circuit}, {@code rate-limit} or {@code call}. No attempt of the step is spent.
+     */
+    record Waiting(String stepPath, String reason, Instant wakeAt, Call call) implements RunOutcome {
+        public Waiting {
+            if ((wakeAt == null) == (call == null)) {
+                throw new IllegalArgumentException("A wait has either a wake time or a called run, not both or neither");
+            }
+        }
+    }
+
+    /** The child run a {@code call:} step starts: its id (from {@link ChildRuns#newRunId}), recipe and trigger body. */
+    record Call(String runId, String recipe, JsonNode input) {}
 }

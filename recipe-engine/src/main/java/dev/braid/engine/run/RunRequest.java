@@ -22,7 +22,21 @@ public record RunRequest(
         Function<String, Optional<JsonNode>> connections,
         boolean dryRun,
         Instant deadline,
-        RunLogSink logs) {
+        RunLogSink logs,
+        ChildRuns calls,
+        ConnectionGuards guards) {
+
+    public RunRequest {
+        calls = calls == null ? ChildRuns.NONE : calls;
+        guards = guards == null ? ConnectionGuards.NONE : guards;
+    }
+
+    /** A request without sub-recipe calls and without flow control (tests, dry runs). */
+    public RunRequest(String runId, Recipe recipe, JsonNode trigger, int attempt, JsonNode secrets,
+                      Function<String, Optional<JsonNode>> connections, boolean dryRun, Instant deadline,
+                      RunLogSink logs) {
+        this(runId, recipe, trigger, attempt, secrets, connections, dryRun, deadline, logs, null, null);
+    }
 
     /** Log lines of a run, by step path. */
     @FunctionalInterface

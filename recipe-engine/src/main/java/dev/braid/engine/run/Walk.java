@@ -137,6 +137,7 @@ final class Walk {
             case RunOutcome.Succeeded s -> new StepRecord(path, StepStatus.SUCCEEDED, attempt, input, output, null, startedAt, now());
             case RunOutcome.Failed f -> new StepRecord(path, StepStatus.FAILED, attempt, input, output, f.error(), startedAt, now());
             case RunOutcome.Retry r -> new StepRecord(path, StepStatus.RETRYING, attempt, input, output, r.error(), startedAt, now());
+            case RunOutcome.Waiting w -> new StepRecord(path, StepStatus.WAITING, attempt, input, output, null, startedAt, null);
         };
         checkpoints.record(record, false);
     }

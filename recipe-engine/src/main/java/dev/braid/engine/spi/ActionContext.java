@@ -3,6 +3,7 @@ package dev.braid.engine.spi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
 
@@ -37,6 +38,14 @@ public interface ActionContext {
     RunLog log();
 
     Clock clock();
+
+    /**
+     * The state this action left when it last asked to wait ({@link ActionResult#waitUntil}) for this
+     * step; empty on a fresh call.
+     */
+    default Optional<JsonNode> resumedState() {
+        return Optional.empty();
+    }
 
     /** Time left until {@link #deadline()}, never negative. */
     default Duration remaining() {
