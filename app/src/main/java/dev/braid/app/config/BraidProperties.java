@@ -33,7 +33,7 @@ public record BraidProperties(
     /**
      * The run queue's workers on this node: how many runs at once, how often to look for work when no
      * notification arrives, how long a claim is leased and how often leases are renewed and expired
-     * ones reclaimed.
+     * ones reclaimed; on shutdown, how long running attempts may finish before the rest are handed back.
      */
     public record Worker(
             @DefaultValue("true") boolean enabled,
@@ -44,7 +44,8 @@ public record BraidProperties(
             @DefaultValue("10s") Duration heartbeat,
             @DefaultValue("5s") Duration reapInterval,
             @DefaultValue("10m") Duration defaultRunTimeout,
-            @DefaultValue("100ms") Duration admissionWait) {}
+            @DefaultValue("100ms") Duration admissionWait,
+            @DefaultValue("20s") Duration shutdownGrace) {}
 
     /** Request body limit (413 above it) and the expression evaluation limits. */
     public record Limits(

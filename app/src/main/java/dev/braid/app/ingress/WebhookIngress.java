@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.queue.RunCompletions;
 import dev.braid.app.queue.RunWorker;
+import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.EventStore;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
@@ -52,17 +53,20 @@ public class WebhookIngress {
     private final EventStore events;
     private final RunCompletions completions;
     private final RunWorker worker;
+    private final ConcurrencySlots slots;
     private final Expressions expressions;
     private final WebhookRateLimits rateLimits;
     private final JsonMapper json;
     private final Clock clock;
 
-    public WebhookIngress(RecipeCatalog catalog, EventStore events, RunCompletions completions, RunWorker worker, Expressions expressions,
-                          WebhookRateLimits rateLimits, JsonMapper json, Clock clock) {
+    public WebhookIngress(RecipeCatalog catalog, EventStore events, RunCompletions completions, RunWorker worker,
+                          ConcurrencySlots slots, Expressions expressions, WebhookRateLimits rateLimits, JsonMapper json,
+                          Clock clock) {
         this.catalog = catalog;
         this.events = events;
         this.completions = completions;
         this.worker = worker;
+        this.slots = slots;
         this.expressions = expressions;
         this.rateLimits = rateLimits;
         this.json = json;
@@ -101,7 +105,7 @@ public class WebhookIngress {
 
         String key = idempotencyKey(webhook, trigger, request, raw);
         Instant expires = clock.instant().plus(webhook.dedupeWindow());
-        EventStore.Ingested ingested = ingest(slug, recipe.version(), key, expires, trigger);
+        EventStore.Ingested ingested = ingest(recipe, key, expires, trigger);
 
         if (webhook.syncResponse() && ingested.runId() != null) {
             Optional<RunRow> done = completions.await(ingested.runId(), webhook.respondTimeout());
@@ -118,15 +122,20 @@ public class WebhookIngress {
 
     /**
      * With spare capacity here the run is inserted already leased to this node and started at once:
-     * no NOTIFY, no claim query, and the run row is committed before anything executes.
+     * no NOTIFY, no claim query, and the run row is committed before anything executes. A run of a
+     * recipe with a concurrency limit is always queued.
      */
-    private EventStore.Ingested ingest(String slug, int version, String key, Instant expires, ObjectNode trigger) {
-        if (!worker.tryReserve()) {
-            return events.ingest(slug, version, key, expires, trigger, null, null);
+    private EventStore.Ingested ingest(RecipeCatalog.Current recipe, String key, Instant expires, ObjectNode trigger) {
+        String slug = recipe.slug();
+        int version = recipe.version();
+        // A run with a concurrency limit is only ever claimed under its slot group's lock: never pre-leased.
+        ConcurrencySlots.Slot slot = slots.of(recipe.recipe(), trigger).orElse(null);
+        if (slot != null || !worker.tryReserve()) {
+            return events.ingest(slug, version, key, expires, trigger, slot, null, null);
         }
         EventStore.Ingested ingested;
         try {
-            ingested = events.ingest(slug, version, key, expires, trigger, worker.nodeId(), worker.lease());
+            ingested = events.ingest(slug, version, key, expires, trigger, null, worker.nodeId(), worker.lease());
         } catch (RuntimeException e) {
             worker.cancelReservation();
             throw e;

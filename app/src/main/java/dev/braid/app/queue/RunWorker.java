@@ -2,6 +2,7 @@ package dev.braid.app.queue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,18 +19,23 @@ import org.springframework.stereotype.Component;
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.RunStore;
+import dev.braid.engine.model.Durations;
 
 /**
  * This node's share of the run queue. One dispatcher thread claims due runs while there is capacity
  * and hands each to a virtual thread; it sleeps until woken (a NOTIFY, a finished run) or until the
  * next run falls due, at most one poll interval. Leases of running runs are renewed on a schedule,
  * and expired leases of any node are put back in the queue, so a dead node's runs resume elsewhere.
+ * On shutdown it drains: see {@link #stop()}.
  */
 @Component
 public class RunWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    /** How long the dispatcher may take to finish the claim it is in when the worker stops, before it is interrupted. */
+    private static final Duration DISPATCHER_STOP = Duration.ofSeconds(2);
+    /** How long interrupted attempts get to unwind (their writes already fenced off) before the data source closes. */
+    private static final Duration UNWIND = Duration.ofSeconds(5);
 
     private final RunStore runs;
     private final RunProcessor processor;
@@ -41,6 +47,8 @@ public class RunWorker implements SmartLifecycle {
     private ExecutorService executor;
     private ScheduledExecutorService housekeeping;
     private Thread dispatcher;
+    /** Alternates between claims (dispatcher thread only). */
+    private boolean limitedFirst;
 
     public RunWorker(RunStore runs, RunProcessor processor, NodeIdentity node, BraidProperties properties) {
         this.runs = runs;
@@ -134,7 +142,7 @@ public class RunWorker implements SmartLifecycle {
             try {
                 int free = capacity.availablePermits();
                 int asked = Math.min(free, settings.claimBatch());
-                List<RunRow> claimed = asked > 0 ? runs.claim(node.id(), settings.lease(), asked) : List.of();
+                List<RunRow> claimed = claimDue(asked);
                 for (RunRow run : claimed) {
                     capacity.acquireUninterruptibly();
                     executor.submit(() -> execute(run));
@@ -155,6 +163,34 @@ public class RunWorker implements SmartLifecycle {
                 sleep(settings.pollInterval());
             }
         }
+    }
+
+    /**
+     * Up to {@code asked} due runs: unlimited ones and, in the capacity they leave, runs of recipes
+     * with a concurrency limit (claimed only into free slots, cluster-wide). Which kind goes first
+     * alternates, so that neither a flood of unlimited runs nor a backlog of limited ones takes all
+     * of this node's capacity.
+     */
+    private List<RunRow> claimDue(int asked) {
+        if (asked <= 0) {
+            return List.of();
+        }
+        limitedFirst = !limitedFirst;
+        List<RunRow> claimed = new ArrayList<>(limitedFirst
+                ? runs.claimLimited(node.id(), settings.lease(), asked)
+                : runs.claim(node.id(), settings.lease(), asked));
+        try {
+            claimed.addAll(limitedFirst
+                    ? runs.claim(node.id(), settings.lease(), asked - claimed.size())
+                    : runs.claimLimited(node.id(), settings.lease(), asked - claimed.size()));
+        } catch (RuntimeException e) {
+            if (claimed.isEmpty()) {
+                throw e;
+            }
+            // What the first claim took is committed and leased here: run it rather than lose it.
+            log.warn("Claiming runs failed ({}); running the {} claimed", e.getMessage(), claimed.size());
+        }
+        return claimed;
     }
 
     /** Until the next retry is due, but never longer than the poll interval (the fallback for lost notifications). */
@@ -192,29 +228,87 @@ public class RunWorker implements SmartLifecycle {
         }
     }
 
+    /**
+     * The drain of DESIGN §3 (SIGTERM): stop claiming at once, let the running attempts finish for
+     * {@code braid.worker.shutdown-grace}, then hand the rest back. Handing back releases their runs to
+     * the queue first and only then interrupts them: an attempt's writes are fenced by its lease
+     * ({@link dev.braid.app.store.AttemptStore}), so the interrupted attempt finds no row and writes
+     * nothing — no retry scheduled, no failure recorded for the shutdown; the step that was in flight is
+     * sent again, with the same idempotency key, by whichever node claims the run. Leases go on being
+     * renewed while attempts drain, so a grace longer than the lease is safe.
+     */
     @Override
     public void stop() {
         if (!running.compareAndSet(true, false)) {
             return;
         }
-        wake();
+        long began = System.nanoTime();
+        long graceEnds = began + settings.shutdownGrace().toNanos();
+        log.info("Run worker {} stopping: no more claims; {} attempt(s) in flight get up to {} to finish", node.id(),
+                settings.concurrency() - capacity.availablePermits(), Durations.format(settings.shutdownGrace()));
+        int handedBack = 0;
+        boolean drained = false;
         try {
-            dispatcher.join(SHUTDOWN_GRACE.toMillis());
+            stopDispatcher();
             executor.shutdown();
-            if (!executor.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            drained = executor.awaitTermination(Math.max(0, graceEnds - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!drained) {
+                handedBack += handBack();
                 executor.shutdownNow();
+                executor.awaitTermination(UNWIND.toMillis(), TimeUnit.MILLISECONDS);
             }
+            awaitReservations();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            handedBack += handBack();
+            executor.shutdownNow();
         }
+        // A webhook run reserved just before the stop whose start the executor refused is still leased here.
+        handedBack += handBack();
         housekeeping.shutdownNow();
+        log.info("Run worker {} stopped in {} ms: {}; {} run(s) handed back to the queue", node.id(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
+                drained ? "every running attempt finished" : "the grace period ran out", handedBack);
+    }
+
+    /** Synchronous on purpose: the lifecycle's per-phase timeout must not move on to closing the data source mid-drain. */
+    @Override
+    public void stop(Runnable callback) {
         try {
-            int released = runs.release(node.id());
-            if (released > 0) {
-                log.info("Released {} unfinished run(s) to the queue", released);
-            }
+            stop();
+        } finally {
+            callback.run();
+        }
+    }
+
+    /** Wakes the dispatcher so it sees the stop; interrupts it if it is still busy after a moment. */
+    private void stopDispatcher() throws InterruptedException {
+        wake();
+        dispatcher.join(DISPATCHER_STOP.toMillis());
+        if (dispatcher.isAlive()) {
+            dispatcher.interrupt();
+            dispatcher.join(DISPATCHER_STOP.toMillis());
+        }
+    }
+
+    /**
+     * Waits until no capacity is taken any more: every attempt has ended and every webhook reservation
+     * made just before the stop has been either cancelled or refused by the stopped executor.
+     */
+    private void awaitReservations() throws InterruptedException {
+        if (capacity.tryAcquire(settings.concurrency(), settings.admissionWait().plus(DISPATCHER_STOP).toMillis(),
+                TimeUnit.MILLISECONDS)) {
+            capacity.release(settings.concurrency());
+        }
+    }
+
+    /** Releases this node's unfinished runs to the queue; answers how many. */
+    private int handBack() {
+        try {
+            return runs.release(node.id());
         } catch (RuntimeException e) {
             log.warn("Releasing runs failed ({}); their leases will expire instead", e.getMessage());
+            return 0;
         }
     }
 
@@ -223,10 +317,15 @@ public class RunWorker implements SmartLifecycle {
         return running.get();
     }
 
-    /** Stops before the web server and the data source go away, starts after them. */
+    /**
+     * Starts after the web server and stops first: before the web server's graceful shutdown
+     * ({@code WebServerGracefulShutdownLifecycle}, {@code Integer.MAX_VALUE - 1024}), so claiming stops at
+     * the moment SIGTERM arrives, while webhooks that still come in are queued (a stopped worker reserves
+     * nothing), and long before the data source closes.
+     */
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 2048;
+        return Integer.MAX_VALUE - 512;
     }
 
     private static void sleep(Duration d) {

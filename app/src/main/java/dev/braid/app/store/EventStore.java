@@ -31,13 +31,18 @@ public class EventStore {
 
     /**
      * Stores the event and its run. With {@code claimFor} the run is inserted already running and
-     * leased to that node (which then executes it at once); otherwise it is queued. Each statement
+     * leased to that node (which then executes it at once); otherwise it is queued. {@code slot} is
+     * the run's concurrency slot ({@link ConcurrencySlots}, null when the recipe has no limit); a
+     * limited run is never pre-leased, it waits in the queue for a free slot. Each statement
      * commits on its own: the first writes event and run atomically, and the duplicate path stays
      * correct under races without a surrounding transaction (a renamed expired key is simply
      * renamed again, and the retried insert meets the winner's row).
      */
     public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
-                           String claimFor, Duration lease) {
+                           ConcurrencySlots.Slot slot, String claimFor, Duration lease) {
+        if (slot != null && claimFor != null) {
+            throw new IllegalArgumentException("A run with a concurrency limit cannot be pre-leased; it is claimed when a slot is free");
+        }
         boolean claimed = claimFor != null;
         for (int tries = 0; tries < 3; tries++) {
             UUID eventId = Ids.next();
@@ -50,14 +55,15 @@ public class EventStore {
                         on conflict (recipe, idempotency_key) do nothing
                         returning id)
                     insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger,
-                                      attempt, locked_by, locked_until, started_at)
+                                      attempt, locked_by, locked_until, started_at, concurrency_key, concurrency_limit)
                     select ?, ?, ?, ?, 'trigger', ev.id, ?::jsonb,
-                           ?, ?, case when ? then now() + make_interval(secs => ?) end, case when ? then now() end
+                           ?, ?, case when ? then now() + make_interval(secs => ?) end, case when ? then now() end, ?, ?
                       from ev
                     returning id""")
                     .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
                             triggerJson, runId, runId, recipe, recipeVersion, claimed ? "running" : "queued", triggerJson,
-                            claimed ? 1 : 0, claimFor, claimed, lease == null ? 0.0 : lease.toMillis() / 1000.0, claimed)
+                            claimed ? 1 : 0, claimFor, claimed, lease == null ? 0.0 : lease.toMillis() / 1000.0, claimed,
+                            slot == null ? null : slot.key(), slot == null ? null : slot.limit())
                     .query(UUID.class).optional();
             if (inserted.isPresent()) {
                 return new Ingested(eventId, runId, false);

@@ -12,6 +12,8 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The runs table as a queue (DESIGN §3): enqueue, claim with {@code FOR UPDATE SKIP LOCKED} and a
@@ -26,27 +28,38 @@ public class RunStore {
 
     private final JdbcClient jdbc;
     private final JsonColumns json;
+    private final ConcurrencySlots slots;
+    private final LimitedClaims limited;
 
-    public RunStore(JdbcClient jdbc, JsonColumns json) {
+    public RunStore(JdbcClient jdbc, JsonColumns json, ConcurrencySlots slots, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.json = json;
+        this.slots = slots;
+        this.limited = new LimitedClaims(jdbc, new TransactionTemplate(transactions), this::map);
     }
 
+    /** Queues a run; its concurrency slot (if its recipe version has a limit) is worked out here, see {@link ConcurrencySlots}. */
     public void enqueue(NewRun run) {
+        Optional<ConcurrencySlots.Slot> slot = slots.of(run.recipe(), run.recipeVersion(), run.trigger());
         jdbc.sql("""
-                insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger)
-                values (?, ?, ?, 'queued', ?, ?, ?, ?::jsonb)""")
+                insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger,
+                                  concurrency_key, concurrency_limit)
+                values (?, ?, ?, 'queued', ?, ?, ?, ?::jsonb, ?, ?)""")
                 .params(run.id(), run.recipe(), run.recipeVersion(), run.origin(), run.replayOf(), run.eventId(),
-                        json.write(run.trigger()))
+                        json.write(run.trigger()), slot.map(ConcurrencySlots.Slot::key).orElse(null),
+                        slot.map(ConcurrencySlots.Slot::limit).orElse(null))
                 .update();
     }
 
     /**
      * Claims up to {@code limit} runs that are due: status running, leased to {@code node} until
      * now + {@code lease}, attempt counted. Rows another node is claiming at the same moment are
-     * skipped, not waited for.
+     * skipped, not waited for. Only runs without a concurrency limit: see {@link #claimLimited}.
      */
     public List<RunRow> claim(String node, Duration lease, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
         return jdbc.sql("""
                 update runs set status = 'running', locked_by = ?, locked_until = now() + make_interval(secs => ?),
                        attempt = attempt + 1, started_at = coalesce(started_at, now())
@@ -60,9 +73,28 @@ public class RunStore {
                 .query(this::map).list();
     }
 
-    /** When the next queued or retrying run falls due, if any. */
+    /**
+     * Claims up to {@code max} due runs of recipes with a concurrency limit, never more per slot group
+     * than its free slots, cluster-wide ({@link LimitedClaims}). Finds nothing in one cheap query
+     * when no run is limited.
+     */
+    public List<RunRow> claimLimited(String node, Duration lease, int max) {
+        return max <= 0 ? List.of() : limited.claim(node, seconds(lease), max);
+    }
+
+    /**
+     * When the next queued, retrying or waiting run falls due, if any. A limited run that is already
+     * due is left out: it waits for a slot, not for a time, and the run that frees the slot wakes
+     * the dispatcher (looking again at once would spin).
+     */
     public Optional<Instant> nextDue() {
-        return jdbc.sql("select min(next_attempt_at) from runs where status in ('queued', 'retrying', 'waiting')")
+        return jdbc.sql("""
+                select least(
+                    (select min(next_attempt_at) from runs
+                      where status in ('queued', 'retrying', 'waiting') and concurrency_key is null),
+                    (select min(next_attempt_at) from runs
+                      where status in ('queued', 'retrying', 'waiting') and concurrency_key is not null
+                        and next_attempt_at > now()))""")
                 .query((rs, n) -> {
                     Timestamp t = rs.getTimestamp(1);
                     return t == null ? null : t.toInstant();

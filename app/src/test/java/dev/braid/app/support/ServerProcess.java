@@ -81,6 +81,23 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /**
+     * SIGTERM and wait, timed: how long the server took from the signal to its exit (its graceful
+     * shutdown, the run drain included). Fails when it has not exited within {@code atMost}.
+     */
+    public Duration terminate(Duration atMost) throws InterruptedException {
+        long began = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("The server did not exit within " + atMost + " of SIGTERM; see " + log);
+        }
+        return Duration.ofNanos(System.nanoTime() - began);
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** SIGKILL: nothing runs after it, the embedded PostgreSQL is left behind as an orphan. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,11 +24,27 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class StubServer implements AutoCloseable {
 
-    public record Received(String method, String path, String idempotencyKey, String body) {}
+    /** A request as it arrived; {@code at} is when the stub received it (before any hold or delay). */
+    public record Received(String method, String path, String idempotencyKey, String body, Instant at) {
+        public Received(String method, String path, String idempotencyKey, String body) {
+            this(method, path, idempotencyKey, body, Instant.now());
+        }
+    }
 
-    public record Reply(int status, String contentType, String body) {
+    public record Reply(int status, String contentType, String body, Map<String, String> headers) {
+        public Reply(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
+
         public static Reply json(int status, String body) {
             return new Reply(status, "application/json", body);
+        }
+
+        /** This reply with one more response header (for example {@code Retry-After}). */
+        public Reply withHeader(String name, String value) {
+            Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Reply(status, contentType, body, Map.copyOf(more));
         }
     }
 
@@ -35,6 +53,8 @@ public final class StubServer implements AutoCloseable {
     private final Map<String, Function<Integer, Reply>> replies = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final Map<String, Duration> delays = new ConcurrentHashMap<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     public StubServer() {
         try {
@@ -59,6 +79,11 @@ public final class StubServer implements AutoCloseable {
     /** Requests to {@code path} wait until {@link #release(String)}. */
     public void hold(String path) {
         holds.put(path, new CountDownLatch(1));
+    }
+
+    /** Requests to {@code path} are answered only after {@code delay} (a slow target; {@link #close} cuts it short). */
+    public void delay(String path, Duration delay) {
+        delays.put(path, delay);
     }
 
     public void release(String path) {
@@ -90,9 +115,18 @@ public final class StubServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        Duration delay = delays.get(path);
+        if (delay != null) {
+            try {
+                closed.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Reply reply = replies.getOrDefault(path, n -> Reply.json(200, "{\"ok\":true}")).apply(call);
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", reply.contentType());
+        reply.headers().forEach(exchange.getResponseHeaders()::add);
         exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             exchange.getResponseBody().write(bytes);
@@ -102,6 +136,7 @@ public final class StubServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         holds.values().forEach(CountDownLatch::countDown);
         server.stop(0);
     }

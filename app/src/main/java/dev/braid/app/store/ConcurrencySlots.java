@@ -1,0 +1,102 @@
+package dev.braid.app.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.Recipe;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The one place that works out which concurrency slot group a new run belongs to (DESIGN §2,
+ * {@code concurrency: {limit, key}}): every statement that inserts a run stores the answer in
+ * {@code runs.concurrency_key} and {@code runs.concurrency_limit}. A run without one is unlimited.
+ *
+ * <ul>
+ *   <li>The key is {@code <slug>} without a {@code key} expression, else {@code <slug>/<value>}: the
+ *       expression is evaluated against {@code {trigger: …}}; a string value is used as it is, any
+ *       other value as its JSON text ({@code 42}, {@code true}, {@code {"a":1}}).</li>
+ *   <li>A key that is absent, JSON null, or fails to evaluate puts the run in {@code <slug>/null}: it is
+ *       still limited (an unlimited run would break the recipe's promise), together with the other
+ *       runs that have no key. A string value {@code "null"} shares that group, which only costs
+ *       parallelism, never the limit.</li>
+ *   <li>A value longer than {@value #MAX_VALUE_LENGTH} characters is replaced by
+ *       {@code sha256:<hex>} of it, to keep the index entries small.</li>
+ *   <li>Slot and limit are fixed when the run is created: a new recipe version with another limit
+ *       applies to the runs created after it, runs already queued keep theirs.</li>
+ * </ul>
+ */
+@Component
+public class ConcurrencySlots {
+
+    /** A run's slot group and the limit of runs of that group running at once, cluster-wide. */
+    public record Slot(String key, int limit) {}
+
+    static final int MAX_VALUE_LENGTH = 200;
+    private static final Logger log = LoggerFactory.getLogger(ConcurrencySlots.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Expressions expressions;
+    private final RecipeCatalog catalog;
+
+    public ConcurrencySlots(Expressions expressions, RecipeCatalog catalog) {
+        this.expressions = expressions;
+        this.catalog = catalog;
+    }
+
+    /**
+     * The slot of a new run of {@code recipe}. {@code trigger} is the run's trigger object (what
+     * {@code runs.trigger} holds, e.g. {@code {type, body, headers, query}}), not wrapped in
+     * {@code {trigger: …}}; empty for a recipe without {@code concurrency}.
+     */
+    public Optional<Slot> of(Recipe recipe, JsonNode trigger) {
+        return recipe.concurrencyLimit().map(c -> new Slot(key(recipe.slug(), c.key(), trigger), c.limit()));
+    }
+
+    /** As {@link #of(Recipe, JsonNode)} for a stored version; empty when that version does not exist. */
+    public Optional<Slot> of(String slug, int version, JsonNode trigger) {
+        Recipe recipe;
+        try {
+            recipe = catalog.version(slug, version);
+        } catch (IllegalStateException e) {
+            return Optional.empty(); // deleted: the insert that follows fails on the recipe reference
+        }
+        return of(recipe, trigger);
+    }
+
+    private String key(String slug, String expression, JsonNode trigger) {
+        if (expression == null) {
+            return slug;
+        }
+        JsonNode value;
+        try {
+            value = expressions.evaluate(expression, NODES.objectNode().set("trigger", trigger == null ? NODES.nullNode() : trigger));
+        } catch (ExpressionException e) {
+            log.warn("Recipe {}: the concurrency key failed on this trigger ({}); the run shares the slots of {}/null",
+                    slug, e.getMessage(), slug);
+            return slug + "/null";
+        }
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            return slug + "/null";
+        }
+        String text = value.isString() ? value.asString() : value.toString();
+        return slug + "/" + (text.length() > MAX_VALUE_LENGTH ? "sha256:" + sha256(text) : text);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
