@@ -3,6 +3,7 @@ package dev.braid.connectors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import dev.braid.engine.spi.ActionContext;
 import tools.jackson.databind.JsonNode;
@@ -17,7 +18,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * }</pre>
  */
 public record TestActionContext(String runId, String stepPath, int attempt, JsonNode connection,
-        Instant deadline, boolean dryRun, RecordingRunLog log, Clock clock) implements ActionContext {
+        Instant deadline, boolean dryRun, RecordingRunLog log, Clock clock, Optional<JsonNode> resumedState)
+        implements ActionContext {
 
     public static Builder aContext() {
         return new Builder();
@@ -32,6 +34,13 @@ public record TestActionContext(String runId, String stepPath, int attempt, Json
         private Duration timeLeft = Duration.ofMinutes(1);
         private boolean dryRun;
         private RecordingRunLog log = new RecordingRunLog();
+        private Optional<JsonNode> resumedState = Optional.empty();
+
+        /** The state the action left when it last asked to wait (a resumed step). */
+        public Builder resumedState(JsonNode state) {
+            this.resumedState = Optional.of(state);
+            return this;
+        }
 
         public Builder runId(String runId) {
             this.runId = runId;
@@ -76,7 +85,7 @@ public record TestActionContext(String runId, String stepPath, int attempt, Json
 
         public TestActionContext build() {
             return new TestActionContext(runId, stepPath, attempt, connection, clock.instant().plus(timeLeft),
-                    dryRun, log, clock);
+                    dryRun, log, clock, resumedState);
         }
     }
 }

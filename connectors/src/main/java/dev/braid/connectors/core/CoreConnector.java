@@ -5,12 +5,13 @@ import java.util.Map;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.Connector;
 
-/** Actions that touch nothing outside the run: {@code core.log} and {@code core.transform}. */
+/** Actions that touch nothing outside the run: {@code core.log}, {@code core.transform} and {@code core.delay}. */
 public final class CoreConnector implements Connector {
 
     private final Map<String, Action> actions = Map.of(
             "log", new LogAction(),
-            "transform", new TransformAction());
+            "transform", new TransformAction(),
+            "delay", new DelayAction());
 
     @Override
     public String name() {
@@ -24,6 +25,6 @@ public final class CoreConnector implements Connector {
 
     @Override
     public String description() {
-        return "Built-in steps that work on the run's own data: write to the run log, reshape values.";
+        return "Built-in steps that work on the run's own data: write to the run log, reshape values, wait durably.";
     }
 }

@@ -25,8 +25,11 @@ class CoreConnectorTest {
     @Test
     void namesItsActionsAndNeedsNoConnection() {
         assertThat(core.name()).isEqualTo("core");
-        assertThat(core.actions()).containsOnlyKeys("log", "transform");
-        assertThat(core.actions().values()).allMatch(Action::pure);
+        assertThat(core.actions()).containsOnlyKeys("log", "transform", "delay");
+        // delay touches nothing outside the run, but its wait must be checkpointed: it is not pure.
+        assertThat(core.actions().get("log").pure()).isTrue();
+        assertThat(core.actions().get("transform").pure()).isTrue();
+        assertThat(core.actions().get("delay").pure()).isFalse();
         assertThat(core.connectionSchema()).isEqualTo(json("{type: 'object'}"));
     }
 

@@ -7,12 +7,20 @@ import java.time.Duration;
  * absent (null) so that a step's setting can be laid over the recipe's, and the recipe's over the
  * defaults. {@link #over(RetrySpec)} does that layering.
  */
-public record RetrySpec(Integer maxAttempts, Duration initialDelay, Double multiplier, Duration maxDelay) {
+public record RetrySpec(Integer maxAttempts, Duration initialDelay, Double multiplier, Duration maxDelay, Double jitter) {
 
-    public static final RetrySpec NONE = new RetrySpec(null, null, null, null);
+    public static final RetrySpec NONE = new RetrySpec(null, null, null, null, null);
 
-    /** Defaults when neither step nor recipe says: 3 attempts, 1 s, doubling, at most 5 min apart. */
-    public static final RetrySpec DEFAULTS = new RetrySpec(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5));
+    /**
+     * Defaults when neither step nor recipe says: 3 attempts, 1 s, doubling, at most 5 min apart, up to
+     * 20% of each delay taken off at random (runs failing together do not retry together).
+     */
+    public static final RetrySpec DEFAULTS = new RetrySpec(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), 0.2);
+
+    /** Settings without a jitter of their own (it comes from the layer below). */
+    public RetrySpec(Integer maxAttempts, Duration initialDelay, Double multiplier, Duration maxDelay) {
+        this(maxAttempts, initialDelay, multiplier, maxDelay, null);
+    }
 
     /** This spec's fields where set, else {@code base}'s. */
     public RetrySpec over(RetrySpec base) {
@@ -20,6 +28,7 @@ public record RetrySpec(Integer maxAttempts, Duration initialDelay, Double multi
                 maxAttempts != null ? maxAttempts : base.maxAttempts,
                 initialDelay != null ? initialDelay : base.initialDelay,
                 multiplier != null ? multiplier : base.multiplier,
-                maxDelay != null ? maxDelay : base.maxDelay);
+                maxDelay != null ? maxDelay : base.maxDelay,
+                jitter != null ? jitter : base.jitter);
     }
 }

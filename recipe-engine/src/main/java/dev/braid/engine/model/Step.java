@@ -27,6 +27,13 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * {@code call: <recipe slug>} with {@code with} (a template: the child run's trigger body): starts
+     * that recipe's run, which must have a {@code manual} trigger, and waits for its output without
+     * holding a thread. The child's failure fails the step like an action's.
+     */
+    record CallStep(String id, String recipe, JsonNode with, Duration timeout, boolean continueOnError) implements Step {}
+
     /** {@code if} (bare expression) with {@code then} and optional {@code else}. */
     record IfStep(String id, String condition, List<Step> then, List<Step> otherwise) implements Step {
         public IfStep {

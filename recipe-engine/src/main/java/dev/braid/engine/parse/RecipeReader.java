@@ -117,23 +117,28 @@ final class RecipeReader {
         return new Recipe.OnError(deadLetter == null || deadLetter, notifyRecipe);
     }
 
-    /** {@code retry: {maxAttempts, initialDelay, multiplier, maxDelay}} on the recipe or on a step. */
+    /** {@code retry: {maxAttempts, initialDelay, multiplier, maxDelay, jitter}} on the recipe or on a step. */
     static final class RetryReader {
 
         RetrySpec read(Fields f) {
             if (f == null) {
                 return RetrySpec.NONE;
             }
-            f.allowOnly(List.of("maxAttempts", "initialDelay", "multiplier", "maxDelay"));
+            f.allowOnly(List.of("maxAttempts", "initialDelay", "multiplier", "maxDelay", "jitter"));
             Integer maxAttempts = f.integer("maxAttempts", 1, Integer.MAX_VALUE);
             Duration initialDelay = f.duration("initialDelay", true);
             Double multiplier = f.number("multiplier", 1);
             Duration maxDelay = f.duration("maxDelay", false);
+            Double jitter = f.number("jitter", 0);
+            if (jitter != null && jitter > 1) {
+                f.problem("jitter", "'jitter' is the share of each delay that may be taken off at random, from 0 to 1; found "
+                        + jitter + " (0 turns jitter off)");
+            }
             if (initialDelay != null && maxDelay != null && maxDelay.compareTo(initialDelay) < 0) {
                 f.problem("maxDelay", "'maxDelay' (" + Durations.format(maxDelay) + ") is shorter than 'initialDelay' ("
                         + Durations.format(initialDelay) + "); make it at least as long");
             }
-            return new RetrySpec(maxAttempts, initialDelay, multiplier, maxDelay);
+            return new RetrySpec(maxAttempts, initialDelay, multiplier, maxDelay, jitter);
         }
     }
 }

@@ -26,6 +26,7 @@ final class StepReader {
     static final List<String> KINDS = List.of("action", "if", "foreach", "call", "stop", "fail");
 
     private static final Pattern ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Names of the evaluation context a foreach variable must not hide. */
     private static final Set<String> CONTEXT_NAMES = Set.of("trigger", "steps", "run", "secrets");
@@ -35,7 +36,7 @@ final class StepReader {
             "action", fields("action", "connection", "with", "retry", "timeout", "onError"),
             "if", fields("if", "then", "else"),
             "foreach", fields("foreach", "as", "chunk", "parallel", "steps"),
-            "call", fields("call", "with"),
+            "call", fields("call", "with", "timeout", "onError"),
             "stop", fields("stop"),
             "fail", fields("fail"));
     private static final List<String> ALL_FIELDS = KINDS.stream().flatMap(k -> FIELDS.get(k).stream()).distinct().toList();
@@ -102,10 +103,6 @@ final class StepReader {
             return null;
         }
         String kind = kinds.getFirst();
-        if (kind.equals("call")) {
-            f.problemAtKey("call", "Step kind 'call' is not available yet; it arrives with sub-recipes");
-            return null;
-        }
         List<String> allowed = FIELDS.get(kind);
         f.allowOnly(allowed, name -> belongsElsewhere(name, kind));
         f.text("name");
@@ -114,6 +111,7 @@ final class StepReader {
             case "action" -> action(f, id);
             case "if" -> ifStep(f, id);
             case "foreach" -> foreach(f, id);
+            case "call" -> call(f, id);
             case "stop" -> stop(f, id);
             default -> fail(f, id);
         };
@@ -166,6 +164,26 @@ final class StepReader {
         String onError = f.choice("onError", List.of("fail", "continue"));
         return new Step.ActionStep(id, action, connection, with != null ? with : JsonNodeFactory.instance.objectNode(),
                 retry, timeout, "continue".equals(onError));
+    }
+
+    /** {@code call: <slug>}: the called recipe is looked up when the step runs (it may be created later). */
+    private Step.CallStep call(Fields f, String id) {
+        String recipe = f.text("call");
+        if (recipe != null && !SLUG.matcher(recipe).matches()) {
+            f.problem("call", "'call' names the recipe to start by its slug (lower-case letters, digits and '-', "
+                    + "at most 64 characters); found '" + recipe + "'");
+        }
+        JsonNode with = f.get("with");
+        if (with != null && !with.isObject()) {
+            f.problem("with", "'with' must be a mapping: it becomes the called recipe's trigger body; found " + Fields.found(with));
+            with = null;
+        } else {
+            f.templates("with");
+        }
+        Duration timeout = f.duration("timeout", false);
+        String onError = f.choice("onError", List.of("fail", "continue"));
+        return new Step.CallStep(id, recipe, with != null ? with : JsonNodeFactory.instance.objectNode(), timeout,
+                "continue".equals(onError));
     }
 
     /** Inputs the action's schema requires must be written under {@code with:} (their values may be expressions). */

@@ -9,6 +9,7 @@ import dev.braid.engine.model.RetrySpec;
 import dev.braid.engine.model.Step;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.ActionException;
+import dev.braid.engine.spi.ActionResult;
 import dev.braid.engine.spi.ConnectorRegistry;
 import dev.braid.engine.spi.RunLog;
 import tools.jackson.databind.JsonNode;
@@ -67,24 +68,65 @@ final class ActionStepRunner {
             // Nothing happened outside the run, so there is nothing to make durable.
             return succeeded(path, attempt, input, described, startedAt, false);
         }
+        // A step parked by its own action (core.delay) resumes with the state it left; one parked by a
+        // connection guard never started, so it has none.
+        Optional<JsonNode> resumed = previous
+                .filter(r -> r.status() == StepStatus.WAITING && r.output() != null && !r.output().has(Walk.DEFERRED))
+                .map(StepRecord::output);
+        ConnectionGuards.Ticket ticket = ConnectionGuards.Ticket.NONE;
+        if (!action.pure() && step.connection() != null) {
+            switch (request.guards().admit(step.connection())) {
+                case ConnectionGuards.Admission.Deferred d -> {
+                    return deferred(path, previous, input, startedAt, d);
+                }
+                case ConnectionGuards.Admission.Granted g -> ticket = g.ticket();
+            }
+        }
         if (!action.pure()) {
             walk.checkpoints.record(new StepRecord(path, StepStatus.RUNNING, attempt, input, null, null, startedAt, null), true);
         }
         StepContext context = new StepContext(request.runId(), path, attempt, connection.get(),
-                deadline(step, startedAt), request.dryRun(), log(path), walk.clock);
-        JsonNode output;
+                deadline(step, startedAt), request.dryRun(), log(path), walk.clock, resumed);
+        ActionResult result;
         // Only the action's own call is guarded: a journal failure (a lost lease) must reach the app as it is.
         try {
-            output = action.execute(context, input).output();
+            result = action.execute(context, input);
         } catch (ActionException e) {
             StepError error = new StepError(e.type(), e.getMessage() == null ? e.type() : e.getMessage(), e.retryable());
+            ticket.failed(error);
             return failed(step, path, attempt, input, startedAt, error, e.retryAfter());
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             context.log().error("Action " + step.action() + " crashed: " + e);
-            return failed(step, path, attempt, input, startedAt, new StepError("action.crashed", message, false), Optional.empty());
+            StepError error = new StepError("action.crashed", message, false);
+            ticket.failed(error);
+            return failed(step, path, attempt, input, startedAt, error, Optional.empty());
         }
-        return succeeded(path, attempt, input, output, startedAt, !action.pure());
+        ticket.succeeded();
+        if (result.waiting().isPresent()) {
+            Instant until = result.waiting().get();
+            walk.checkpoints.record(new StepRecord(path, StepStatus.WAITING, attempt, input, result.output(), null,
+                    startedAt, null), true);
+            return new Flow.End(new RunOutcome.Waiting(path, "delay", until, null));
+        }
+        return succeeded(path, attempt, input, result.output(), startedAt, !action.pure());
+    }
+
+    /**
+     * A connection guard said not now (an open circuit, a spent rate limit): the step waits in the
+     * queue until {@code until} without spending an attempt — its record keeps the attempts made so far.
+     */
+    private Flow deferred(String path, Optional<StepRecord> previous, JsonNode input, Instant startedAt,
+                          ConnectionGuards.Admission.Deferred d) {
+        int attemptsMade = previous.map(r -> Math.max(0, r.attempts())).orElse(0);
+        ObjectNode output = NODES.objectNode();
+        output.put(Walk.DEFERRED, d.reason());
+        output.put("until", d.until().toString());
+        if (d.detail() != null) {
+            output.put("detail", d.detail());
+        }
+        walk.checkpoints.record(new StepRecord(path, StepStatus.WAITING, attemptsMade, input, output, null, startedAt, null), true);
+        return new Flow.End(new RunOutcome.Waiting(path, d.reason(), d.until(), null));
     }
 
     private Flow succeeded(String path, int attempt, JsonNode input, JsonNode output, Instant startedAt, boolean durable) {
@@ -115,19 +157,12 @@ final class ActionStepRunner {
                 return new Flow.End(new RunOutcome.Retry(path, error, now.plus(policy.nextDelay(attempt, retryAfter))));
             }
         }
-        if (step.continueOnError()) {
-            ObjectNode output = NODES.objectNode();
-            output.putObject("error").put("type", error.type()).put("message", error.message());
-            walk.checkpoints.record(new StepRecord(path, StepStatus.FAILED, attempt, input, output, error, startedAt, now), true);
-            return new Flow.Next(output);
-        }
-        walk.checkpoints.record(new StepRecord(path, StepStatus.FAILED, attempt, input, null, error, startedAt, now), true);
-        return new Flow.End(new RunOutcome.Failed(path, error));
+        return walk.stepFailed(path, attempt, input, startedAt, error, step.continueOnError());
     }
 
     /** The step's retry over the recipe's over the defaults. */
     private RetryPolicy policy(Step.ActionStep step) {
-        return RetryPolicy.of(step.retry().over(walk.request.recipe().retry()).over(RetrySpec.DEFAULTS));
+        return RetryPolicy.of(step.retry().over(walk.request.recipe().retry()).over(RetrySpec.DEFAULTS), walk.random);
     }
 
     private Optional<JsonNode> connection(String name) {

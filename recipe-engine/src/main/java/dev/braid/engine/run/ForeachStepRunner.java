@@ -73,7 +73,10 @@ final class ForeachStepRunner {
                 case Flow.Next next -> output.add(next.output());
                 case Flow.End e -> {
                     output.add(e.outcome() instanceof RunOutcome.Succeeded s ? s.output() : NullNode.getInstance());
-                    end = end == null ? e : end;
+                    // A failure elsewhere outranks a retry or a wait: the run fails rather than parking with a failed iteration.
+                    boolean failureOverOther = end != null && e.outcome() instanceof RunOutcome.Failed
+                            && !(end.outcome() instanceof RunOutcome.Failed);
+                    end = end == null || failureOverOther ? e : end;
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.braid.engine.run;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 import dev.braid.engine.model.RetrySpec;
 
@@ -24,8 +25,8 @@ import dev.braid.engine.model.RetrySpec;
 public final class RetryPolicy {
 
     /**
-     * Spreads a backoff delay so that many runs failing together do not retry together. The seam for
-     * jitter: {@link #NONE} today; a random spread later, given its random source so tests stay exact.
+     * Spreads a backoff delay so that many runs failing together do not retry together. Given its
+     * random source, so tests stay exact.
      */
     @FunctionalInterface
     public interface Jitter {
@@ -34,6 +35,36 @@ public final class RetryPolicy {
 
         /** The delay to use instead of {@code backoff} before {@code nextAttempt}; clamped to [0, maxDelay]. */
         Duration spread(Duration backoff, int nextAttempt);
+
+        /**
+         * Takes up to {@code share} (0..1) of the backoff off at random: {@code backoff x (1 - share x u)},
+         * u uniform in [0, 1). Never longer than the plain backoff, so {@code maxDelay} stays a true cap.
+         * Equal when the shares are (the random source is not part of the policy's value).
+         */
+        static Jitter share(double share, RandomGenerator random) {
+            return new Share(share, random);
+        }
+    }
+
+    private record Share(double share, RandomGenerator random) implements Jitter {
+        @Override
+        public Duration spread(Duration backoff, int nextAttempt) {
+            if (share == 0 || backoff.isZero()) {
+                return backoff;
+            }
+            double factor = 1 - share * random.nextDouble();
+            return Duration.ofNanos(Math.round(backoff.toNanos() * factor));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Share other && Double.compare(share, other.share) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Double.hashCode(share);
+        }
     }
 
     private static final double NANOS_PER_SECOND = 1e9;
@@ -57,7 +88,13 @@ public final class RetryPolicy {
      * first). Throws {@link IllegalArgumentException} naming the first field that is out of range.
      */
     public static RetryPolicy of(RetrySpec spec) {
+        return of(spec, RandomGenerator.getDefault());
+    }
+
+    /** {@link #of(RetrySpec)} with the random source of its jitter (tests pass a fixed one). */
+    public static RetryPolicy of(RetrySpec spec, RandomGenerator random) {
         Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(random, "random");
         require(spec.maxAttempts() != null && spec.initialDelay() != null && spec.multiplier() != null
                 && spec.maxDelay() != null, "every retry field must be set (lay the spec over RetrySpec.DEFAULTS): " + spec);
         require(spec.maxAttempts() >= 1, "retry.maxAttempts must be at least 1, was " + spec.maxAttempts());
@@ -67,7 +104,10 @@ public final class RetryPolicy {
                 "retry.multiplier must be at least 1, was " + spec.multiplier());
         require(spec.maxDelay().compareTo(spec.initialDelay()) >= 0,
                 "retry.maxDelay (" + spec.maxDelay() + ") must not be shorter than retry.initialDelay (" + spec.initialDelay() + ")");
-        return new RetryPolicy(spec.maxAttempts(), spec.initialDelay(), spec.multiplier(), spec.maxDelay(), Jitter.NONE);
+        double share = spec.jitter() == null ? 0 : spec.jitter();
+        require(Double.isFinite(share) && share >= 0 && share <= 1, "retry.jitter must be from 0 to 1, was " + share);
+        return new RetryPolicy(spec.maxAttempts(), spec.initialDelay(), spec.multiplier(), spec.maxDelay(),
+                share == 0 ? Jitter.NONE : Jitter.share(share, random));
     }
 
     /** This policy with {@code jitter} applied by {@link #nextDelay}; {@link #delayBefore} stays the plain backoff. */

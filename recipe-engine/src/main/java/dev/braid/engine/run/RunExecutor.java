@@ -2,6 +2,7 @@ package dev.braid.engine.run;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.spi.ConnectorRegistry;
@@ -29,11 +30,18 @@ public final class RunExecutor {
     private final ConnectorRegistry connectors;
     private final Expressions expressions;
     private final Clock clock;
+    private final RandomGenerator random;
 
     public RunExecutor(ConnectorRegistry connectors, Expressions expressions, Clock clock) {
+        this(connectors, expressions, clock, RandomGenerator.getDefault());
+    }
+
+    /** With the random source of retry jitter (tests pass a fixed one to get exact delays). */
+    public RunExecutor(ConnectorRegistry connectors, Expressions expressions, Clock clock, RandomGenerator random) {
         this.connectors = Objects.requireNonNull(connectors, "connectors");
         this.expressions = Objects.requireNonNull(expressions, "expressions");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
     }
 
     /**
@@ -44,6 +52,6 @@ public final class RunExecutor {
     public RunOutcome execute(RunRequest request, StepJournal journal) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(journal, "journal");
-        return new Walk(request, journal, connectors, expressions, clock).run();
+        return new Walk(request, journal, connectors, expressions, clock, random).run();
     }
 }

@@ -2,6 +2,7 @@ package dev.braid.engine.run;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.RunLog;
@@ -16,4 +17,5 @@ record StepContext(
         Instant deadline,
         boolean dryRun,
         RunLog log,
-        Clock clock) implements ActionContext {}
+        Clock clock,
+        Optional<JsonNode> resumedState) implements ActionContext {}

@@ -4,12 +4,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Step;
 import dev.braid.engine.spi.ConnectorRegistry;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One {@link RunExecutor#execute} call: walks the recipe's steps in order, reuses what the journal
@@ -22,18 +25,23 @@ final class Walk {
     final Checkpoints checkpoints;
     final Expressions expressions;
     final Clock clock;
+    final RandomGenerator random;
 
     private final ActionStepRunner actions;
+    private final CallStepRunner calls;
     private final IfStepRunner ifs;
     private final ForeachStepRunner foreachs;
     private final EndStepRunner ends;
 
-    Walk(RunRequest request, StepJournal journal, ConnectorRegistry connectors, Expressions expressions, Clock clock) {
+    Walk(RunRequest request, StepJournal journal, ConnectorRegistry connectors, Expressions expressions, Clock clock,
+         RandomGenerator random) {
         this.request = request;
         this.checkpoints = new Checkpoints(journal);
         this.expressions = expressions;
         this.clock = clock;
+        this.random = random;
         this.actions = new ActionStepRunner(this, connectors);
+        this.calls = new CallStepRunner(this);
         this.ifs = new IfStepRunner(this);
         this.foreachs = new ForeachStepRunner(this);
         this.ends = new EndStepRunner(this);
@@ -78,6 +86,7 @@ final class Walk {
         }
         return switch (step) {
             case Step.ActionStep s -> actions.run(s, path, scope, previous);
+            case Step.CallStep s -> calls.run(s, path, scope, previous);
             case Step.IfStep s -> ifs.run(s, path, scope, previous);
             case Step.ForeachStep s -> foreachs.run(s, path, scope, previous);
             case Step.StopStep s -> ends.stop(s, path, scope, previous);
@@ -99,15 +108,29 @@ final class Walk {
             case Step.ActionStep s when record.status() == StepStatus.SUCCEEDED -> Optional.of(new Flow.Next(output));
             case Step.ActionStep s when record.status() == StepStatus.FAILED && s.continueOnError()
                     && record.output() != null -> Optional.of(new Flow.Next(output));
+            case Step.CallStep s when record.status() == StepStatus.SUCCEEDED -> Optional.of(new Flow.Next(output));
+            case Step.CallStep s when record.status() == StepStatus.FAILED && s.continueOnError()
+                    && record.output() != null -> Optional.of(new Flow.Next(output));
             case Step.StopStep s when record.status() == StepStatus.SUCCEEDED ->
                     Optional.of(new Flow.End(new RunOutcome.Succeeded(output)));
             default -> Optional.empty();
         };
     }
 
-    /** The attempt number of a step about to run: one more than its journal record says were made. */
+    /**
+     * The attempt number of a step about to run: one more than its journal record says were made; the
+     * same one when the step was parked waiting (a durable delay, a called run) in the middle of it.
+     */
     static int attemptAfter(Optional<StepRecord> previous) {
-        return previous.map(r -> Math.max(0, r.attempts()) + 1).orElse(1);
+        return previous.map(r -> parkedMidAttempt(r) ? r.attempts() : Math.max(0, r.attempts()) + 1).orElse(1);
+    }
+
+    /** Output field of a WAITING record that a connection guard deferred: no attempt had started. */
+    static final String DEFERRED = "waitingFor";
+
+    private static boolean parkedMidAttempt(StepRecord r) {
+        return r.status() == StepStatus.WAITING && r.attempts() > 0
+                && !(r.output() != null && r.output().has(DEFERRED));
     }
 
     Instant now() {
@@ -124,6 +147,23 @@ final class Walk {
      */
     Flow failed(String path, int attempt, JsonNode input, Instant startedAt, StepError error, boolean durable) {
         checkpoints.record(new StepRecord(path, StepStatus.FAILED, attempt, input, null, error, startedAt, now()), durable);
+        return new Flow.End(new RunOutcome.Failed(path, error));
+    }
+
+    /**
+     * A step (action or call) that failed for good: the run fails there, unless the step says
+     * {@code onError: continue}, in which case later steps see {@code {error: {type, message}}} as its
+     * output. Durable either way: the failure happened outside the run.
+     */
+    Flow stepFailed(String path, int attempt, JsonNode input, Instant startedAt, StepError error, boolean continueOnError) {
+        Instant now = now();
+        if (continueOnError) {
+            ObjectNode output = JsonNodeFactory.instance.objectNode();
+            output.putObject("error").put("type", error.type()).put("message", error.message());
+            checkpoints.record(new StepRecord(path, StepStatus.FAILED, attempt, input, output, error, startedAt, now), true);
+            return new Flow.Next(output);
+        }
+        checkpoints.record(new StepRecord(path, StepStatus.FAILED, attempt, input, null, error, startedAt, now), true);
         return new Flow.End(new RunOutcome.Failed(path, error));
     }
 

@@ -144,9 +144,11 @@ class InvalidRecipesTest {
     }
 
     @Test
-    void callStepIsNotAvailableYet() {
-        assertErrors("call-step.yaml", error("steps[0].call", 7, 5,
-                "Step kind 'call' is not available yet; it arrives with sub-recipes"));
+    void callStepNeedsASlugAndAMapping() {
+        assertErrors("call-step.yaml",
+                error("steps[0].call", 7, 11, "'call' names the recipe to start by its slug (lower-case letters, digits and '-', "
+                        + "at most 64 characters); found 'Other_Recipe'"),
+                error("steps[0].with", 8, 11, "'with' must be a mapping: it becomes the called recipe's trigger body; found 'nope'"));
     }
 
     @Test

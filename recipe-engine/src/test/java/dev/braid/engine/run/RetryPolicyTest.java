@@ -2,6 +2,7 @@ package dev.braid.engine.run;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,6 +123,56 @@ class RetryPolicyTest {
         assertThat(policy.initialDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(policy.multiplier()).isEqualTo(2.0);
         assertThat(policy.maxDelay()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(policy).isEqualTo(RetryPolicy.of(new RetrySpec(10, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(5))));
+        assertThat(policy).isEqualTo(RetryPolicy.of(new RetrySpec(10, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(5), 0.2)));
+    }
+
+    @Test
+    void jitterTakesUpToItsShareOffTheBackoffAtRandom() {
+        RetrySpec spec = new RetrySpec(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0.5);
+        double[] draw = {0.0};
+        RandomGenerator random = new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public double nextDouble() {
+                return draw[0];
+            }
+        };
+        RetryPolicy policy = RetryPolicy.of(spec, random);
+
+        assertThat(policy.nextDelay(2, Optional.empty())).isEqualTo(Duration.ofSeconds(2));
+        draw[0] = 0.5;
+        assertThat(policy.nextDelay(2, Optional.empty())).isEqualTo(Duration.ofMillis(1500));
+        draw[0] = 0.999;
+        assertThat(policy.nextDelay(2, Optional.empty())).isEqualTo(Duration.ofMillis(1001));
+        // Retry-After still wins over a jittered backoff.
+        assertThat(policy.nextDelay(2, Optional.of(Duration.ofSeconds(7)))).isEqualTo(Duration.ofSeconds(7));
+        // The plain backoff is what delayBefore answers.
+        assertThat(policy.delayBefore(3)).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void jitterStaysWithinItsShareOverManyDraws() {
+        RetryPolicy policy = RetryPolicy.of(new RetrySpec(5, Duration.ofSeconds(10), 1.0, Duration.ofSeconds(10), 0.2),
+                new java.util.Random(42));
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(policy.nextDelay(1, Optional.empty())).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void jitterOutOfRangeIsRefused() {
+        assertThatThrownBy(() -> RetryPolicy.of(new RetrySpec(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 1.5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry.jitter");
+    }
+
+    @Test
+    void theDefaultsJitterByAFifth() {
+        assertThat(RetrySpec.DEFAULTS.jitter()).isEqualTo(0.2);
+        assertThat(RetryPolicy.of(new RetrySpec(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 0.0)))
+                .isEqualTo(RetryPolicy.of(new RetrySpec(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1))));
     }
 }

@@ -32,13 +32,17 @@ final class RunFixture {
     final InMemoryJournal journal = new InMemoryJournal();
     final List<LogLine> logs = Collections.synchronizedList(new ArrayList<>());
     final Map<String, JsonNode> connections = new HashMap<>();
-    final RunExecutor executor = new RunExecutor(new ConnectorRegistry(List.of(connector)), Expressions.withDefaults(), clock);
+    /** Jitter off (the random source always answers 0), so the retry delays the tests assert are exact. */
+    final RunExecutor executor = new RunExecutor(new ConnectorRegistry(List.of(connector)), Expressions.withDefaults(), clock,
+            () -> 0L);
 
     JsonNode trigger = TestRecipes.json("{'type': 'manual', 'body': {}}");
     JsonNode secrets = JsonNodeFactory.instance.objectNode();
     boolean dryRun;
     int attempt = 1;
     Instant deadline = START.plus(Duration.ofHours(1));
+    ChildRuns calls = ChildRuns.NONE;
+    ConnectionGuards guards = ConnectionGuards.NONE;
 
     RunFixture trigger(String json) {
         this.trigger = TestRecipes.json(json);
@@ -56,6 +60,6 @@ final class RunFixture {
     RunRequest request(Recipe recipe) {
         return new RunRequest("run-1", recipe, trigger, attempt, secrets,
                 name -> Optional.ofNullable(connections.get(name)), dryRun, deadline,
-                (path, level, message) -> logs.add(new LogLine(path, level, message)));
+                (path, level, message) -> logs.add(new LogLine(path, level, message)), calls, guards);
     }
 }

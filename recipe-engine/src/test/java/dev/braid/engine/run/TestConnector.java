@@ -35,6 +35,31 @@ final class TestConnector implements Connector {
         actions.put("transform", new PureAction(input -> NODES.objectNode().set("value", input.get("value"))));
         actions.put("log", new LogAction());
         actions.put("call", call);
+        actions.put("wait", new WaitAction());
+    }
+
+    /** Waits durably 5 s (like core.delay): asks to be called again, then answers the time it waited for. */
+    static final class WaitAction implements Action {
+        final List<ActionContext> contexts = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public JsonNode inputSchema() {
+            return NODES.objectNode();
+        }
+
+        @Override
+        public ActionResult execute(ActionContext ctx, JsonNode input) {
+            contexts.add(ctx);
+            if (ctx.resumedState().isPresent()) {
+                java.time.Instant until = java.time.Instant.parse(ctx.resumedState().get().get("until").asString());
+                if (!ctx.clock().instant().isBefore(until)) {
+                    return ActionResult.of(NODES.objectNode().put("waitedUntil", until.toString()));
+                }
+                return ActionResult.waitUntil(until, ctx.resumedState().get());
+            }
+            java.time.Instant until = ctx.clock().instant().plusSeconds(5);
+            return ActionResult.waitUntil(until, NODES.objectNode().put("until", until.toString()));
+        }
     }
 
     TestConnector with(String name, Action action) {
