@@ -3,28 +3,35 @@ package dev.braid.app.queue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.secrets.Masker;
 import dev.braid.app.secrets.RunSecrets;
 import dev.braid.app.store.AttemptStore;
+import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.StepStore;
 import dev.braid.engine.model.Recipe;
+import dev.braid.engine.run.ConnectionGuards;
 import dev.braid.engine.run.RunExecutor;
 import dev.braid.engine.run.RunOutcome;
 import dev.braid.engine.run.RunRequest;
 import dev.braid.engine.run.RunStatus;
 import dev.braid.engine.run.StepError;
 import dev.braid.engine.run.Transitions;
+import dev.braid.engine.spi.RunLog;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -48,10 +55,14 @@ public class RunProcessor {
     private final Clock clock;
     private final NodeIdentity node;
     private final BraidProperties.Worker settings;
+    private final ChildRunsStore children;
+    private final ConcurrencySlots slots;
+    private final ConnectionGuards guards;
 
     public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, AttemptStore attempts, RunExecutor executor,
                         RunCompletions completions, JsonColumns json, Clock clock, NodeIdentity node,
-                        BraidProperties properties) {
+                        BraidProperties properties, ChildRunsStore children, ConcurrencySlots slots,
+                        ObjectProvider<ConnectionGuards> guards) {
         this.catalog = catalog;
         this.runSecrets = runSecrets;
         this.steps = steps;
@@ -62,6 +73,9 @@ public class RunProcessor {
         this.clock = clock;
         this.node = node;
         this.settings = properties.worker();
+        this.children = children;
+        this.slots = slots;
+        this.guards = guards.getIfAvailable(() -> ConnectionGuards.NONE);
     }
 
     public void process(RunRow run) {
@@ -95,7 +109,7 @@ public class RunProcessor {
         Instant started = run.startedAt() == null ? clock.instant() : run.startedAt();
         Duration timeout = recipe.runTimeout().orElse(settings.defaultRunTimeout());
         RunRequest request = new RunRequest(run.id().toString(), recipe, run.trigger(), run.attempt(),
-                scope.secrets(), scope::connection, false, started.plus(timeout), journal::log);
+                scope.secrets(), scope::connection, false, started.plus(timeout), journal::log, children, guards);
         RunOutcome outcome;
         try {
             outcome = executor.execute(request, journal);
@@ -110,26 +124,89 @@ public class RunProcessor {
 
     private void end(RunRow run, Recipe recipe, RunOutcome outcome, Masker masker, PgStepJournal journal) {
         AttemptStore.Ending ending = switch (outcome) {
-            case RunOutcome.Succeeded s -> new AttemptStore.Ending(
-                    transition(RunStatus.SUCCEEDED), json.write(masker.mask(s.output())), null, null, null);
-            case RunOutcome.Retry r -> new AttemptStore.Ending(
-                    transition(RunStatus.RETRYING), null, json.write(masker.mask(error(r.stepPath(), r.error()))), r.nextAttemptAt(), null);
-            case RunOutcome.Waiting w -> throw new IllegalStateException(
-                    "Waiting runs are being wired into the queue (issue 4): " + w);
-            case RunOutcome.Failed f -> {
-                String errorJson = json.write(masker.mask(error(f.stepPath(), f.error())));
-                boolean deadLetter = recipe == null || recipe.onError().deadLetter();
-                yield new AttemptStore.Ending(transition(RunStatus.FAILED), null, errorJson, null,
-                        deadLetter ? new AttemptStore.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,
-                                json.write(run.trigger())) : null);
-            }
+            case RunOutcome.Succeeded s -> AttemptStore.Ending.finished(
+                    transition(RunStatus.SUCCEEDED), json.write(masker.mask(s.output())), null, null, List.of());
+            case RunOutcome.Retry r -> AttemptStore.Ending.retrying(
+                    json.write(masker.mask(error(r.stepPath(), r.error()))), r.nextAttemptAt());
+            case RunOutcome.Waiting w -> waiting(run, w, journal);
+            case RunOutcome.Failed f -> failed(run, recipe, f, masker, journal);
         };
         if (!attempts.finish(run.id(), node.id(), ending,
-                journal == null ? java.util.List.of() : journal.drainRecords(),
-                journal == null ? java.util.List.of() : journal.drainLines())) {
+                journal == null ? List.of() : journal.drainRecords(),
+                journal == null ? List.of() : journal.drainLines())) {
             throw new LeaseLostException(run.id());
         }
         completions.ended(run.id());
+    }
+
+    /**
+     * Parks the run: until a time (a durable delay, an open circuit, a rate limit), or until the child
+     * a {@code call:} step starts — created by the same statement — ends and wakes it.
+     */
+    private AttemptStore.Ending waiting(RunRow run, RunOutcome.Waiting w, PgStepJournal journal) {
+        transition(RunStatus.WAITING);
+        if (w.call() == null) {
+            return AttemptStore.Ending.waiting(w.reason(), w.wakeAt(), null);
+        }
+        RunOutcome.Call call = w.call();
+        Optional<RecipeCatalog.Current> child = catalog.current(call.recipe());
+        if (child.isEmpty()) {
+            // Deleted between the engine's check and now: nothing would ever wake this run.
+            journal.log(w.stepPath(), RunLog.Level.ERROR, "Recipe '" + call.recipe() + "' to call no longer exists");
+            StepError error = new StepError("call.refused", "Recipe '" + call.recipe() + "' to call no longer exists", false);
+            return failedEnding(run, null, new RunOutcome.Failed(w.stepPath(), error), new Masker());
+        }
+        ObjectNode trigger = JsonNodeFactory.instance.objectNode();
+        trigger.put("type", "manual");
+        trigger.set("body", call.input());
+        Optional<ConcurrencySlots.Slot> slot = slots.of(child.get().recipe(), trigger);
+        return AttemptStore.Ending.waiting("call", null, new AttemptStore.StartedRun(UUID.fromString(call.runId()),
+                call.recipe(), child.get().version(), "call", w.stepPath(), json.write(trigger),
+                slot.map(ConcurrencySlots.Slot::key).orElse(null), slot.map(ConcurrencySlots.Slot::limit).orElse(null)));
+    }
+
+    private AttemptStore.Ending failed(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker, PgStepJournal journal) {
+        AttemptStore.Ending ending = failedEnding(run, recipe, f, masker);
+        if (recipe == null || recipe.onError().notifyRecipe() == null) {
+            return ending;
+        }
+        String target = recipe.onError().notifyRecipe();
+        Optional<String> refusal = children.refusal(target);
+        if (refusal.isPresent()) {
+            journal.log(f.stepPath(), RunLog.Level.WARN, "onError.notify could not start '" + target + "': " + refusal.get());
+            return ending;
+        }
+        RecipeCatalog.Current notified = catalog.current(target).orElseThrow();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putObject("run").put("id", run.id().toString()).put("recipe", run.recipe()).put("version", run.recipeVersion());
+        if (f.stepPath() != null) {
+            body.put("step", f.stepPath());
+        } else {
+            body.putNull("step");
+        }
+        body.set("error", masker.mask(error(f.stepPath(), f.error())));
+        body.set("payload", masker.mask(run.trigger().path("body").deepCopy()));
+        if (ending.deadLetter() != null) {
+            body.put("deadLetterId", ending.deadLetter().id().toString());
+        } else {
+            body.putNull("deadLetterId");
+        }
+        ObjectNode trigger = JsonNodeFactory.instance.objectNode();
+        trigger.put("type", "manual");
+        trigger.set("body", body);
+        Optional<ConcurrencySlots.Slot> slot = slots.of(notified.recipe(), trigger);
+        AttemptStore.StartedRun notify = new AttemptStore.StartedRun(Ids.next(), target, notified.version(), "notify", null,
+                json.write(trigger), slot.map(ConcurrencySlots.Slot::key).orElse(null),
+                slot.map(ConcurrencySlots.Slot::limit).orElse(null));
+        return AttemptStore.Ending.finished(ending.status(), null, ending.errorJson(), ending.deadLetter(), List.of(notify));
+    }
+
+    private AttemptStore.Ending failedEnding(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker) {
+        String errorJson = json.write(masker.mask(error(f.stepPath(), f.error())));
+        boolean deadLetter = recipe == null || recipe.onError().deadLetter();
+        return AttemptStore.Ending.finished(transition(RunStatus.FAILED), null, errorJson,
+                deadLetter ? new AttemptStore.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,
+                        json.write(run.trigger())) : null, List.of());
     }
 
     private static String transition(RunStatus to) {

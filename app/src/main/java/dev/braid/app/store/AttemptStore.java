@@ -49,17 +49,36 @@ public class AttemptStore {
                 returning id)
             """ + STEPS_AND_LOGS + "select count(*) from run";
 
+    /**
+     * Ends the attempt. Besides the runs-row update, step records, log lines and dead letter, the same
+     * statement (all only if the lease fence matched) creates the child run a {@code call:} step waits
+     * for, the run {@code onError.notify} starts, and wakes the parent waiting for this run when this
+     * one ended for good.
+     */
     private static final String FINISH = """
             with run as (
                 update runs set status = ?, output = ?::jsonb, error = ?::jsonb, locked_by = null, locked_until = null,
                        finished_at = case when ? then now() else null end,
-                       next_attempt_at = coalesce(?, next_attempt_at), dead_letter_id = ?
+                       next_attempt_at = case when ? then 'infinity'::timestamptz else coalesce(?, next_attempt_at) end,
+                       wait_reason = ?, dead_letter_id = ?
                  where id = ? and locked_by = ? and status = 'running'
-                returning id)
+                returning id, parent_run_id)
             """ + STEPS_AND_LOGS + """
             , dead as (
                 insert into dead_letters (id, run_id, recipe, step, error, payload)
                 select ?::uuid, run.id, ?, ?, ?::jsonb, ?::jsonb from run where ?::uuid is not null)
+            , started as (
+                insert into runs (id, recipe, recipe_version, status, origin, parent_run_id, parent_step, trigger,
+                                  concurrency_key, concurrency_limit)
+                select s.id, s.recipe, s.version, 'queued', s.origin,
+                       case when s.origin = 'call' then run.id end, s.step, s.trigger::jsonb, s.ckey, s.climit
+                  from run, unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[])
+                       as s(id, recipe, version, origin, step, trigger, ckey, climit)
+                on conflict (id) do nothing)
+            , wake as (
+                update runs parent set status = 'queued', next_attempt_at = now(), wait_reason = null
+                  from run
+                 where ? and parent.id = run.parent_run_id and parent.status = 'waiting')
             select count(*) from run""";
 
     private final JdbcTemplate jdbc;
@@ -70,8 +89,40 @@ public class AttemptStore {
         this.json = json;
     }
 
-    /** How an attempt ends: a final status with output or error, or {@code retrying} with its next attempt time. */
-    public record Ending(String status, String outputJson, String errorJson, Instant nextAttemptAt, DeadLetter deadLetter) {}
+    /**
+     * How an attempt ends: a final status with output or error; {@code retrying} with its next attempt
+     * time; or {@code waiting} for {@code waitReason} until {@code nextAttemptAt}, or — with
+     * {@code untilWoken} — until a child run wakes it. {@code started} are runs to create with it
+     * (the called child, the notified recipe's run).
+     */
+    public record Ending(String status, boolean finished, String outputJson, String errorJson, Instant nextAttemptAt,
+                         boolean untilWoken, String waitReason, DeadLetter deadLetter, List<StartedRun> started) {
+
+        public Ending {
+            started = started == null ? List.of() : List.copyOf(started);
+        }
+
+        public static Ending finished(String status, String outputJson, String errorJson, DeadLetter deadLetter,
+                                      List<StartedRun> started) {
+            return new Ending(status, true, outputJson, errorJson, null, false, null, deadLetter, started);
+        }
+
+        public static Ending retrying(String errorJson, Instant nextAttemptAt) {
+            return new Ending("retrying", false, null, errorJson, nextAttemptAt, false, null, null, List.of());
+        }
+
+        public static Ending waiting(String reason, Instant until, StartedRun child) {
+            return new Ending("waiting", false, null, null, until, until == null, reason, null,
+                    child == null ? List.of() : List.of(child));
+        }
+    }
+
+    /**
+     * A run created by the statement that ends another: {@code origin} {@code call} (its parent is the
+     * ending run, {@code parentStep} the call step) or {@code notify}. Queued, never pre-leased.
+     */
+    public record StartedRun(UUID id, String recipe, int version, String origin, String parentStep, String triggerJson,
+                             String concurrencyKey, Integer concurrencyLimit) {}
 
     public record DeadLetter(UUID id, String recipe, String step, String errorJson, String payloadJson) {}
 
@@ -91,22 +142,35 @@ public class AttemptStore {
                           List<RunLogStore.LogLine> lines) {
         return execute(FINISH, (con, ps) -> {
             DeadLetter dead = ending.deadLetter();
-            ps.setString(1, ending.status());
-            ps.setString(2, ending.outputJson());
-            ps.setString(3, ending.errorJson());
-            ps.setBoolean(4, ending.nextAttemptAt() == null);
-            ps.setTimestamp(5, ending.nextAttemptAt() == null ? null : Timestamp.from(ending.nextAttemptAt()));
-            ps.setObject(6, dead == null ? null : dead.id());
-            ps.setObject(7, runId);
-            ps.setString(8, node);
-            int i = bindStepsAndLogs(con, ps, 9, records, lines);
+            int i = 1;
+            ps.setString(i++, ending.status());
+            ps.setString(i++, ending.outputJson());
+            ps.setString(i++, ending.errorJson());
+            ps.setBoolean(i++, ending.finished());
+            ps.setBoolean(i++, ending.untilWoken());
+            ps.setTimestamp(i++, ending.nextAttemptAt() == null ? null : Timestamp.from(ending.nextAttemptAt()));
+            ps.setString(i++, ending.waitReason());
+            ps.setObject(i++, dead == null ? null : dead.id());
+            ps.setObject(i++, runId);
+            ps.setString(i++, node);
+            i = bindStepsAndLogs(con, ps, i, records, lines);
             String deadId = dead == null ? null : dead.id().toString();
             ps.setString(i++, deadId);
             ps.setString(i++, dead == null ? null : dead.recipe());
             ps.setString(i++, dead == null ? null : dead.step());
             ps.setString(i++, dead == null ? null : dead.errorJson());
             ps.setString(i++, dead == null ? null : dead.payloadJson());
-            ps.setString(i, deadId);
+            ps.setString(i++, deadId);
+            List<StartedRun> started = ending.started();
+            ps.setArray(i++, con.createArrayOf("uuid", started.stream().map(StartedRun::id).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(StartedRun::recipe).toArray()));
+            ps.setArray(i++, con.createArrayOf("int4", started.stream().map(StartedRun::version).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(StartedRun::origin).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(StartedRun::parentStep).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(StartedRun::triggerJson).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(StartedRun::concurrencyKey).toArray()));
+            ps.setArray(i++, con.createArrayOf("int4", started.stream().map(StartedRun::concurrencyLimit).toArray()));
+            ps.setBoolean(i, ending.finished());
         });
     }
 

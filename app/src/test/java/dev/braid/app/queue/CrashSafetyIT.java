@@ -100,6 +100,47 @@ class CrashSafetyIT {
     }
 
     @Test
+    void aDurableDelaySurvivesASigkillAndEndsOnTime() throws Exception {
+        ServerProcess first = start();
+        ApiClient.Response created = first.api().postYaml("/api/v1/recipes", """
+                slug: delayed
+                name: Wait, then call
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: pause
+                    action: core.delay
+                    with: { duration: 6s }
+                  - id: after
+                    action: http.request
+                    with: { method: POST, url: "%s", body: "{{ trigger.body }}" }
+                """.formatted(stub.url("/after")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Instant posted = Instant.now();
+        String runId = first.anonymous().postJson("/hooks/delayed", "{\"order\":3}").json().path("runId").asString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "waiting".equals(status(first.api(), runId)));
+        JsonNode waiting = first.api().get("/api/v1/runs/" + runId).json();
+        assertThat(step(waiting, "pause").path("status").asString()).isEqualTo("waiting");
+
+        first.kill();   // the run waits in the queue, not in a thread: nothing of it dies with the JVM
+
+        ServerProcess second = start();
+        await().atMost(Duration.ofSeconds(40)).until(() -> "succeeded".equals(status(second.api(), runId)));
+        List<StubServer.Received> calls = stub.received("/after");
+        assertThat(calls).hasSize(1);
+        assertThat(calls.getFirst().idempotencyKey()).isEqualTo(runId + "/after");
+        Duration waited = Duration.between(posted, calls.getFirst().at());
+        log.info("core.delay 6s across a SIGKILL and restart: the next step's request came {} ms after the webhook",
+                waited.toMillis());
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+        JsonNode run = second.api().get("/api/v1/runs/" + runId).json();
+        assertThat(step(run, "pause").path("status").asString()).isEqualTo("succeeded");
+        assertThat(step(run, "pause").path("attempts").asInt()).isEqualTo(1);
+        assertThat(step(run, "pause").path("output").path("waited").asString()).isEqualTo("6s");
+        second.terminate(Duration.ofSeconds(60));
+    }
+
+    @Test
     void sigtermLetsARunningStepFinishWithinTheGraceAndHandsBackOneThatOutlastsIt() throws Exception {
         // (a) The target answers 2 s after the SIGTERM, within a 5 s grace: the run finishes before the exit,
         // although Spring's per-phase shutdown timeout (1 s here) is shorter than the drain.

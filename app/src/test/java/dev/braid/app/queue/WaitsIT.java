@@ -1,0 +1,298 @@
+package dev.braid.app.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.braid.app.support.ApiClient;
+import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.StubServer;
+import dev.braid.app.support.StubServer.Reply;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs that wait without a thread (DESIGN §3 status {@code waiting}): {@code call:} sub-recipes,
+ * {@code core.delay}, and the run {@code onError.notify} starts when one fails.
+ */
+class WaitsIT extends BraidIntegrationTest {
+
+    private static final Logger log = LoggerFactory.getLogger(WaitsIT.class);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    ApiClient api;
+    StubServer stub;
+
+    @BeforeEach
+    void setUp() {
+        api = ApiClient.admin(port, ADMIN_PASSWORD);
+        stub = new StubServer();
+    }
+
+    @AfterEach
+    void tearDown() {
+        stub.close();
+    }
+
+    @Test
+    void aCalledRecipesOutputReachesTheCallerWhichWaitsWithoutAWorker() {
+        stub.hold("/price");
+        stub.reply("/price", n -> Reply.json(200, "{\"price\": 12.5}"));
+        create("""
+                slug: price-lookup
+                name: Price lookup
+                trigger:
+                  manual: {}
+                steps:
+                  - id: fetch
+                    action: http.request
+                    with: { method: POST, url: "%s", body: "{{ trigger.body }}" }
+                  - id: answer
+                    action: core.transform
+                    with: { value: "{{ {'sku': trigger.body.sku, 'price': steps.fetch.output.body.price} }}" }
+                """.formatted(stub.url("/price")));
+        create("""
+                slug: order-pricing
+                name: Order pricing
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: lookup
+                    call: price-lookup
+                    with: { sku: "{{ trigger.body.sku }}" }
+                  - id: total
+                    action: core.transform
+                    with: { value: "{{ steps.lookup.output.value.price * trigger.body.qty }}" }
+                """);
+        String parentId = webhook("order-pricing", "{\"sku\": \"A-1\", \"qty\": 4}");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> stub.received("/price").size() == 1);
+        Map<String, Object> parent = await().atMost(Duration.ofSeconds(10))
+                .until(() -> row(parentId), r -> "waiting".equals(r.get("status")));
+        assertThat(parent.get("wait_reason")).isEqualTo("call");
+        assertThat(parent.get("locked_by")).as("a waiting parent holds no worker").isNull();
+        Map<String, Object> child = jdbc.sql("""
+                select id::text as id, origin, parent_step, status, trigger::text as trigger from runs
+                 where parent_run_id = ?::uuid""").param(parentId).query().singleRow();
+        assertThat(child.get("origin")).isEqualTo("call");
+        assertThat(child.get("parent_step")).isEqualTo("lookup");
+        assertThat(child.get("status")).isEqualTo("running");
+        assertThat((String) child.get("trigger")).contains("\"sku\": \"A-1\"").contains("\"type\": \"manual\"");
+
+        stub.release("/price");
+        awaitStatus(parentId, "succeeded");
+        JsonNode run = api.get("/api/v1/runs/" + parentId).json();
+        assertThat(run.path("output").path("value").asDouble()).isEqualTo(50.0);
+        assertThat(step(run, "lookup").path("status").asString()).isEqualTo("succeeded");
+        assertThat(step(run, "lookup").path("output").path("value").path("price").asDouble()).isEqualTo(12.5);
+        assertThat(stub.received("/price")).hasSize(1);
+        assertThat(stub.received("/price").getFirst().idempotencyKey()).isEqualTo(child.get("id") + "/fetch");
+    }
+
+    @Test
+    void aFailedChildFailsTheCallStepUnlessItContinues() {
+        stub.reply("/broken", n -> Reply.json(500, "{\"error\": \"down\"}"));
+        create("""
+                slug: broken-child
+                name: Broken child
+                trigger:
+                  manual: {}
+                retry: { maxAttempts: 1 }
+                steps:
+                  - id: fetch
+                    action: http.request
+                    with: { method: GET, url: "%s" }
+                """.formatted(stub.url("/broken")));
+        create("""
+                slug: strict-parent
+                name: Strict parent
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: sub
+                    call: broken-child
+                """);
+        create("""
+                slug: lenient-parent
+                name: Lenient parent
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: sub
+                    call: broken-child
+                    onError: continue
+                  - id: after
+                    action: core.transform
+                    with: { value: "{{ steps.sub.output.error.type }}" }
+                """);
+
+        String strict = webhook("strict-parent", "{}");
+        awaitStatus(strict, "failed");
+        JsonNode failed = api.get("/api/v1/runs/" + strict).json();
+        assertThat(failed.path("error").path("type").asString()).isEqualTo("call.failed");
+        assertThat(failed.path("error").path("message").asString()).contains("broken-child").contains("http.status");
+        assertThat(failed.path("deadLetterId").isNull()).isFalse();
+
+        String lenient = webhook("lenient-parent", "{}");
+        awaitStatus(lenient, "succeeded");
+        assertThat(api.get("/api/v1/runs/" + lenient).json().path("output").path("value").asString()).isEqualTo("call.failed");
+    }
+
+    @Test
+    void onlyRecipesWithAManualTriggerCanBeCalled() {
+        create("""
+                slug: hook-only
+                name: Hook only
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: noop
+                    action: core.log
+                    with: { message: hi }
+                """);
+        create("""
+                slug: calls-a-webhook-recipe
+                name: Calls a webhook recipe
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: sub
+                    call: hook-only
+                """);
+        String runId = webhook("calls-a-webhook-recipe", "{}");
+        awaitStatus(runId, "failed");
+        JsonNode run = api.get("/api/v1/runs/" + runId).json();
+        assertThat(run.path("error").path("type").asString()).isEqualTo("call.refused");
+        assertThat(run.path("error").path("message").asString()).contains("manual trigger");
+        assertThat(jdbc.sql("select count(*) from runs where parent_run_id = ?::uuid").param(runId).query(Integer.class).single())
+                .isZero();
+    }
+
+    @Test
+    void aFailedRunNotifiesTheRecipeNamedInOnErrorWithTheFailure() {
+        stub.reply("/rejects", n -> Reply.json(422, "{\"error\": \"bad order\"}"));
+        create("""
+                slug: ops-alerts
+                name: Ops alerts
+                trigger:
+                  manual: {}
+                steps:
+                  - id: note
+                    action: core.log
+                    with: { message: "{{ 'Run ' & trigger.body.run.id & ' failed at ' & trigger.body.step }}", level: warn }
+                """);
+        create("""
+                slug: notifying-sync
+                name: Notifying sync
+                trigger:
+                  webhook: {}
+                onError:
+                  notify: { recipe: ops-alerts }
+                steps:
+                  - id: push
+                    action: http.request
+                    with: { method: POST, url: "%s", body: "{{ trigger.body }}" }
+                """.formatted(stub.url("/rejects")));
+
+        String failedId = webhook("notifying-sync", "{\"order\": 99}");
+        awaitStatus(failedId, "failed");
+        String deadLetterId = api.get("/api/v1/runs/" + failedId).json().path("deadLetterId").asString();
+
+        List<Map<String, Object>> notified = await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("""
+                select id::text as id, origin, status, trigger::text as trigger from runs where recipe = 'ops-alerts'""")
+                .query().listOfRows(), rows -> rows.size() == 1 && "succeeded".equals(rows.getFirst().get("status")));
+        Map<String, Object> alert = notified.getFirst();
+        assertThat(alert.get("origin")).isEqualTo("notify");
+        JsonNode body = api.get("/api/v1/runs/" + alert.get("id")).json();
+        JsonNode trigger = jdbc.sql("select trigger::text from runs where id = ?::uuid").param(alert.get("id"))
+                .query(String.class).optional().map(tools.jackson.databind.json.JsonMapper.shared()::readTree).orElseThrow();
+        JsonNode failure = trigger.path("body");
+        assertThat(failure.path("run").path("id").asString()).isEqualTo(failedId);
+        assertThat(failure.path("run").path("recipe").asString()).isEqualTo("notifying-sync");
+        assertThat(failure.path("step").asString()).isEqualTo("push");
+        assertThat(failure.path("error").path("type").asString()).isEqualTo("http.status");
+        assertThat(failure.path("payload").path("order").asInt()).isEqualTo(99);
+        assertThat(failure.path("deadLetterId").asString()).isEqualTo(deadLetterId);
+        assertThat(body.path("status").asString()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aDelayWaitsInTheQueueNotInAThread() {
+        create("""
+                slug: delay-three
+                name: Delay three seconds
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: pause
+                    action: core.delay
+                    with: { duration: 3s }
+                  - id: after
+                    action: core.log
+                    with: { message: resumed }
+                """);
+        Instant posted = Instant.now();
+        String runId = webhook("delay-three", "{}");
+        Map<String, Object> waiting = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> row(runId), r -> "waiting".equals(r.get("status")));
+        assertThat(waiting.get("wait_reason")).isEqualTo("delay");
+        assertThat(waiting.get("locked_by")).isNull();
+        Instant due = ((java.sql.Timestamp) waiting.get("next_attempt_at")).toInstant();
+        assertThat(Duration.between(posted, due)).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(5));
+
+        awaitStatus(runId, "succeeded");
+        JsonNode run = api.get("/api/v1/runs/" + runId).json();
+        Instant resumedAt = Instant.parse(step(run, "after").path("startedAt").asString());
+        log.info("core.delay 3s: due at {}, next step started {} ms after the webhook", due,
+                Duration.between(posted, resumedAt).toMillis());
+        assertThat(resumedAt).isAfterOrEqualTo(due);
+        assertThat(step(run, "pause").path("attempts").asInt()).isEqualTo(1);
+        assertThat(step(run, "pause").path("output").path("waited").asString()).isEqualTo("3s");
+    }
+
+    private void create(String yaml) {
+        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+    }
+
+    private String webhook(String slug, String body) {
+        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, body);
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        return accepted.json().path("runId").asString();
+    }
+
+    private void awaitStatus(String runId, String status) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> status.equals(row(runId).get("status")));
+    }
+
+    private Map<String, Object> row(String runId) {
+        return jdbc.sql("select status, wait_reason, next_attempt_at, locked_by from runs where id = ?::uuid")
+                .param(runId).query().singleRow();
+    }
+
+    private static JsonNode step(JsonNode run, String path) {
+        for (JsonNode s : run.path("steps").values()) {
+            if (s.path("path").asString().equals(path)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + path + " in " + run);
+    }
+}
