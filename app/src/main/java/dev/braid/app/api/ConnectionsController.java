@@ -17,12 +17,17 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.braid.app.connections.ConnectionStore;
 import dev.braid.app.connections.Connections;
+import dev.braid.app.flow.ConnectionFlowControl;
+import dev.braid.app.flow.FlowSettings;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /api/v1/connections} (DESIGN §4): {@code {name, connector, settings}}. Fields the connector's
  * schema marks secret are write-only: answers list which are set ({@code secretFields}), never their
- * values; a PUT that leaves one out keeps it.
+ * values; a PUT that leaves one out keeps it. Optional {@code circuitBreaker} and {@code rateLimit} are
+ * the connection's flow control (stored together in {@code flow_control}); a PUT replaces them.
  */
 @RestController
 @RequestMapping("/api/v1/connections")
@@ -30,28 +35,61 @@ public class ConnectionsController {
 
     private final Connections connections;
     private final ConnectionStore store;
+    private final ConnectionFlowControl flowControl;
 
-    public ConnectionsController(Connections connections, ConnectionStore store) {
+    public ConnectionsController(Connections connections, ConnectionStore store, ConnectionFlowControl flowControl) {
         this.connections = connections;
         this.store = store;
+        this.flowControl = flowControl;
     }
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record View(String name, String connector, JsonNode settings, List<String> secretFields,
+                       JsonNode circuitBreaker, JsonNode rateLimit,
                        java.time.Instant createdAt, java.time.Instant updatedAt) {
-        static View of(ConnectionStore.Stored s) {
+        static View of(ConnectionStore.Stored s, JsonNode flow) {
             return new View(s.name(), s.connector(), s.settings(),
-                    s.secrets().propertyNames().stream().sorted().toList(), s.createdAt(), s.updatedAt());
+                    s.secrets().propertyNames().stream().sorted().toList(),
+                    flow == null ? null : flow.get("circuitBreaker"), flow == null ? null : flow.get("rateLimit"),
+                    s.createdAt(), s.updatedAt());
         }
+    }
+
+    private View view(ConnectionStore.Stored s) {
+        return View.of(s, store.flowControl(s.name()).orElse(null));
     }
 
     @GetMapping
     public Map<String, Object> list() {
-        return Map.of("items", store.list().stream().map(View::of).toList());
+        return Map.of("items", store.list().stream().map(this::view).toList());
     }
 
     @GetMapping("/{name}")
     public View get(@PathVariable String name) {
-        return store.find(name).map(View::of).orElseThrow(() -> notFound(name));
+        return store.find(name).map(this::view).orElseThrow(() -> notFound(name));
+    }
+
+    /** {@code {circuitBreaker, rateLimit}} from the body, checked; null when neither is given. */
+    private static ObjectNode flowOf(JsonNode body) {
+        ObjectNode flow = JsonNodeFactory.instance.objectNode();
+        for (String key : List.of("circuitBreaker", "rateLimit")) {
+            JsonNode v = body.get(key);
+            if (v != null && !v.isNull()) {
+                flow.set(key, v);
+            }
+        }
+        try {
+            FlowSettings.of(flow);
+        } catch (FlowSettings.FlowSettingsException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "The flow control of the connection is invalid: "
+                    + e.getMessage(), Map.of("errors", List.of(Map.of("path", e.field(), "message", e.getMessage()))));
+        }
+        return flow.isEmpty() ? null : flow;
+    }
+
+    private void saveFlow(String name, ObjectNode flow) {
+        store.putFlowControl(name, flow);
+        flowControl.invalidate(name);
     }
 
     @PostMapping
@@ -60,7 +98,9 @@ public class ConnectionsController {
         if (name != null && store.find(name).isPresent()) {
             throw ApiException.conflict("A connection named '" + name + "' exists; change it with PUT /api/v1/connections/" + name);
         }
+        ObjectNode flow = flowOf(body);
         connections.save(name, body.path("connector").asString(null), body.get("settings"));
+        saveFlow(name, flow);
         return ResponseEntity.created(URI.create("/api/v1/connections/" + name)).body(get(name));
     }
 
@@ -72,7 +112,9 @@ public class ConnectionsController {
                     + body.path("name").asString() + "'", Map.of("errors", List.of(Map.of("path", "name",
                     "message", "must be '" + name + "'"))));
         }
+        ObjectNode flow = flowOf(body);
         connections.save(name, body.path("connector").asString(existing.connector()), body.get("settings"));
+        saveFlow(name, flow);
         return get(name);
     }
 
@@ -81,6 +123,7 @@ public class ConnectionsController {
         if (!store.delete(name)) {
             throw notFound(name);
         }
+        flowControl.invalidate(name);
         return ResponseEntity.noContent().build();
     }
 

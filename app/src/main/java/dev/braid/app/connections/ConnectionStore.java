@@ -47,6 +47,18 @@ public class ConnectionStore {
         return jdbc.sql("select * from connections where name = ?").param(name).query((rs, n) -> map(rs)).optional();
     }
 
+    /** A connection's flow control settings ({@code connections.flow_control}), without opening its secrets. */
+    public Optional<JsonNode> flowControl(String name) {
+        return jdbc.sql("select flow_control::text from connections where name = ?").param(name)
+                .query((rs, n) -> Optional.ofNullable(rs.getString(1)).map(json::read)).optional().flatMap(o -> o);
+    }
+
+    /** Replaces a connection's flow control settings; {@code null} = none. */
+    public void putFlowControl(String name, JsonNode flowControl) {
+        jdbc.sql("update connections set flow_control = ?::jsonb, updated_at = now() where name = ?")
+                .params(flowControl == null ? null : json.write(flowControl), name).update();
+    }
+
     /** The connector of a connection, without opening its secrets. */
     public Optional<String> connectorOf(String name) {
         return jdbc.sql("select connector from connections where name = ?").param(name).query(String.class).optional();

@@ -35,6 +35,34 @@ class ConnectionsIT extends BraidIntegrationTest {
     }
 
     @Test
+    void flowControlIsStoredReturnedValidatedAndReplacedByPut() throws java.io.IOException {
+        ApiClient.Response created = api.postJson("/api/v1/connections", Map.of("name", "limited", "connector", "http",
+                "settings", Map.of("baseUrl", "https://crm.example/api"),
+                "circuitBreaker", Map.of("minimumCalls", 3, "slidingWindow", 3, "openFor", "2s"),
+                "rateLimit", Map.of("requests", 2, "per", "1s")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("circuitBreaker").path("openFor").asString()).isEqualTo("2s");
+        assertThat(created.json().path("rateLimit").path("requests").asInt()).isEqualTo(2);
+        assertThat(jdbc.sql("select flow_control->'rateLimit'->>'per' from connections where name = 'limited'")
+                .query(String.class).single()).isEqualTo("1s");
+
+        ApiClient.Response bad = api.put("/api/v1/connections/limited", "application/json",
+                "{\"settings\": {\"baseUrl\": \"https://crm.example/api\"}, \"circuitBreaker\": {\"openFor\": \"soon\"}}");
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("circuitBreaker.openFor").contains("10s");
+        ApiClient.Response unknown = api.put("/api/v1/connections/limited", "application/json",
+                "{\"settings\": {\"baseUrl\": \"https://crm.example/api\"}, \"rateLimit\": {\"requests\": 1, \"per\": \"1s\", \"burst\": 2}}");
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(400);
+        assertThat(unknown.body()).contains("rateLimit.burst");
+
+        ApiClient.Response replaced = api.put("/api/v1/connections/limited", "application/json",
+                "{\"settings\": {\"baseUrl\": \"https://crm.example/api\"}, \"rateLimit\": {\"requests\": 5, \"per\": \"1m\"}}");
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        assertThat(replaced.json().has("circuitBreaker")).isFalse();
+        assertThat(replaced.json().path("rateLimit").path("per").asString()).isEqualTo("1m");
+    }
+
+    @Test
     void secretFieldsAreWriteOnlyAndAPutWithoutThemKeepsThem() throws java.io.IOException {
         ApiClient.Response created = api.postJson("/api/v1/connections", Map.of("name", "warehouse", "connector", "http",
                 "settings", Map.of("baseUrl", "https://crm.example/api", "auth", Map.of("type", "bearer", "token", PASSWORD))));

@@ -1,0 +1,107 @@
+package dev.braid.app.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.braid.app.support.ApiClient;
+import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.StubServer;
+import dev.braid.app.support.StubServer.Reply;
+
+/**
+ * A connection's circuit breaker end to end: after the configured failures the circuit opens, steps
+ * wait ({@code waiting}, reason circuit) without spending attempts or calling the target, and resume
+ * when it half-opens.
+ */
+class CircuitBreakerIT extends BraidIntegrationTest {
+
+    private static final Logger log = LoggerFactory.getLogger(CircuitBreakerIT.class);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    ApiClient api;
+    StubServer stub;
+
+    @BeforeEach
+    void setUp() {
+        api = ApiClient.admin(port, ADMIN_PASSWORD);
+        stub = new StubServer();
+    }
+
+    @AfterEach
+    void tearDown() {
+        stub.close();
+    }
+
+    @Test
+    void theCircuitOpensStepsWaitWithoutAttemptsAndResumeWhenItHalfOpens() {
+        AtomicBoolean healthy = new AtomicBoolean(false);
+        stub.reply("/target", n -> healthy.get() ? Reply.json(200, "{\"ok\":true}") : Reply.json(503, "{\"busy\":true}"));
+        ApiClient.Response conn = api.postJson("/api/v1/connections", Map.of("name", "fragile", "connector", "http",
+                "settings", Map.of("baseUrl", stub.url("")),
+                "circuitBreaker", Map.of("minimumCalls", 3, "slidingWindow", 3, "failureRateThreshold", 50,
+                        "openFor", "2s")));
+        assertThat(conn.status()).as(conn.body()).isEqualTo(201);
+        ApiClient.Response recipe = api.postYaml("/api/v1/recipes", """
+                slug: breaker
+                name: breaker
+                trigger:
+                  webhook: {}
+                retry: { maxAttempts: 10, initialDelay: 100ms, jitter: 0 }
+                steps:
+                  - id: call
+                    action: http.request
+                    connection: fragile
+                    with: { method: POST, url: "/target" }
+                """);
+        assertThat(recipe.status()).as(recipe.body()).isEqualTo(201);
+
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/breaker", "{\"n\":" + i + "}");
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            runs.add(accepted.json().path("runId").asString());
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                "select count(*) from runs where recipe = 'breaker' and status = 'waiting' and wait_reason like '%circuit%'")
+                .query(Long.class).single() > 0);
+        Instant openSeen = Instant.now();
+        int callsWhenOpen = stub.received("/target").size();
+        assertThat(callsWhenOpen).isGreaterThanOrEqualTo(3);
+        await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(stub.received("/target").size()).as("no calls while open").isEqualTo(callsWhenOpen);
+
+        healthy.set(true);
+        for (String runId : runs) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(jdbc.sql(
+                    "select status from runs where id = ?::uuid").param(runId).query(String.class).single()));
+        }
+        List<StubServer.Received> calls = stub.received("/target");
+        List<Integer> attempts = runs.stream().map(r -> api.get("/api/v1/runs/" + r).json().path("attempt").asInt())
+                .toList();
+        log.info("Circuit breaker: stub saw {} calls ({} before opening) at {}; attempts per run {}; open seen at {}",
+                calls.size(), callsWhenOpen, calls.stream().map(StubServer.Received::at).toList(), attempts, openSeen);
+        assertThat(attempts).allMatch(a -> a < 10);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.braid.app.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.braid.app.support.ApiClient;
+import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.StubServer;
+import dev.braid.app.support.StubServer.Reply;
+
+/** A connection's rate limit end to end: 10 runs all succeed and the target never sees more than the limit per period. */
+class RateLimitIT extends BraidIntegrationTest {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimitIT.class);
+    /** Clock tolerance between the limiter's period (nanoTime) and the stub's recorded instants. */
+    private static final Duration TOLERANCE = Duration.ofMillis(50);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    ApiClient api;
+    StubServer stub;
+
+    @BeforeEach
+    void setUp() {
+        api = ApiClient.admin(port, ADMIN_PASSWORD);
+        stub = new StubServer();
+    }
+
+    @AfterEach
+    void tearDown() {
+        stub.close();
+    }
+
+    @Test
+    void tenRunsSucceedAndTheTargetNeverSeesMoreThanTwoPerSecond() {
+        stub.reply("/limited", n -> Reply.json(200, "{\"ok\":true}"));
+        ApiClient.Response conn = api.postJson("/api/v1/connections", Map.of("name", "metered", "connector", "http",
+                "settings", Map.of("baseUrl", stub.url("")), "rateLimit", Map.of("requests", 2, "per", "1s")));
+        assertThat(conn.status()).as(conn.body()).isEqualTo(201);
+        ApiClient.Response recipe = api.postYaml("/api/v1/recipes", """
+                slug: metered
+                name: metered
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: call
+                    action: http.request
+                    connection: metered
+                    with: { method: POST, url: "/limited" }
+                """);
+        assertThat(recipe.status()).as(recipe.body()).isEqualTo(201);
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            runs.add(ApiClient.anonymous(port).postJson("/hooks/metered", "{\"n\":" + i + "}").json().path("runId").asString());
+        }
+        await().atMost(Duration.ofSeconds(40)).until(() -> jdbc.sql(
+                "select count(*) from runs where recipe = 'metered' and status = 'succeeded'").query(Long.class).single() == 10);
+        List<Instant> at = stub.received("/limited").stream().map(StubServer.Received::at).sorted().toList();
+        log.info("Rate limit 2/1s: {} calls at {}; spread {}", at.size(), at, Duration.between(at.getFirst(), at.getLast()));
+        assertThat(at).hasSize(10);
+        // The limiter's periods are fixed windows: a sliding 1 s window may straddle two of them, so the hard
+        // guarantee is at most 2 per period, i.e. never 5 calls within one second.
+        for (int i = 4; i < at.size(); i++) {
+            assertThat(Duration.between(at.get(i - 4), at.get(i))).isGreaterThanOrEqualTo(Duration.ofSeconds(1).minus(TOLERANCE));
+        }
+        assertThat(Duration.between(at.getFirst(), at.getLast())).isGreaterThan(Duration.ofSeconds(3)); // 10 calls at 2 per period need 5 periods
+    }
+}
