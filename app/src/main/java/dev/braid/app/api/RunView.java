@@ -21,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>{@code
  * {"id", "recipe", "recipeVersion", "status", "origin", "replayOf", "eventId", "attempt", "createdAt",
  *  "startedAt", "finishedAt", "nextAttemptAt", "output", "error": {"type", "message", ...} | null,
- *  "deadLetterId", "steps": [{"path", "status", "attempts", "input", "output", "error", "startedAt", "finishedAt"}]}
+ *  "deadLetterId", "waitReason", "parentRunId", "steps": [{"path", "status", "attempts", "input", "output", "error", "startedAt", "finishedAt"}]}
  * }</pre>
  *
  * Every member is present, null when it does not apply. Times are ISO-8601 instants.
@@ -46,11 +46,15 @@ public final class RunView {
         out.put("createdAt", text(run.createdAt()));
         out.put("startedAt", text(run.startedAt()));
         out.put("finishedAt", text(run.finishedAt()));
-        boolean waitingForAttempt = "queued".equals(run.status()) || "retrying".equals(run.status());
+        boolean waitingForAttempt = "queued".equals(run.status()) || "retrying".equals(run.status())
+                || "waiting".equals(run.status()) && run.nextAttemptAt() != null
+                        && run.nextAttemptAt().isBefore(Instant.parse("9999-01-01T00:00:00Z")); // waiting until woken: infinity
         out.put("nextAttemptAt", waitingForAttempt ? text(run.nextAttemptAt()) : null);
         out.set("output", orNull(run.output()));
         out.set("error", orNull(run.error()));
         out.put("deadLetterId", text(run.deadLetterId()));
+        out.put("waitReason", run.waitReason());
+        out.put("parentRunId", text(run.parentRunId()));
         return out;
     }
 

@@ -9,12 +9,16 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import java.security.Principal;
+
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.app.queue.RunActions;
 import dev.braid.app.store.RunLogStore;
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.RunStore;
@@ -33,11 +37,27 @@ public class RunsController {
     private final RunStore runs;
     private final StepStore steps;
     private final RunLogStore logs;
+    private final RunActions actions;
 
-    public RunsController(RunStore runs, StepStore steps, RunLogStore logs) {
+    public RunsController(RunStore runs, StepStore steps, RunLogStore logs, RunActions actions) {
         this.runs = runs;
         this.steps = steps;
         this.logs = logs;
+        this.actions = actions;
+    }
+
+    /** Operator retry: a failed, retrying or waiting run is queued now (DESIGN §4). */
+    @PostMapping("/{id}/retry")
+    public ObjectNode retry(@PathVariable String id, Principal user) {
+        UUID runId = runId(id);
+        return RunView.summary(DeadLettersController.refusable(() -> actions.retry(runId, DeadLettersController.name(user))));
+    }
+
+    /** Operator cancel: a queued, retrying, waiting or running run and its unfinished child runs end cancelled. */
+    @PostMapping("/{id}/cancel")
+    public ObjectNode cancel(@PathVariable String id, Principal user) {
+        UUID runId = runId(id);
+        return RunView.summary(DeadLettersController.refusable(() -> actions.cancel(runId, DeadLettersController.name(user))));
     }
 
     @GetMapping
@@ -100,7 +120,7 @@ public class RunsController {
     }
 
     /** ISO-8601: {@code 2026-01-31T10:00:00Z} or with an offset, {@code 2026-01-31T11:00:00+01:00}. */
-    private static Instant instant(String parameter, String value) {
+    static Instant instant(String parameter, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -116,7 +136,7 @@ public class RunsController {
         }
     }
 
-    private static String blankToNull(String s) {
+    static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }
 }

@@ -24,4 +24,16 @@ public record RunRow(
         Instant finishedAt,
         JsonNode output,
         JsonNode error,
-        UUID deadLetterId) {}
+        UUID deadLetterId,
+        UUID parentRunId,
+        String waitReason) {
+
+    /** A run that is nobody's child and waits for nothing (webhook sync runs are built this way). */
+    public RunRow(UUID id, String recipe, int recipeVersion, String status, String origin, UUID replayOf, UUID eventId,
+                  JsonNode trigger, int attempt, Instant nextAttemptAt, String lockedBy, Instant lockedUntil,
+                  Instant createdAt, Instant startedAt, Instant finishedAt, JsonNode output, JsonNode error,
+                  UUID deadLetterId) {
+        this(id, recipe, recipeVersion, status, origin, replayOf, eventId, trigger, attempt, nextAttemptAt, lockedBy,
+                lockedUntil, createdAt, startedAt, finishedAt, output, error, deadLetterId, null, null);
+    }
+}

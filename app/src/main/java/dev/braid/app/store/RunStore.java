@@ -24,7 +24,8 @@ public class RunStore {
 
     static final String COLUMNS = """
             id, recipe, recipe_version, status, origin, replay_of, event_id, trigger, attempt, next_attempt_at,
-            locked_by, locked_until, created_at, started_at, finished_at, output, error, dead_letter_id""";
+            locked_by, locked_until, created_at, started_at, finished_at, output, error, dead_letter_id, parent_run_id,
+            wait_reason""";
 
     private final JdbcClient jdbc;
     private final JsonColumns json;
@@ -168,7 +169,8 @@ public class RunStore {
                 rs.getObject("event_id", UUID.class), json.read(rs, "trigger"), rs.getInt("attempt"),
                 instant(rs, "next_attempt_at"), rs.getString("locked_by"), instant(rs, "locked_until"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                json.read(rs, "output"), json.read(rs, "error"), rs.getObject("dead_letter_id", UUID.class));
+                json.read(rs, "output"), json.read(rs, "error"), rs.getObject("dead_letter_id", UUID.class),
+                rs.getObject("parent_run_id", UUID.class), rs.getString("wait_reason"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,0 +1,108 @@
+package dev.braid.app.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The dead_letters table (DESIGN §3 "Dead letters"): failed runs kept for replay. Rows are written by
+ * {@link AttemptStore} when a run fails; here they are listed, replayed (status and {@code replays}) and
+ * discarded. A row is never deleted: a discarded dead letter stays listed.
+ */
+@Repository
+public class DeadLetterStore {
+
+    private static final String COLUMNS = "id, run_id, recipe, step, error, payload, status, created_at, replays";
+
+    private final JdbcClient jdbc;
+    private final JsonColumns json;
+
+    public DeadLetterStore(JdbcClient jdbc, JsonColumns json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public record DeadLetterRow(UUID id, UUID runId, String recipe, String step, JsonNode error, JsonNode payload,
+                                String status, Instant createdAt, JsonNode replays) {}
+
+    /** Filters of the list; null members do not filter. */
+    public record DeadLetterFilter(String recipe, String status, String errorType, Instant from, Instant to) {}
+
+    public Optional<DeadLetterRow> find(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from dead_letters where id = ?").param(id).query(this::map).optional();
+    }
+
+    /** The row locked for the rest of the transaction, so two replays of one dead letter do not interleave. */
+    public Optional<DeadLetterRow> lock(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from dead_letters where id = ? for update").param(id)
+                .query(this::map).optional();
+    }
+
+    /** Newest first; {@code before} is the cursor (the last id of the previous page). Only fixed SQL is appended. */
+    public List<DeadLetterRow> list(DeadLetterFilter filter, UUID before, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from dead_letters where true");
+        List<Object> params = new ArrayList<>();
+        if (filter.recipe() != null) {
+            sql.append(" and recipe = ?");
+            params.add(filter.recipe());
+        }
+        if (filter.status() != null) {
+            sql.append(" and status = ?");
+            params.add(filter.status());
+        }
+        if (filter.errorType() != null) {
+            sql.append(" and error_type = ?");
+            params.add(filter.errorType());
+        }
+        if (filter.from() != null) {
+            sql.append(" and created_at >= ?");
+            params.add(Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" and created_at < ?");
+            params.add(Timestamp.from(filter.to()));
+        }
+        if (before != null) {
+            sql.append(" and id < ?");
+            params.add(before);
+        }
+        sql.append(" order by id desc limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::map).list();
+    }
+
+    /** Status {@code replayed}, {@code replay} ({runId, at, by, from}) appended to {@code replays}. */
+    public void markReplayed(UUID id, JsonNode replay) {
+        jdbc.sql("""
+                update dead_letters set status = 'replayed', replays = replays || jsonb_build_array(?::jsonb)
+                 where id = ?""")
+                .params(json.write(replay), id).update();
+    }
+
+    /** The open dead letter a run left, if any (an operator retry of that run resolves it). */
+    public Optional<UUID> openOfRun(UUID runId) {
+        return jdbc.sql("select id from dead_letters where run_id = ? and status = 'open' order by id desc limit 1")
+                .param(runId).query(UUID.class).optional();
+    }
+
+    /** Idempotent: a discarded dead letter stays discarded. */
+    public void discard(UUID id) {
+        jdbc.sql("update dead_letters set status = 'discarded' where id = ?").param(id).update();
+    }
+
+    private DeadLetterRow map(ResultSet rs, int row) throws SQLException {
+        return new DeadLetterRow(rs.getObject("id", UUID.class), rs.getObject("run_id", UUID.class),
+                rs.getString("recipe"), rs.getString("step"), json.read(rs, "error"), json.read(rs, "payload"),
+                rs.getString("status"), RunStore.instant(rs, "created_at"), json.read(rs, "replays"));
+    }
+}
