@@ -89,8 +89,11 @@ class CircuitBreakerIT extends BraidIntegrationTest {
         Instant openSeen = Instant.now();
         int callsWhenOpen = stub.received("/target").size();
         assertThat(callsWhenOpen).isGreaterThanOrEqualTo(3);
+        Map<String, Integer> stepAttemptsWhenOpen = stepAttempts(runs);
         await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2)).until(() -> true);
         assertThat(stub.received("/target").size()).as("no calls while open").isEqualTo(callsWhenOpen);
+        assertThat(stepAttempts(runs)).as("waiting on the circuit spends no step attempt")
+                .isEqualTo(stepAttemptsWhenOpen);
 
         healthy.set(true);
         for (String runId : runs) {
@@ -98,10 +101,25 @@ class CircuitBreakerIT extends BraidIntegrationTest {
                     "select status from runs where id = ?::uuid").param(runId).query(String.class).single()));
         }
         List<StubServer.Received> calls = stub.received("/target");
+        log.info("Step attempts while open {}, at the end {}", stepAttemptsWhenOpen, stepAttempts(runs));
         List<Integer> attempts = runs.stream().map(r -> api.get("/api/v1/runs/" + r).json().path("attempt").asInt())
                 .toList();
         log.info("Circuit breaker: stub saw {} calls ({} before opening) at {}; attempts per run {}; open seen at {}",
                 calls.size(), callsWhenOpen, calls.stream().map(StubServer.Received::at).toList(), attempts, openSeen);
         assertThat(attempts).allMatch(a -> a < 10);
+        Duration open = Duration.between(calls.get(callsWhenOpen - 1).at(), calls.get(callsWhenOpen).at());
+        assertThat(open).as("the first call after opening waits for the half-open state (openFor 2s)")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1800));
+        assertThat(calls.get(callsWhenOpen).at()).isAfter(openSeen);
+    }
+
+    /** The step's attempts per run, as its checkpoint records them. */
+    private Map<String, Integer> stepAttempts(List<String> runs) {
+        Map<String, Integer> attempts = new java.util.TreeMap<>();
+        for (String runId : runs) {
+            attempts.put(runId, jdbc.sql("select coalesce(max(attempts), 0) from step_runs where run_id = ?::uuid and path = 'call'")
+                    .param(runId).query(Integer.class).single());
+        }
+        return attempts;
     }
 }
