@@ -22,13 +22,22 @@ public record RetrySpec(Integer maxAttempts, Duration initialDelay, Double multi
         this(maxAttempts, initialDelay, multiplier, maxDelay, null);
     }
 
-    /** This spec's fields where set, else {@code base}'s. */
+    /**
+     * This spec's fields where set, else {@code base}'s. An inherited {@code maxDelay} shorter than this
+     * layer's own {@code initialDelay} is raised to it: {@code initialDelay: 1h} alone means "wait an
+     * hour", not a conflict with the 5-minute default cap found only when the step first fails.
+     */
     public RetrySpec over(RetrySpec base) {
+        Duration initial = initialDelay != null ? initialDelay : base.initialDelay;
+        Duration cap = maxDelay != null ? maxDelay : base.maxDelay;
+        if (maxDelay == null && initialDelay != null && cap != null && cap.compareTo(initialDelay) < 0) {
+            cap = initialDelay;
+        }
         return new RetrySpec(
                 maxAttempts != null ? maxAttempts : base.maxAttempts,
-                initialDelay != null ? initialDelay : base.initialDelay,
+                initial,
                 multiplier != null ? multiplier : base.multiplier,
-                maxDelay != null ? maxDelay : base.maxDelay,
+                cap,
                 jitter != null ? jitter : base.jitter);
     }
 }

@@ -127,6 +127,22 @@ class RetryPolicyTest {
     }
 
     @Test
+    void anInitialDelayLongerThanTheInheritedCapRaisesTheCapToIt() {
+        RetrySpec recipe = new RetrySpec(null, null, null, Duration.ofSeconds(30));
+        RetrySpec step = new RetrySpec(null, Duration.ofHours(1), null, null);
+
+        RetryPolicy fromDefaults = RetryPolicy.of(step.over(RetrySpec.DEFAULTS));
+        RetryPolicy overRecipe = RetryPolicy.of(step.over(recipe).over(RetrySpec.DEFAULTS));
+
+        assertThat(fromDefaults.maxDelay()).isEqualTo(Duration.ofHours(1));
+        assertThat(fromDefaults.delayBefore(3)).isEqualTo(Duration.ofHours(1));
+        assertThat(overRecipe.maxDelay()).isEqualTo(Duration.ofHours(1));
+        // A cap written in the same layer still wins over nothing: the parser refuses maxDelay < initialDelay there.
+        assertThat(RetryPolicy.of(new RetrySpec(null, Duration.ofSeconds(1), null, Duration.ofSeconds(10))
+                .over(RetrySpec.DEFAULTS)).maxDelay()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void jitterTakesUpToItsShareOffTheBackoffAtRandom() {
         RetrySpec spec = new RetrySpec(5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0.5);
         double[] draw = {0.0};
