@@ -3,6 +3,7 @@ package dev.braid.app.queue;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.store.Ids;
@@ -24,10 +25,12 @@ public class ChildRunsStore implements ChildRuns {
 
     private final RecipeCatalog catalog;
     private final RunStore runs;
+    private final JdbcClient jdbc;
 
-    public ChildRunsStore(RecipeCatalog catalog, RunStore runs) {
+    public ChildRunsStore(RecipeCatalog catalog, RunStore runs, JdbcClient jdbc) {
         this.catalog = catalog;
         this.runs = runs;
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -74,6 +77,24 @@ public class ChildRunsStore implements ChildRuns {
                     new StepError("call.cancelled", "The called run " + runId + " was cancelled", false)));
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * Cancels the child unless it has ended. A worker still running it loses its lease (its writes
+     * require {@code locked_by}); nothing is woken, as the caller is the run doing this.
+     */
+    @Override
+    public void abandon(String runId) {
+        UUID id = UUID.fromString(runId);
+        int cancelled = jdbc.sql("""
+                update runs set status = 'cancelled', finished_at = now(), locked_by = null, locked_until = null,
+                       wait_reason = null
+                 where id = ? and status in ('queued', 'retrying', 'waiting', 'running')""")
+                .param(id).update();
+        if (cancelled > 0) {
+            jdbc.sql("insert into run_logs (run_id, step_path, level, message) values (?, null, 'warn', ?)")
+                    .params(id, "Cancelled: the calling run stopped waiting (its call timeout passed)").update();
+        }
     }
 
     private static StepError error(RunRow row) {

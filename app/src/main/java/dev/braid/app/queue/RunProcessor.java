@@ -160,7 +160,7 @@ public class RunProcessor {
         trigger.put("type", "manual");
         trigger.set("body", call.input());
         Optional<ConcurrencySlots.Slot> slot = slots.of(child.get().recipe(), trigger);
-        return AttemptStore.Ending.waiting("call", null, new AttemptStore.StartedRun(UUID.fromString(call.runId()),
+        return AttemptStore.Ending.waiting("call", w.wakeAt(), new AttemptStore.StartedRun(UUID.fromString(call.runId()),
                 call.recipe(), child.get().version(), "call", w.stepPath(), json.write(trigger),
                 slot.map(ConcurrencySlots.Slot::key).orElse(null), slot.map(ConcurrencySlots.Slot::limit).orElse(null)));
     }

@@ -267,6 +267,44 @@ class WaitsIT extends BraidIntegrationTest {
         assertThat(step(run, "pause").path("output").path("waited").asString()).isEqualTo("3s");
     }
 
+    @Test
+    void aCallThatOutlivesItsTimeoutFailsTheStepAndCancelsTheChild() {
+        create("""
+                slug: slow-child
+                name: Slow child
+                trigger:
+                  manual: {}
+                steps:
+                  - id: pause
+                    action: core.delay
+                    with: { duration: 60s }
+                """);
+        create("""
+                slug: impatient
+                name: Impatient caller
+                trigger:
+                  webhook: {}
+                steps:
+                  - id: slow
+                    call: slow-child
+                    timeout: 2s
+                """);
+        Instant posted = Instant.now();
+        String parentId = webhook("impatient", "{}");
+
+        awaitStatus(parentId, "failed");
+        Duration took = Duration.between(posted, Instant.now());
+        JsonNode run = api.get("/api/v1/runs/" + parentId).json();
+        String childId = jdbc.sql("select id::text from runs where parent_run_id = ?::uuid").param(parentId)
+                .query(String.class).single();
+        log.info("call timeout 2s: the caller failed {} ms after the webhook; child {} is {}", took.toMillis(), childId,
+                row(childId).get("status"));
+        assertThat(run.path("error").path("type").asString()).isEqualTo("call.timeout");
+        assertThat(run.path("error").path("message").asString()).contains("2s").contains(childId);
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(10));
+        assertThat(row(childId).get("status")).isEqualTo("cancelled");
+    }
+
     private void create(String yaml) {
         ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
         assertThat(created.status()).as(created.body()).isEqualTo(201);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.model.Durations;
 import dev.braid.engine.model.Step;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -16,7 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
  * same transaction that parks this run, and wakes this run when the child ends. Next pass: the
  * child's result settles the step — its output, or its failure handled like an action's (fatal,
  * {@code onError: continue} honoured). A child that has not ended yet (a spurious wake-up) parks the
- * run again with the same call, which the app creates at most once.
+ * run again with the same call, which the app creates at most once. With a {@code timeout} the run
+ * also wakes at the deadline; a child still unfinished then is abandoned (cancelled) and the step
+ * fails with {@code call.timeout}, which is not retried: a second child would repeat the first's work.
  */
 final class CallStepRunner {
 
@@ -55,14 +58,27 @@ final class CallStepRunner {
         output.put("runId", childId);
         output.put("recipe", step.recipe());
         walk.checkpoints.record(new StepRecord(path, StepStatus.WAITING, attempt, input, output, null, startedAt, null), true);
-        return new Flow.End(new RunOutcome.Waiting(path, "call", null, new RunOutcome.Call(childId, step.recipe(), input)));
+        return new Flow.End(new RunOutcome.Waiting(path, "call", deadline(step, startedAt),
+                new RunOutcome.Call(childId, step.recipe(), input)));
+    }
+
+    private static Instant deadline(Step.CallStep step, Instant startedAt) {
+        return step.timeout() == null ? null : startedAt.plus(step.timeout());
     }
 
     private Flow resume(Step.CallStep step, String path, int attempt, StepRecord parked) {
         String childId = parked.output().path("runId").asString();
         Optional<ChildRuns.ChildResult> result = walk.request.calls().result(childId);
         if (result.isEmpty()) {
-            return new Flow.End(new RunOutcome.Waiting(path, "call", null,
+            Instant deadline = deadline(step, parked.startedAt());
+            if (deadline != null && !walk.now().isBefore(deadline)) {
+                walk.request.calls().abandon(childId);
+                return walk.stepFailed(path, attempt, parked.input(), parked.startedAt(), new StepError("call.timeout",
+                        "Called recipe '" + step.recipe() + "' (run " + childId + ") did not end within "
+                                + Durations.format(step.timeout()) + "; it was cancelled", false),
+                        step.continueOnError());
+            }
+            return new Flow.End(new RunOutcome.Waiting(path, "call", deadline,
                     new RunOutcome.Call(childId, step.recipe(), parked.input())));
         }
         ChildRuns.ChildResult child = result.get();

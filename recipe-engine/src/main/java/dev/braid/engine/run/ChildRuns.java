@@ -28,6 +28,10 @@ public interface ChildRuns {
         public Optional<ChildResult> result(String runId) {
             return Optional.empty();
         }
+
+        @Override
+        public void abandon(String runId) {
+        }
     };
 
     /** Why {@code recipe} cannot be called (unknown, or its trigger is not {@code manual}); empty when it can. */
@@ -38,6 +42,12 @@ public interface ChildRuns {
 
     /** How the child run ended; empty while it has not ended. */
     Optional<ChildResult> result(String runId);
+
+    /**
+     * The caller stopped waiting (its {@code timeout} passed): the child is cancelled if it has not
+     * ended, so no work goes on whose result nobody will read.
+     */
+    void abandon(String runId);
 
     /** A child's end: its output when it succeeded, else its error (a cancelled child is a failure too). */
     record ChildResult(boolean succeeded, JsonNode output, StepError error) {}

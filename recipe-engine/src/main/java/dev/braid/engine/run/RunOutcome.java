@@ -18,14 +18,15 @@ public sealed interface RunOutcome {
 
     /**
      * The run waits without holding a thread (DESIGN §3 status {@code waiting}): until {@code wakeAt}
-     * for a durable delay, an open circuit or a rate limit, or — {@code wakeAt} null — until the run
-     * named in {@code call} ends, for a {@code call:} step. {@code reason} is {@code delay},
-     * {@code circuit}, {@code rate-limit} or {@code call}. No attempt of the step is spent.
+     * for a durable delay, an open circuit or a rate limit, or until the run named in {@code call}
+     * ends, for a {@code call:} step ({@code wakeAt} then is its timeout's deadline, or null without
+     * one). {@code reason} is {@code delay}, {@code circuit}, {@code rate-limit} or {@code call}. No
+     * attempt of the step is spent.
      */
     record Waiting(String stepPath, String reason, Instant wakeAt, Call call) implements RunOutcome {
         public Waiting {
-            if ((wakeAt == null) == (call == null)) {
-                throw new IllegalArgumentException("A wait has either a wake time or a called run, not both or neither");
+            if (wakeAt == null && call == null) {
+                throw new IllegalArgumentException("A wait needs a wake time, a called run, or both");
             }
         }
     }

@@ -178,6 +178,44 @@ class RunExecutorWaitTest {
     }
 
     @Test
+    void aCallWithATimeoutWakesAtItsDeadlineAndThenAbandonsTheChildAndFails() {
+        Children children = new Children();
+        f.calls = children;
+        Recipe recipe = recipe(new Step.CallStep("sub", "child-recipe", json("{}"), Duration.ofSeconds(10), false));
+        Instant deadline = f.clock.instant().plusSeconds(10);
+
+        RunOutcome parked = f.run(recipe);
+        f.clock.advance(Duration.ofSeconds(4));
+        RunOutcome early = f.run(recipe);
+        f.clock.advance(Duration.ofSeconds(6));
+        RunOutcome late = f.run(recipe);
+
+        RunOutcome.Waiting waiting = new RunOutcome.Waiting("sub", "call", deadline,
+                new RunOutcome.Call("child-1", "child-recipe", json("{}")));
+        assertThat(parked).isEqualTo(waiting);
+        assertThat(early).as("woken before the deadline: wait on, same deadline").isEqualTo(waiting);
+        assertThat(children.abandoned).containsExactly("child-1");
+        assertThat(late).isInstanceOfSatisfying(RunOutcome.Failed.class, failed -> {
+            assertThat(failed.error().type()).isEqualTo("call.timeout");
+            assertThat(failed.error().message()).contains("child-1").contains("10s");
+            assertThat(failed.error().retryable()).isFalse();
+        });
+    }
+
+    @Test
+    void aChildThatEndsBeforeTheDeadlineIsNotAbandoned() {
+        Children children = new Children();
+        f.calls = children;
+        Recipe recipe = recipe(new Step.CallStep("sub", "child-recipe", json("{}"), Duration.ofSeconds(10), false));
+        f.run(recipe);
+        f.clock.advance(Duration.ofSeconds(30));
+        children.result = Optional.of(new ChildRuns.ChildResult(true, json("{'ok': true}"), null));
+
+        assertThat(f.run(recipe)).isEqualTo(new RunOutcome.Succeeded(json("{'ok': true}")));
+        assertThat(children.abandoned).isEmpty();
+    }
+
+    @Test
     void aRefusedCallFailsTheStepAtOnceAndStartsNothing() {
         RunOutcome outcome = f.run(recipe(call("sub", "{}", false)));
 
@@ -208,6 +246,12 @@ class RunExecutorWaitTest {
     private static final class Children implements ChildRuns {
         int issued;
         Optional<ChildResult> result = Optional.empty();
+        final List<String> abandoned = new ArrayList<>();
+
+        @Override
+        public void abandon(String runId) {
+            abandoned.add(runId);
+        }
 
         @Override
         public Optional<String> refusal(String recipe) {
