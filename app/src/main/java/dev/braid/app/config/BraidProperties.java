@@ -18,7 +18,14 @@ public record BraidProperties(
         @DefaultValue Worker worker,
         @DefaultValue Limits limits,
         @DefaultValue Samples samples,
-        @DefaultValue Master master) {
+        @DefaultValue Master master,
+        @DefaultValue Triggers triggers) {
+
+    /**
+     * Event triggers that listen on each node (Kafka, CDC): how often every node compares its listeners
+     * with the recipes table, so an enable, disable or new version made anywhere arrives within that time.
+     */
+    public record Triggers(@DefaultValue("2s") Duration refresh) {}
 
     /**
      * The master key sealing secrets: {@code key} ({@code BRAID_MASTER_KEY}, base64 of 32 bytes; a key

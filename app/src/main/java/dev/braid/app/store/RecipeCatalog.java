@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import dev.braid.engine.model.Recipe;
@@ -28,11 +29,17 @@ public class RecipeCatalog {
     private final Map<String, Recipe> versions = new ConcurrentHashMap<>();
     private final Map<String, Current> current = new ConcurrentHashMap<>();
 
-    public RecipeCatalog(RecipeStore store, RecipeParser parser, JsonColumns json) {
+    private final ApplicationEventPublisher events;
+
+    public RecipeCatalog(RecipeStore store, RecipeParser parser, JsonColumns json, ApplicationEventPublisher events) {
         this.store = store;
         this.parser = parser;
         this.json = json;
+        this.events = events;
     }
+
+    /** Published after every change made on this node (save, enable, disable, delete, restore). */
+    public record Changed(String slug) {}
 
     /** The current version of a recipe with its enabled flag. */
     public record Current(String slug, int version, boolean enabled, Recipe recipe, long loadedAtNanos) {}
@@ -74,6 +81,7 @@ public class RecipeCatalog {
         if (!store.find(slug).isPresent()) {
             versions.keySet().removeIf(k -> k.startsWith(slug + "@"));
         }
+        events.publishEvent(new Changed(slug));
     }
 
     private Recipe parse(StoredRecipe s) {
