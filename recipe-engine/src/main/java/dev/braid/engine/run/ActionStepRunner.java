@@ -47,15 +47,18 @@ final class ActionStepRunner {
         } catch (ExpressionException e) {
             return failed(step, path, attempt, null, startedAt, new StepError("expression", e.getMessage(), false), Optional.empty());
         }
-        Optional<JsonNode> connection = connection(step.connection());
-        if (connection.isEmpty()) {
-            return failed(step, path, attempt, input, startedAt, new StepError("connection.unknown",
-                    "Connection '" + step.connection() + "' does not exist", false), Optional.empty());
-        }
         Optional<Action> found = connectors.action(step.action());
         if (found.isEmpty()) {
             return failed(step, path, attempt, input, startedAt, new StepError("action.unknown",
                     "Action '" + step.action() + "' does not exist", false), Optional.empty());
+        }
+        String connectionName = step.connection() != null ? step.connection() : defaultConnection(step.action());
+        Optional<JsonNode> connection = connection(connectionName);
+        if (connection.isEmpty()) {
+            String which = step.connection() != null ? "Connection '" + connectionName + "'"
+                    : "Connection '" + connectionName + "' (what " + step.action() + " uses when a step names none)";
+            return failed(step, path, attempt, input, startedAt, new StepError("connection.unknown",
+                    which + " does not exist", false), Optional.empty());
         }
         Action action = found.get();
         RunRequest request = walk.request;
@@ -74,8 +77,8 @@ final class ActionStepRunner {
                 .filter(r -> r.status() == StepStatus.WAITING && r.output() != null && !r.output().has(Walk.DEFERRED))
                 .map(StepRecord::output);
         ConnectionGuards.Ticket ticket = ConnectionGuards.Ticket.NONE;
-        if (!action.pure() && step.connection() != null) {
-            switch (request.guards().admit(step.connection())) {
+        if (!action.pure() && connectionName != null) {
+            switch (request.guards().admit(connectionName)) {
                 case ConnectionGuards.Admission.Deferred d -> {
                     return deferred(path, previous, input, startedAt, d);
                 }
@@ -163,6 +166,13 @@ final class ActionStepRunner {
     /** The step's retry over the recipe's over the defaults. */
     private RetryPolicy policy(Step.ActionStep step) {
         return RetryPolicy.of(step.retry().over(walk.request.recipe().retry()).over(RetrySpec.DEFAULTS), walk.random);
+    }
+
+    /** The connector's own default connection ({@link dev.braid.engine.spi.Connector#defaultConnection}), or null. */
+    private String defaultConnection(String action) {
+        int dot = action.indexOf('.');
+        return dot <= 0 ? null : connectors.connector(action.substring(0, dot))
+                .map(dev.braid.engine.spi.Connector::defaultConnection).orElse(null);
     }
 
     private Optional<JsonNode> connection(String name) {

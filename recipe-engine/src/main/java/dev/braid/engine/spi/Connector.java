@@ -30,6 +30,14 @@ public interface Connector {
         return JsonNodeFactory.instance.objectNode().put("type", "object");
     }
 
+    /**
+     * The connection a step uses when it names none, e.g. {@code braid-kafka} (Braid's own Kafka) for
+     * {@code kafka}; null when a step without {@code connection:} gets no settings at all.
+     */
+    default String defaultConnection() {
+        return null;
+    }
+
     default String description() {
         return "";
     }

@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
-/** The connectors on the class path, found through {@link ServiceLoader}, and their actions by full name. */
-public final class ConnectorRegistry {
+/**
+ * The connectors on the class path, found through {@link ServiceLoader}, and their actions by full name.
+ * Closing it closes the connectors that hold resources (connection pools, Kafka producers).
+ */
+public final class ConnectorRegistry implements AutoCloseable {
 
     private final Map<String, Connector> connectors;
 
@@ -49,5 +52,25 @@ public final class ConnectorRegistry {
         }
         Connector c = connectors.get(fullName.substring(0, dot));
         return c == null ? Optional.empty() : Optional.ofNullable(c.actions().get(fullName.substring(dot + 1)));
+    }
+
+    /** Closes every {@link AutoCloseable} connector; one that fails to close does not keep the others open. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (Connector c : connectors.values()) {
+            if (c instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = new IllegalStateException("Closing connector '" + c.name() + "' failed: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

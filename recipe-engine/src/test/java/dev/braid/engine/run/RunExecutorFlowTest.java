@@ -303,6 +303,26 @@ class RunExecutorFlowTest {
     }
 
     @Test
+    void aStepWithoutAConnectionGetsItsConnectorsDefaultOne() {
+        f.connector.defaultConnection = "own";
+        f.connections.put("own", json("{'bootstrapServers': '127.0.0.1:9092'}"));
+        f.connections.put("crm", json("{'baseUrl': 'https://crm.example'}"));
+        f.run(recipe(action("a", "t.call").build(), action("b", "t.call").connection("crm").build()));
+
+        assertThat(f.connector.call.contexts().get(0).connection()).isEqualTo(json("{'bootstrapServers': '127.0.0.1:9092'}"));
+        assertThat(f.connector.call.contexts().get(1).connection()).isEqualTo(json("{'baseUrl': 'https://crm.example'}"));
+    }
+
+    @Test
+    void aMissingDefaultConnectionIsNamedAsTheDefault() {
+        f.connector.defaultConnection = "own";
+
+        assertThat(f.run(recipe(action("a", "t.call").build()))).isEqualTo(new RunOutcome.Failed("a", new StepError(
+                "connection.unknown", "Connection 'own' (what t.call uses when a step names none) does not exist", false)));
+        assertThat(f.connector.call.calls()).isZero();
+    }
+
+    @Test
     void unknownConnectionOrActionFailsFatally() {
         assertThat(f.run(recipe(action("a", "t.call").connection("nope").build())))
                 .isEqualTo(new RunOutcome.Failed("a", new StepError("connection.unknown", "Connection 'nope' does not exist", false)));

@@ -72,6 +72,14 @@ final class TestConnector implements Connector {
         return "t";
     }
 
+    /** Null unless a test sets it: most tests want steps without a connection to get none. */
+    String defaultConnection;
+
+    @Override
+    public String defaultConnection() {
+        return defaultConnection;
+    }
+
     @Override
     public Map<String, Action> actions() {
         return Collections.unmodifiableMap(actions);
