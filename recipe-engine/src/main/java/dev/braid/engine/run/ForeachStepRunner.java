@@ -30,9 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
  * further iteration starts, the ones already running finish.
  *
  * <p>Journal records (not durable): RUNNING with input {@code {items: <count>}} before the first
- * iteration, SUCCEEDED with the output array after the last (or FAILED/RETRYING when an iteration
- * ended the run). A resumed run walks every iteration again, so each child is looked up and only
- * what is not done yet runs.
+ * iteration, RUNNING again with output {@code {progress: {done, total}}} (items, not chunks) after each
+ * iteration — written with the next durable checkpoint, so a long bulk load shows how far it is —
+ * and SUCCEEDED with the output array after the last (or FAILED/RETRYING when an iteration ended the
+ * run). A resumed run walks every iteration again, so each child is looked up and only what is not
+ * done yet runs.
  */
 final class ForeachStepRunner {
 
@@ -59,9 +61,10 @@ final class ForeachStepRunner {
             walk.checkpoints.record(new StepRecord(path, StepStatus.RUNNING, attempt, input, null, null, startedAt, null), false);
         }
         List<JsonNode> iterations = chunks(items, step.chunk());
+        Progress progress = finished ? null : new Progress(path, attempt, input, startedAt, items.size(), step.chunk() > 0);
         Flow[] results = step.parallel() > 1 && iterations.size() > 1
-                ? parallel(step, path, scope, iterations)
-                : sequential(step, path, scope, iterations);
+                ? parallel(step, path, scope, iterations, progress)
+                : sequential(step, path, scope, iterations, progress);
 
         ArrayNode output = NODES.arrayNode();
         Flow.End end = null;
@@ -123,10 +126,44 @@ final class ForeachStepRunner {
         return walk.steps(step.steps(), path + "[" + index + "].", inner);
     }
 
-    private Flow[] sequential(Step.ForeachStep step, String path, Scope scope, List<JsonNode> iterations) {
+    /** Items done out of the total, recorded after each iteration; done only grows, whatever order iterations end in. */
+    private final class Progress {
+        private final String path;
+        private final int attempt;
+        private final ObjectNode input;
+        private final Instant startedAt;
+        private final int total;
+        private final boolean chunked;
+        private int done;
+
+        Progress(String path, int attempt, ObjectNode input, Instant startedAt, int total, boolean chunked) {
+            this.path = path;
+            this.attempt = attempt;
+            this.input = input;
+            this.startedAt = startedAt;
+            this.total = total;
+            this.chunked = chunked;
+        }
+
+        synchronized void iterationDone(JsonNode iteration) {
+            done += iteration.isArray() && chunked ? iteration.size() : 1;
+            ObjectNode output = NODES.objectNode();
+            output.putObject("progress").put("done", done).put("total", total);
+            walk.checkpoints.record(new StepRecord(path, StepStatus.RUNNING, attempt, input, output, null, startedAt, null), false);
+        }
+    }
+
+    private static void done(Progress progress, JsonNode iteration, Flow flow) {
+        if (progress != null && flow instanceof Flow.Next) {
+            progress.iterationDone(iteration);
+        }
+    }
+
+    private Flow[] sequential(Step.ForeachStep step, String path, Scope scope, List<JsonNode> iterations, Progress progress) {
         Flow[] results = new Flow[iterations.size()];
         for (int i = 0; i < iterations.size(); i++) {
             results[i] = iteration(step, path, scope.iteration(step.as(), iterations.get(i)), i);
+            done(progress, iterations.get(i), results[i]);
             if (results[i] instanceof Flow.End) {
                 break;
             }
@@ -139,7 +176,7 @@ final class ForeachStepRunner {
      * ends the run stops new ones from starting; the executor's close waits for those under way, so
      * none is left running behind the run's back. Unstarted iterations stay null.
      */
-    private Flow[] parallel(Step.ForeachStep step, String path, Scope scope, List<JsonNode> iterations) {
+    private Flow[] parallel(Step.ForeachStep step, String path, Scope scope, List<JsonNode> iterations, Progress progress) {
         Flow[] results = new Flow[iterations.size()];
         List<Future<?>> started = new ArrayList<>();
         Semaphore permits = new Semaphore(step.parallel());
@@ -163,6 +200,7 @@ final class ForeachStepRunner {
                     try {
                         Flow flow = iteration(step, path, inner, index);
                         results[index] = flow;
+                        done(progress, iterations.get(index), flow);
                         if (flow instanceof Flow.End) {
                             stop.set(true);
                         }

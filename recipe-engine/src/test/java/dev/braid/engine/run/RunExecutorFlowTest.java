@@ -116,6 +116,33 @@ class RunExecutorFlowTest {
     }
 
     @Test
+    void aForeachRecordsItsProgressInItemsAfterEachIteration() {
+        f.body("{'items': [1, 2, 3, 4, 5]}");
+        f.run(recipe(foreach("batches", "trigger.body.items", "rows", 2, 1,
+                action("insert", "t.transform").with("{'value': '{{ rows }}'}").build())));
+
+        assertThat(f.journal.calls("batches")).extracting(c -> c.record().status().wire() + " " + c.record().output())
+                .containsExactly(
+                        "running null",
+                        "running {\"progress\":{\"done\":2,\"total\":5}}",
+                        "running {\"progress\":{\"done\":4,\"total\":5}}",
+                        "running {\"progress\":{\"done\":5,\"total\":5}}",
+                        "succeeded [{\"value\":[1,2]},{\"value\":[3,4]},{\"value\":[5]}]");
+    }
+
+    @Test
+    void parallelIterationsCountEveryItemOnce() {
+        f.body("{'items': [1, 2, 3, 4, 5, 6, 7]}");
+        f.run(recipe(foreach("each", "trigger.body.items", "n", 0, 4,
+                action("t", "t.transform").with("{'value': '{{ n }}'}").build())));
+
+        List<Integer> done = f.journal.calls("each").stream()
+                .filter(c -> c.record().output() != null && c.record().output().has("progress"))
+                .map(c -> c.record().output().path("progress").path("done").asInt()).toList();
+        assertThat(done).containsExactly(1, 2, 3, 4, 5, 6, 7);
+    }
+
+    @Test
     void foreachOverASingleValueRunsOnceAndOverNothingNever() {
         f.body("{'one': 'x', 'none': null}");
         f.run(recipe(

@@ -159,6 +159,7 @@ class RunExecutorResumeTest {
                 "lines:running",
                 "lines[0].push:running:durable",
                 "lines[0].push:succeeded:durable",
+                "lines:running", // its progress: 1 of 1 done
                 "lines:succeeded",
                 "send:running:durable",
                 "send:succeeded:durable");
