@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProblemEntryPoint implements AuthenticationEntryPoint, AccessDeniedHandler {
 
     static final String CHALLENGE = "Basic realm=\"braid\"";
+    static final String BEARER_CHALLENGE = "Bearer realm=\"braid\"";
 
     private final JsonMapper json;
 
@@ -43,10 +44,13 @@ public class ProblemEntryPoint implements AuthenticationEntryPoint, AccessDenied
                     "The server could not check the credentials right now; try again shortly", request), json);
             return;
         }
-        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
-        String detail = e instanceof BadCredentialsException
-                ? "The user name or password is wrong"
-                : "This needs authentication: send HTTP Basic credentials (user admin, with the password set by BRAID_ADMIN_PASSWORD)";
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, bearer ? BEARER_CHALLENGE : CHALLENGE);
+        String detail = !(e instanceof BadCredentialsException)
+                ? "This needs authentication: send HTTP Basic credentials (user admin, with the password set by "
+                        + "BRAID_ADMIN_PASSWORD) or an API token (Authorization: Bearer brd_...)"
+                : bearer ? "The API token is unknown or revoked" : "The user name or password is wrong";
         ProblemDetail problem = Problems.of(HttpStatus.UNAUTHORIZED, detail, request);
         Problems.write(response, problem, json);
     }
@@ -54,6 +58,7 @@ public class ProblemEntryPoint implements AuthenticationEntryPoint, AccessDenied
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e) throws IOException {
         String who = request.getUserPrincipal() == null ? "This user" : "User '" + request.getUserPrincipal().getName() + "'";
-        Problems.write(response, Problems.of(HttpStatus.FORBIDDEN, who + " may not do this", request), json);
+        Problems.write(response, Problems.of(HttpStatus.FORBIDDEN, who + " may not " + request.getMethod() + " "
+                + request.getRequestURI() + "; an admin can grant the role it needs (see the README's roles table)", request), json);
     }
 }

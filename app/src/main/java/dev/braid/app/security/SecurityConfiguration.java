@@ -3,7 +3,10 @@ package dev.braid.app.security;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -12,8 +15,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 
 /**
- * Who may call what: {@code /api/**} needs HTTP Basic (users from the {@code users} table); webhooks,
- * the health check and the static UI are open. Stateless — no session, no saved requests. CSRF
+ * Who may call what: {@code /api/**} needs HTTP Basic (users from the {@code users} table) or a bearer
+ * API token, and a role that allows the request ({@link #accessRules}); webhooks, the health check and
+ * the static UI are open. Stateless — no session, no saved requests. CSRF
  * protection is off for {@code /api/**} and {@code /hooks/**}, whose callers are API clients and
  * webhook senders authenticating every request, not browsers carrying cookies.
  */
@@ -36,14 +40,12 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain braidSecurity(HttpSecurity http, UserPasswordAuthentication users, ProblemEntryPoint problems) {
+    SecurityFilterChain braidSecurity(HttpSecurity http, UserPasswordAuthentication users, ApiTokens tokens,
+                                      ProblemEntryPoint problems) {
         http
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/hooks/**", "/actuator/health", "/actuator/health/**", "/error").permitAll()
-                        .requestMatchers("/", "/index.html", "/*.js", "/*.css", "/favicon.ico").permitAll()
-                        .requestMatchers("/api/**").authenticated()
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(SecurityConfiguration::accessRules)
                 .authenticationManager(new ProviderManager(users))
+                .addFilterBefore(new ApiTokenFilter(tokens, problems), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.realmName("braid").authenticationEntryPoint(problems))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/hooks/**"))
@@ -52,5 +54,35 @@ public class SecurityConfiguration {
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable());
         return http.build();
+    }
+
+    /**
+     * Who may do what (issue 7), in one place; the first matching rule decides. Every role reads and
+     * manages its own tokens; changes need the role that owns them; anything not listed is admin-only,
+     * so a new endpoint is closed until a rule opens it.
+     */
+    private static void accessRules(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry rules) {
+        String admin = Role.ADMIN.wire();
+        String builder = Role.BUILDER.wire();
+        String operator = Role.OPERATOR.wire();
+        String viewer = Role.VIEWER.wire();
+        rules
+                .requestMatchers("/hooks/**", "/actuator/health", "/actuator/health/**", "/error").permitAll()
+                .requestMatchers("/", "/index.html", "/*.js", "/*.css", "/favicon.ico").permitAll()
+                .requestMatchers("/api/v1/users", "/api/v1/users/**").hasRole(admin)
+                .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasAnyRole(admin, builder, operator, viewer)
+                .requestMatchers(HttpMethod.GET, "/api/v1/audit").hasAnyRole(admin, operator)
+                .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(admin, builder, operator, viewer)
+                .requestMatchers(HttpMethod.POST, "/api/v1/recipes/*/enable", "/api/v1/recipes/*/disable")
+                        .hasAnyRole(admin, builder, operator)
+                .requestMatchers(HttpMethod.POST, "/api/v1/recipes/test", "/api/v1/recipes/*/test").hasAnyRole(admin, builder)
+                .requestMatchers(HttpMethod.POST, "/api/v1/recipes/*/runs", "/api/v1/recipes/*/replay",
+                        "/api/v1/recipes/*/backfill").hasAnyRole(admin, operator)
+                .requestMatchers("/api/v1/runs/**", "/api/v1/dead-letters", "/api/v1/dead-letters/**")
+                        .hasAnyRole(admin, operator)
+                .requestMatchers("/api/v1/recipes", "/api/v1/recipes/**", "/api/v1/connections", "/api/v1/connections/**",
+                        "/api/v1/secrets", "/api/v1/secrets/**").hasAnyRole(admin, builder)
+                .anyRequest().hasRole(admin);
     }
 }

@@ -34,6 +34,28 @@ public final class ApiClient {
                 "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** HTTP Basic as any user. */
+    public static ApiClient user(int port, String username, String password) {
+        return new ApiClient("http://127.0.0.1:" + port,
+                "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@code Authorization: Bearer <token>}. */
+    public static ApiClient bearer(int port, String token) {
+        return new ApiClient("http://127.0.0.1:" + port, "Bearer " + token);
+    }
+
+    /** The same request with any method and an optional JSON body. */
+    public Response send(String method, String path, String jsonBody) {
+        HttpRequest.BodyPublisher body = jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8);
+        HttpRequest.Builder b = request(path).method(method, body);
+        if (jsonBody != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b);
+    }
+
     public static ApiClient anonymous(int port) {
         return new ApiClient("http://127.0.0.1:" + port, null);
     }

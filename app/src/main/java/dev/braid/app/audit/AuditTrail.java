@@ -1,0 +1,74 @@
+package dev.braid.app.audit;
+
+import java.security.Principal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The audit log: every change made through {@code /api/**} that succeeded — who, when, which
+ * endpoint ({@code action}, e.g. {@code POST /api/v1/recipes/{slug}/enable}) and on what
+ * ({@code target}, the path itself). Written here, once, for every controller, so a new endpoint is
+ * audited without remembering to. Reads (GET) and refused requests are not changes and are not kept.
+ */
+@Component
+public class AuditTrail implements HandlerInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+    private static final Set<String> CHANGES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    private final JdbcClient jdbc;
+
+    public AuditTrail(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Entry(long id, Instant at, String username, String action, String target, int status) {}
+
+    @Override
+    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+        if (!CHANGES.contains(request.getMethod()) || response.getStatus() >= 400 || ex != null) {
+            return;
+        }
+        Principal user = request.getUserPrincipal();
+        Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        String action = request.getMethod() + " " + (pattern == null ? request.getRequestURI() : pattern);
+        try {
+            jdbc.sql("insert into audit_log (username, action, target, status) values (?, ?, ?, ?)")
+                    .params(user == null ? null : user.getName(), action, request.getRequestURI(), response.getStatus())
+                    .update();
+        } catch (RuntimeException e) {
+            // The change itself is committed; a lost audit line must be loud, not a failed request.
+            log.error("Could not write the audit line for {} by {}: {}", action, user == null ? "?" : user.getName(), e.toString());
+        }
+    }
+
+    /** Newest first; {@code before} is the id to continue below (paging). */
+    public List<Entry> list(String username, Instant from, Instant to, Long before, int limit) {
+        return jdbc.sql("""
+                select id, at, username, action, target, status from audit_log
+                 where (?::text is null or username = ?)
+                   and (?::timestamptz is null or at >= ?) and (?::timestamptz is null or at < ?)
+                   and (?::bigint is null or id < ?)
+                 order by id desc limit ?""")
+                .params(username, username, ts(from), ts(from), ts(to), ts(to), before, before, limit)
+                .query((rs, n) -> new Entry(rs.getLong("id"), rs.getTimestamp("at").toInstant(), rs.getString("username"),
+                        rs.getString("action"), rs.getString("target"), rs.getInt("status")))
+                .list();
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+}
