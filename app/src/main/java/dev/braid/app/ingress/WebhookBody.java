@@ -63,6 +63,44 @@ final class WebhookBody {
                 + "application/x-www-form-urlencoded and text/* bodies, not " + type.getType() + "/" + type.getSubtype());
     }
 
+    /**
+     * PostgreSQL's jsonb cannot hold the character U+0000 (a JSON escape of it, a {@code %00}, a
+     * raw NUL in text): such a trigger would fail at the insert, after the sender was kept waiting,
+     * as a 500. It is the sender's data that is unusable, so it is a 400 naming where the NUL is.
+     */
+    static void requireStorable(JsonNode trigger) {
+        String where = nulAt(trigger, "trigger");
+        if (where != null) {
+            throw new IngressException(HttpStatus.BAD_REQUEST, "The webhook contains the character U+0000 (NUL) in "
+                    + where + ", which cannot be stored; remove it, or send binary data encoded (e.g. base64)");
+        }
+    }
+
+    private static String nulAt(JsonNode node, String path) {
+        if (node.isString()) {
+            return node.asString().indexOf('\0') >= 0 ? path : null;
+        }
+        if (node.isObject()) {
+            for (var field : node.properties()) {
+                if (field.getKey().indexOf('\0') >= 0) {
+                    return path + " (a field name)";
+                }
+                String inner = nulAt(field.getValue(), path + "." + field.getKey());
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String inner = nulAt(node.get(i), path + "[" + i + "]");
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+
     /** {@code a=1&b=2&b=3} as {@code {"a": "1", "b": ["2", "3"]}}; also used for query strings. */
     static ObjectNode form(String encoded, Charset charset) {
         ObjectNode out = NODES.objectNode();

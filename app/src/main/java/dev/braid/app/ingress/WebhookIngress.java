@@ -102,6 +102,7 @@ public class WebhookIngress {
         trigger.set("body", WebhookBody.parse(raw, request.getContentType(), json));
         trigger.set("headers", headers(request));
         trigger.set("query", WebhookBody.form(request.getQueryString(), StandardCharsets.UTF_8));
+        WebhookBody.requireStorable(trigger);
 
         String key = idempotencyKey(webhook, trigger, request, raw);
         Instant expires = clock.instant().plus(webhook.dedupeWindow());

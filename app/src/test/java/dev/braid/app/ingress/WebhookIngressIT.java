@@ -310,6 +310,32 @@ class WebhookIngressIT extends BraidIntegrationTest {
         assertThat(Long.parseLong(limited.header("retry-after"))).isBetween(1L, 60L);
     }
 
+    @Test
+    void theRateLimitRecoversOnceItsPeriodHasPassed() {
+        api.postYaml("/api/v1/recipes", """
+                slug: recovering-hook
+                name: Recovering
+                trigger:
+                  webhook:
+                    rateLimit: { requests: 2, per: 2s }
+                steps:
+                  - id: echo
+                    action: core.transform
+                    with: { value: 1 }
+                """);
+        assertThat(anonymous.postJson("/hooks/recovering-hook", "{\"n\":1}").status()).isEqualTo(202);
+        assertThat(anonymous.postJson("/hooks/recovering-hook", "{\"n\":2}").status()).isEqualTo(202);
+        ApiClient.Response limited = anonymous.postJson("/hooks/recovering-hook", "{\"n\":3}");
+        assertThat(limited.status()).isEqualTo(429);
+        long retryAfter = Long.parseLong(limited.header("retry-after"));
+        assertThat(retryAfter).isBetween(1L, 2L);
+        assertThat(runCount("recovering-hook")).as("the refused one started nothing").isEqualTo(2);
+
+        await().pollDelay(Duration.ofSeconds(retryAfter)).atMost(Duration.ofSeconds(retryAfter + 5))
+                .until(() -> anonymous.postJson("/hooks/recovering-hook", "{\"n\":4}").status() == 202);
+        assertThat(runCount("recovering-hook")).isEqualTo(3);
+    }
+
     JsonNode awaitRun(String runId, String status) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
                 status.equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
