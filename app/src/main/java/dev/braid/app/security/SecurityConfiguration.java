@@ -12,14 +12,19 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 
 /**
  * Who may call what: {@code /api/**} needs HTTP Basic (users from the {@code users} table) or a bearer
  * API token, and a role that allows the request ({@link #accessRules}); webhooks, the health check and
- * the static UI are open. Stateless — no session, no saved requests. CSRF
- * protection is off for {@code /api/**} and {@code /hooks/**}, whose callers are API clients and
- * webhook senders authenticating every request, not browsers carrying cookies.
+ * the static UI are open. API clients are stateless (no session, no saved requests); the UI signs in
+ * through {@code /api/v1/session} and then rides on a session cookie, so its changes must carry the
+ * CSRF token ({@code X-XSRF-TOKEN} echoing the {@code XSRF-TOKEN} cookie).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -48,12 +53,31 @@ public class SecurityConfiguration {
                 .addFilterBefore(new ApiTokenFilter(tokens, problems), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.realmName("braid").authenticationEntryPoint(problems))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-                .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/hooks/**"))
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // CSRF protects what a browser's cookie could do on its own: changes riding on the session.
+                // A request with Basic or bearer credentials proves itself and needs no token.
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                        .requireCsrfProtectionMatcher(SecurityConfiguration::ridesOnTheSession))
+                .securityContext(context -> context.securityContextRepository(new DelegatingSecurityContextRepository(
+                        new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository())))
+                // Sessions exist only for the UI's sign-in (SessionController); API credentials never create one.
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable());
         return http.build();
+    }
+
+    private static boolean ridesOnTheSession(jakarta.servlet.http.HttpServletRequest request) {
+        String method = request.getMethod();
+        boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("TRACE");
+        if (safe || request.getHeader("Authorization") != null || request.getRequestURI().startsWith("/hooks/")) {
+            return false;
+        }
+        // A request with no session cookie has nothing a forger could borrow (it gets a 401), except the
+        // sign-in itself, which is protected too so that no one can sign a browser into their account.
+        return request.getRequestedSessionId() != null || request.getRequestURI().equals("/api/v1/session");
     }
 
     /**
@@ -70,6 +94,7 @@ public class SecurityConfiguration {
         rules
                 .requestMatchers("/hooks/**", "/actuator/health", "/actuator/health/**", "/error").permitAll()
                 .requestMatchers("/", "/index.html", "/*.js", "/*.css", "/favicon.ico").permitAll()
+                .requestMatchers("/api/v1/session").permitAll()
                 .requestMatchers("/api/v1/users", "/api/v1/users/**").hasRole(admin)
                 .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasAnyRole(admin, builder, operator, viewer)
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit").hasAnyRole(admin, operator)
