@@ -64,8 +64,11 @@ public class TriggerReconciler implements SmartLifecycle {
         }
     }
 
-    /** One pass over every runtime; public for tests that need it done before they go on. */
-    public void reconcileNow() {
+    /**
+     * One pass over every runtime; public for tests that need it done before they go on. Synchronized:
+     * a test's call and the reconciler thread's pass must not interleave, runtimes rely on one at a time.
+     */
+    public synchronized void reconcileNow() {
         for (TriggerRuntime runtime : runtimes) {
             runtime.reconcile(wanted(runtime));
         }
