@@ -26,11 +26,13 @@ public record BraidProperties(
     /**
      * Schedule triggers: at most {@code maxCatchUp} missed fire times are recorded per recipe after
      * downtime with {@code catchUp: all} (the most recent; older ones can be backfilled), and one
-     * backfill request covers at most {@code maxBackfill} fire times.
+     * backfill request covers at most {@code maxBackfill} fire times; backfill runs queued behind a
+     * fire time's active run ({@code overlap: queue}) are started within {@code overlapCheck} of its end.
      */
     public record Schedules(
             @DefaultValue("100") int maxCatchUp,
-            @DefaultValue("1000") int maxBackfill) {}
+            @DefaultValue("1000") int maxBackfill,
+            @DefaultValue("2s") Duration overlapCheck) {}
 
     /**
      * Poll triggers: a poll's source read ({@code query} or {@code action}) is given up after
