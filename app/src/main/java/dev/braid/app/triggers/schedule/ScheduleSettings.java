@@ -67,22 +67,31 @@ public record ScheduleSettings(String cron, ZoneId zone, CatchUp catchUp) {
     }
 
     /**
-     * The most recent fire times {@code after < t <= upTo}, at most {@code limit}, oldest first. Walks
-     * the whole range but keeps only a window, so a long downtime under a per-second cron costs time,
-     * not memory.
+     * The most recent fire times {@code after < t <= upTo}, at most {@code limit}, oldest first. The
+     * cron cannot be walked backwards, so it walks a window ending at {@code upTo} that grows tenfold
+     * (from a minute) until it holds {@code limit} times or reaches {@code after}: a month of downtime
+     * under a per-second cron costs a few hundred steps, not millions.
      */
     public List<Instant> latestFireTimes(Instant after, Instant upTo, int limit) {
         CronExpression expression = expression();
-        java.util.ArrayDeque<Instant> window = new java.util.ArrayDeque<>(limit + 1);
-        Date next = expression.getNextValidTimeAfter(Date.from(after));
-        while (next != null && !next.toInstant().isAfter(upTo)) {
-            window.addLast(next.toInstant());
-            if (window.size() > limit) {
-                window.removeFirst();
+        java.time.Duration window = java.time.Duration.ofMinutes(1);
+        while (true) {
+            Instant start = upTo.minus(window);
+            boolean whole = !start.isAfter(after);
+            java.util.ArrayDeque<Instant> kept = new java.util.ArrayDeque<>(limit + 1);
+            Date next = expression.getNextValidTimeAfter(Date.from(whole ? after : start));
+            while (next != null && !next.toInstant().isAfter(upTo)) {
+                kept.addLast(next.toInstant());
+                if (kept.size() > limit) {
+                    kept.removeFirst();
+                }
+                next = expression.getNextValidTimeAfter(next);
             }
-            next = expression.getNextValidTimeAfter(next);
+            if (whole || kept.size() >= limit) {
+                return new ArrayList<>(kept);
+            }
+            window = window.multipliedBy(10);
         }
-        return new ArrayList<>(window);
     }
 
     /** The idempotency key of a fire time: the scheduled instant in UTC, e.g. {@code 2026-11-29T03:00:00Z}. */

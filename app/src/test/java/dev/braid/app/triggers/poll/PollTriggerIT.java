@@ -3,9 +3,13 @@ package dev.braid.app.triggers.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +19,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.StubServer;
+import dev.braid.app.support.StubServer.Reply;
 import dev.braid.app.support.TestDatabase;
+import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerReconciler;
 
 /**
@@ -32,6 +39,12 @@ class PollTriggerIT extends BraidIntegrationTest {
     TriggerReconciler reconciler;
     @Autowired
     PollRuntime runtime;
+    @Autowired
+    PollCycle cycle;
+    @Autowired
+    RecipeCatalog catalog;
+    @Autowired
+    DataSource dataSource;
 
     ApiClient api;
 
@@ -132,6 +145,69 @@ class PollTriggerIT extends BraidIntegrationTest {
                  where recipe = 'order-batch' and first_run_id in (select id from runs where recipe = 'order-batch')""")
                 .query(Long.class).single()).isEqualTo(2);
         api.post("/api/v1/recipes/order-batch/disable", "application/json", "");
+    }
+
+    @Test
+    void anActionWithWithPollsTooWithTheCursorRenderedIntoItsInput() {
+        try (StubServer stub = new StubServer()) {
+            stub.reply("/feed", n -> Reply.json(200, switch (n) {
+                case 1 -> "{\"items\": [{\"seq\": 1, \"name\": \"a\"}, {\"seq\": 2, \"name\": \"b\"}]}";
+                case 2 -> "{\"items\": [{\"seq\": 3, \"name\": \"c\"}]}";
+                default -> "{\"items\": []}";
+            }));
+            create("""
+                    slug: feed-poll
+                    name: Feed
+                    trigger:
+                      poll:
+                        every: 1s
+                        action: http.request
+                        with: { method: POST, url: "%s", body: { since: "{{ cursor }}" } }
+                        cursor: seq
+                        initialCursor: 0
+                    steps:
+                      - id: name
+                        action: core.transform
+                        with: { value: "{{ trigger.body.name }}" }
+                    """.formatted(stub.url("/feed")));
+            reconciler.reconcileNow();
+            await().atMost(Duration.ofSeconds(30)).until(() -> succeeded("feed-poll") == 3 && stub.received("/feed").size() >= 3);
+            api.post("/api/v1/recipes/feed-poll/disable", "application/json", "");
+            reconciler.reconcileNow();
+            assertThat(stub.received("/feed").stream().limit(3).map(StubServer.Received::body).toList())
+                    .containsExactly("{\"since\":0}", "{\"since\":2}", "{\"since\":3}");
+            assertThat(jdbc.sql("select output ->> 'value' from runs where recipe = 'feed-poll' order by (trigger -> 'cursor')::int")
+                    .query(String.class).list()).containsExactly("a", "b", "c");
+        }
+    }
+
+    @Test
+    void aRecipeIsPolledByOneNodeAtATime() throws Exception {
+        jdbc.sql("create table demo.orders_locked (id integer primary key)").update();
+        jdbc.sql("insert into demo.orders_locked values (1), (2)").update();
+        create("""
+                slug: locked-poll
+                name: Locked
+                enabled: false
+                trigger:
+                  poll: { connection: embedded-db, every: 1h, query: "select id from orders_locked where id > :cursor order by id", cursor: id, initialCursor: 0 }
+                steps:
+                  - { id: a, action: core.transform, with: { value: "{{ trigger.body.id }}" } }
+                """);
+        RecipeCatalog.Current recipe = catalog.current("locked-poll").orElseThrow();
+        // Another node polling this recipe holds its lock.
+        try (Connection other = dataSource.getConnection(); Statement st = other.createStatement()) {
+            st.execute("select pg_advisory_lock(" + PollCycle.LOCK_CLASS + ", hashtext('locked-poll'))");
+            assertThat(cycle.poll(recipe, null).skipped()).isTrue();
+            assertThat(events("locked-poll")).isZero();
+            st.execute("select pg_advisory_unlock(" + PollCycle.LOCK_CLASS + ", hashtext('locked-poll'))");
+        }
+        PollCycle.Outcome outcome = cycle.poll(recipe, null);
+        assertThat(outcome.skipped()).isFalse();
+        assertThat(outcome.newEvents()).isEqualTo(2);
+        // Polled just now by "another node": not due again within the interval.
+        assertThat(cycle.poll(recipe, java.time.Instant.now().minusSeconds(3600)).skipped()).isTrue();
+        assertThat(cycle.poll(recipe, null).newEvents()).isZero();
     }
 
     private long succeeded(String slug) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,6 +42,7 @@ class BackfillIT extends BraidIntegrationTest {
         ApiClient.Response preview = api.post("/api/v1/recipes/nightly/backfill", "application/json",
                 "{" + range + ", \"mode\": \"missed\", \"preview\": true}");
         assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+        LoggerFactory.getLogger(BackfillIT.class).info("Backfill preview: {}", preview.body());
         assertThat(actions(preview.json())).containsExactly(
                 "2026-11-19T02:00:00Z start", "2026-11-20T02:00:00Z skip", "2026-11-21T02:00:00Z start",
                 "2026-11-22T02:00:00Z skip", "2026-11-23T02:00:00Z start");
