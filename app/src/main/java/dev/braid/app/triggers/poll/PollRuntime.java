@@ -57,7 +57,7 @@ public class PollRuntime implements TriggerRuntime {
     }
 
     @Override
-    public void reconcile(Collection<RecipeCatalog.Current> wanted) {
+    public synchronized void reconcile(Collection<RecipeCatalog.Current> wanted) {
         Set<String> slugs = new HashSet<>();
         for (RecipeCatalog.Current recipe : wanted) {
             slugs.add(recipe.slug());
@@ -81,7 +81,7 @@ public class PollRuntime implements TriggerRuntime {
     }
 
     @Override
-    public void stopAll() {
+    public synchronized void stopAll() {
         loops.values().forEach(Loop::cancel);
         loops.clear();
         if (executor != null) {

@@ -61,7 +61,7 @@ public class ScheduleRuntime implements TriggerRuntime {
     }
 
     @Override
-    public void reconcile(Collection<RecipeCatalog.Current> wanted) {
+    public synchronized void reconcile(Collection<RecipeCatalog.Current> wanted) {
         Set<String> slugs = new HashSet<>();
         for (RecipeCatalog.Current recipe : wanted) {
             slugs.add(recipe.slug());
@@ -122,7 +122,7 @@ public class ScheduleRuntime implements TriggerRuntime {
 
     /** Quartz's jobs stay in the database for the other nodes; this node's scheduler stops with the context. */
     @Override
-    public void stopAll() {
+    public synchronized void stopAll() {
         known.clear();
     }
 }

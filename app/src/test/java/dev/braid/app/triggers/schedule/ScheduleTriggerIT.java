@@ -135,15 +135,95 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
             }
             List<Long> sorted = new ArrayList<>(lateness);
             Collections.sort(sorted);
-            log.info("Fire-time accuracy over {} fires (firedAt - scheduledAt): median {} ms, max {} ms; fired by {}; "
-                            + "the in-memory scheduler fired {} times (all deduplicated)",
-                    sorted.size(), sorted.get(sorted.size() / 2), sorted.getLast(),
+            log.info("Fire-time accuracy over {} fires (firedAt - scheduledAt): median {} ms, max {} ms (in order: {}); "
+                            + "fired by {}; the in-memory scheduler fired {} times (all deduplicated)",
+                    sorted.size(), sorted.get(sorted.size() / 2), sorted.getLast(), lateness,
                     rows.stream().map(r -> r.get("by")).distinct().toList(), rogueFires.get());
             assertThat(rogueFires.get()).isGreaterThanOrEqualTo(5);
         } finally {
             rogue.destroy();
             secondNode.destroy();
         }
+    }
+
+    @Test
+    void afterTheSchedulerWasDownAllCatchesUpEveryMissedSecondAndNoneLeavesTheGap() throws Exception {
+        for (String mode : List.of("all", "none")) {
+            create("""
+                    slug: every-%s
+                    name: Every second
+                    trigger:
+                      schedule: { cron: "*/1 * * * * ?", catchUp: %s }
+                    steps:
+                      - { id: at, action: core.transform, with: { value: "{{ trigger.scheduledAt }}" } }
+                    """.formatted(mode, mode));
+        }
+        reconciler.reconcileNow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("every-all") >= 2 && count("every-none") >= 2);
+        // This node's scheduler stops firing for 8 s, longer than the 5 s misfire threshold.
+        scheduler.standby();
+        Instant down = Instant.now();
+        await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() -> true);
+        scheduler.start();
+        Instant up = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).until(() -> scheduledAfter("every-all", up.plusSeconds(2)) && scheduledAfter("every-none", up.plusSeconds(2)));
+        api.post("/api/v1/recipes/every-all/disable", "application/json", "");
+        api.post("/api/v1/recipes/every-none/disable", "application/json", "");
+        reconciler.reconcileNow();
+
+        List<Instant> all = fireTimes("every-all").stream().map(Instant::parse).toList();
+        for (int i = 1; i < all.size(); i++) {
+            assertThat(Duration.between(all.get(i - 1), all.get(i))).as("after %s", all.get(i - 1)).isEqualTo(Duration.ofSeconds(1));
+        }
+        long caughtUp = jdbc.sql("""
+                select count(*) from trigger_events where recipe = 'every-all'
+                   and (payload ->> 'firedAt')::timestamptz - (payload ->> 'scheduledAt')::timestamptz > interval '3 seconds'""")
+                .query(Long.class).single();
+        assertThat(caughtUp).as("fire times recorded late by the catch-up").isGreaterThanOrEqualTo(5);
+
+        List<Instant> none = fireTimes("every-none").stream().map(Instant::parse).toList();
+        Duration widest = Duration.ZERO;
+        for (int i = 1; i < none.size(); i++) {
+            Duration gap = Duration.between(none.get(i - 1), none.get(i));
+            widest = gap.compareTo(widest) > 0 ? gap : widest;
+        }
+        assertThat(widest).as("the gap left by the downtime from %s to %s", down, up).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aNewVersionReplacesTheQuartzTriggerAndDisablingRemovesIt() throws Exception {
+        create("""
+                slug: nightly-change
+                name: Nightly
+                trigger:
+                  schedule: { cron: "0 0 2 * * ?", timezone: Europe/Berlin }
+                steps:
+                  - { id: at, action: core.transform, with: { value: 1 } }
+                """);
+        reconciler.reconcileNow();
+        org.quartz.TriggerKey key = org.quartz.TriggerKey.triggerKey("nightly-change", ScheduleRuntime.GROUP);
+        org.quartz.CronTrigger first = (org.quartz.CronTrigger) scheduler.getTrigger(key);
+        assertThat(first.getCronExpression()).isEqualTo("0 0 2 * * ?");
+        assertThat(first.getTimeZone().getID()).isEqualTo("Europe/Berlin");
+        assertThat(first.getMisfireInstruction()).isEqualTo(org.quartz.CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING);
+
+        ApiClient.Response changed = api.put("/api/v1/recipes/nightly-change", "application/yaml", """
+                slug: nightly-change
+                name: Nightly
+                trigger:
+                  schedule: { cron: "0 30 4 * * ?", timezone: Asia/Tokyo }
+                steps:
+                  - { id: at, action: core.transform, with: { value: 1 } }
+                """);
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        reconciler.reconcileNow();
+        org.quartz.CronTrigger second = (org.quartz.CronTrigger) scheduler.getTrigger(key);
+        assertThat(second.getCronExpression()).isEqualTo("0 30 4 * * ?");
+        assertThat(second.getTimeZone().getID()).isEqualTo("Asia/Tokyo");
+
+        api.delete("/api/v1/recipes/nightly-change");
+        reconciler.reconcileNow();
+        assertThat(scheduler.getTrigger(key)).isNull();
     }
 
     @Test
@@ -197,6 +277,11 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
     private List<String> fireTimes(String slug) {
         return jdbc.sql("select idempotency_key from trigger_events where recipe = ? order by 1").param(slug)
                 .query(String.class).list();
+    }
+
+    private boolean scheduledAfter(String slug, Instant at) {
+        return jdbc.sql("select count(*) from trigger_events where recipe = ? and idempotency_key > ?")
+                .params(slug, at.toString()).query(Long.class).single() > 0;
     }
 
     private long count(String slug) {
