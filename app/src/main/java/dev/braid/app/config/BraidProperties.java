@@ -19,7 +19,30 @@ public record BraidProperties(
         @DefaultValue Limits limits,
         @DefaultValue Samples samples,
         @DefaultValue Master master,
-        @DefaultValue Triggers triggers) {
+        @DefaultValue Triggers triggers,
+        @DefaultValue Schedules schedules,
+        @DefaultValue Poll poll) {
+
+    /**
+     * Schedule triggers: at most {@code maxCatchUp} missed fire times are recorded per recipe after
+     * downtime with {@code catchUp: all} (the most recent; older ones can be backfilled), and one
+     * backfill request covers at most {@code maxBackfill} fire times; backfill runs queued behind a
+     * fire time's active run ({@code overlap: queue}) are started within {@code overlapCheck} of its end.
+     */
+    public record Schedules(
+            @DefaultValue("100") int maxCatchUp,
+            @DefaultValue("1000") int maxBackfill,
+            @DefaultValue("2s") Duration overlapCheck) {}
+
+    /**
+     * Poll triggers: a poll's source read ({@code query} or {@code action}) is given up after
+     * {@code timeout}; a poll ingests at most {@code maxRows} rows (the rest come with the next poll,
+     * from the moved cursor); {@code threads} pollers run at once on a node.
+     */
+    public record Poll(
+            @DefaultValue("30s") Duration timeout,
+            @DefaultValue("1000") int maxRows,
+            @DefaultValue("4") int threads) {}
 
     /**
      * Event triggers that listen on each node (Kafka, CDC): how often every node compares its listeners

@@ -40,6 +40,17 @@ public class EventStore {
      */
     public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
                            ConcurrencySlots.Slot slot, String claimFor, Duration lease) {
+        return ingest(recipe, recipeVersion, key, keyExpiresAt, trigger, slot, claimFor, lease, "trigger");
+    }
+
+    /** As above for a queued run with another {@code origin} (a schedule backfill stores new fire times as {@code backfill}). */
+    public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
+                           ConcurrencySlots.Slot slot, String origin) {
+        return ingest(recipe, recipeVersion, key, keyExpiresAt, trigger, slot, null, null, origin);
+    }
+
+    private Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
+                            ConcurrencySlots.Slot slot, String claimFor, Duration lease, String origin) {
         if (slot != null && claimFor != null) {
             throw new IllegalArgumentException("A run with a concurrency limit cannot be pre-leased; it is claimed when a slot is free");
         }
@@ -56,12 +67,12 @@ public class EventStore {
                         returning id)
                     insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger,
                                       attempt, locked_by, locked_until, started_at, concurrency_key, concurrency_limit)
-                    select ?, ?, ?, ?, 'trigger', ev.id, ?::jsonb,
+                    select ?, ?, ?, ?, ?, ev.id, ?::jsonb,
                            ?, ?, case when ? then now() + make_interval(secs => ?) end, case when ? then now() end, ?, ?
                       from ev
                     returning id""")
                     .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
-                            triggerJson, runId, runId, recipe, recipeVersion, claimed ? "running" : "queued", triggerJson,
+                            triggerJson, runId, runId, recipe, recipeVersion, claimed ? "running" : "queued", origin, triggerJson,
                             claimed ? 1 : 0, claimFor, claimed, lease == null ? 0.0 : lease.toMillis() / 1000.0, claimed,
                             slot == null ? null : slot.key(), slot == null ? null : slot.limit())
                     .query(UUID.class).optional();

@@ -1,0 +1,171 @@
+package dev.braid.app.triggers.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.braid.app.support.ApiClient;
+import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.StubServer;
+import dev.braid.app.support.StubServer.Reply;
+import tools.jackson.databind.JsonNode;
+
+/** {@code POST /api/v1/recipes/{slug}/backfill}: preview, missed only, and the three overlap policies. */
+class BackfillIT extends BraidIntegrationTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    ScheduleFires fires;
+
+    @Test
+    void previewStartsNothingMissedFillsTheGapsSkipAndAllowTreatTheRecordedOnes() {
+        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
+        create(api, "nightly", "core.transform", "{ value: \"{{ trigger.scheduledAt }}\" }");
+        fires.fire("nightly", Instant.parse("2026-11-20T02:00:00Z"), Instant.parse("2026-11-20T02:00:00.003Z"), "test");
+        fires.fire("nightly", Instant.parse("2026-11-22T02:00:00Z"), Instant.parse("2026-11-22T02:00:00.003Z"), "test");
+        String range = "\"from\": \"2026-11-19T00:00:00Z\", \"to\": \"2026-11-24T00:00:00Z\"";
+
+        ApiClient.Response preview = api.post("/api/v1/recipes/nightly/backfill", "application/json",
+                "{" + range + ", \"mode\": \"missed\", \"preview\": true}");
+        assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+        LoggerFactory.getLogger(BackfillIT.class).info("Backfill preview: {}", preview.body());
+        assertThat(actions(preview.json())).containsExactly(
+                "2026-11-19T02:00:00Z start", "2026-11-20T02:00:00Z skip", "2026-11-21T02:00:00Z start",
+                "2026-11-22T02:00:00Z skip", "2026-11-23T02:00:00Z start");
+        assertThat(preview.json().path("started").asInt()).isZero();
+        assertThat(events("nightly")).isEqualTo(2);
+
+        ApiClient.Response missed = api.post("/api/v1/recipes/nightly/backfill", "application/json",
+                "{" + range + ", \"mode\": \"missed\"}");
+        assertThat(missed.status()).as(missed.body()).isEqualTo(202);
+        assertThat(missed.json().path("started").asInt()).isEqualTo(3);
+        assertThat(events("nightly")).isEqualTo(5);
+        assertThat(jdbc.sql("""
+                select count(*) from runs r join trigger_events e on e.id = r.event_id
+                 where r.recipe = 'nightly' and r.origin = 'backfill' and e.idempotency_key in
+                       ('2026-11-19T02:00:00Z', '2026-11-21T02:00:00Z', '2026-11-23T02:00:00Z')""")
+                .query(Long.class).single()).isEqualTo(3);
+
+        ApiClient.Response skip = api.post("/api/v1/recipes/nightly/backfill", "application/json",
+                "{" + range + ", \"mode\": \"all\", \"overlap\": \"skip\"}");
+        assertThat(skip.json().path("started").asInt()).isZero();
+        assertThat(actions(skip.json())).allMatch(a -> a.endsWith(" skip")).hasSize(5);
+
+        ApiClient.Response allow = api.post("/api/v1/recipes/nightly/backfill", "application/json",
+                "{\"from\": \"2026-11-20T00:00:00Z\", \"to\": \"2026-11-21T00:00:00Z\", \"mode\": \"all\", \"overlap\": \"allow\"}");
+        assertThat(actions(allow.json())).containsExactly("2026-11-20T02:00:00Z allow");
+        String second = allow.json().path("runs").get(0).path("runId").asString();
+        String first = allow.json().path("runs").get(0).path("existingRunId").asString();
+        Map<String, Object> row = jdbc.sql("select origin, replay_of::text, event_id::text from runs where id = ?::uuid")
+                .param(second).query().singleRow();
+        assertThat(row.get("origin")).isEqualTo("backfill");
+        assertThat(row.get("replay_of")).isEqualTo(first);
+        assertThat(row.get("event_id")).isEqualTo(jdbc.sql("select event_id::text from runs where id = ?::uuid")
+                .param(first).query(String.class).single());
+        assertThat(events("nightly")).isEqualTo(5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "select count(*) from runs where recipe = 'nightly' and status <> 'succeeded'").query(Long.class).single() == 0);
+    }
+
+    @Test
+    void badInputIsAProblemNamingEachFieldAndTheRangeIsCapped() {
+        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
+        create(api, "nightly-checked", "core.transform", "{ value: 1 }");
+        ApiClient.Response bad = api.post("/api/v1/recipes/nightly-checked/backfill", "application/json",
+                "{\"from\": \"yesterday\", \"to\": \"2026-11-24T00:00:00Z\", \"mode\": \"some\", \"overlap\": \"queue\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(bad.json().path("errors").findValuesAsString("path")).containsExactly("from", "mode");
+
+        ApiClient.Response tooMany = api.post("/api/v1/recipes/nightly-checked/backfill", "application/json",
+                "{\"from\": \"2016-01-01T00:00:00Z\", \"to\": \"2026-01-01T00:00:00Z\", \"preview\": true}");
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.json().path("errors").get(0).path("path").asString()).isEqualTo("to");
+        assertThat(tooMany.json().path("detail").asString()).contains("More than 1000 fire times");
+
+        ApiClient.Response future = api.post("/api/v1/recipes/nightly-checked/backfill", "application/json",
+                "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2099-01-01T00:00:00Z\"}");
+        assertThat(future.status()).isEqualTo(400);
+
+        api.postYaml("/api/v1/recipes", """
+                slug: hooked
+                name: Hook
+                trigger: { webhook: {} }
+                steps: [{ id: a, action: core.transform, with: { value: 1 } }]
+                """);
+        assertThat(api.post("/api/v1/recipes/hooked/backfill", "application/json",
+                "{\"from\": \"2026-11-19T00:00:00Z\", \"to\": \"2026-11-20T00:00:00Z\"}").status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/recipes/nope/backfill", "application/json", "{}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void queueWaitsUntilTheFireTimesRunHasEnded() {
+        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
+        try (StubServer stub = new StubServer()) {
+            stub.hold("/slow");
+            stub.reply("/slow", n -> Reply.json(200, "{\"call\": " + n + "}"));
+            create(api, "nightly-slow", "http.request", "{ method: POST, url: \"" + stub.url("/slow") + "\", body: { at: \"{{ trigger.scheduledAt }}\" } }");
+            String first = fires.fire("nightly-slow", Instant.parse("2026-11-20T02:00:00Z"), Instant.parse("2026-11-20T02:00:00Z"), "test")
+                    .orElseThrow().runId().toString();
+            await().atMost(Duration.ofSeconds(30)).until(() -> stub.received("/slow").size() == 1);
+
+            ApiClient.Response queued = api.post("/api/v1/recipes/nightly-slow/backfill", "application/json",
+                    "{\"from\": \"2026-11-20T00:00:00Z\", \"to\": \"2026-11-21T00:00:00Z\", \"mode\": \"all\", \"overlap\": \"queue\"}");
+            assertThat(queued.status()).as(queued.body()).isEqualTo(202);
+            assertThat(actions(queued.json())).containsExactly("2026-11-20T02:00:00Z queue");
+            String second = queued.json().path("runs").get(0).path("runId").asString();
+            // Longer than braid.schedules.overlap-check: the run stays behind the one still running.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                    .until(() -> "waiting".equals(status(second)) && stub.received("/slow").size() == 1);
+            assertThat(status(first)).isEqualTo("running");
+
+            stub.release("/slow");
+            await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(status(second)));
+            Timestamp firstFinished = jdbc.sql("select finished_at from runs where id = ?::uuid").param(first).query(Timestamp.class).single();
+            Timestamp secondStarted = jdbc.sql("select started_at from runs where id = ?::uuid").param(second).query(Timestamp.class).single();
+            assertThat(secondStarted.toInstant()).isAfterOrEqualTo(firstFinished.toInstant());
+            assertThat(stub.received("/slow")).hasSize(2);
+        }
+    }
+
+    private String status(String runId) {
+        return jdbc.sql("select status from runs where id = ?::uuid").param(runId).query(String.class).single();
+    }
+
+    private long events(String slug) {
+        return jdbc.sql("select count(*) from trigger_events where recipe = ?").param(slug).query(Long.class).single();
+    }
+
+    private static List<String> actions(JsonNode result) {
+        return result.path("runs").valueStream()
+                .map(r -> r.path("scheduledAt").asString() + " " + r.path("action").asString()).toList();
+    }
+
+    private static void create(ApiClient api, String slug, String action, String with) {
+        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+                slug: %s
+                name: Nightly
+                trigger:
+                  schedule: { cron: "0 0 2 * * ?", timezone: UTC, catchUp: none }
+                steps:
+                  - id: work
+                    action: %s
+                    with: %s
+                """.formatted(slug, action, with));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+    }
+}

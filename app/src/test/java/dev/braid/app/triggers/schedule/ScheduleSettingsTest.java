@@ -1,0 +1,66 @@
+package dev.braid.app.triggers.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.json.JsonMapper;
+
+class ScheduleSettingsTest {
+
+    private static ScheduleSettings settings(String json) {
+        return ScheduleSettings.of(JsonMapper.shared().readTree(json));
+    }
+
+    @Test
+    void defaultsAreUtcAndCatchUpLast() {
+        ScheduleSettings s = settings("{\"cron\": \"0 0 2 * * ?\"}");
+        assertThat(s.zone().getId()).isEqualTo("UTC");
+        assertThat(s.catchUp()).isEqualTo(ScheduleSettings.CatchUp.LAST);
+    }
+
+    @Test
+    void fireTimesFollowTheTimeZoneAcrossTheDaylightSavingChange() {
+        // 03:00 in Berlin is 01:00 UTC in summer and 02:00 UTC in winter; the clocks went back on 25 October 2026.
+        ScheduleSettings s = settings("{\"cron\": \"0 0 3 * * ?\", \"timezone\": \"Europe/Berlin\"}");
+        assertThat(s.fireTimes(Instant.parse("2026-10-23T12:00:00Z"), Instant.parse("2026-10-27T00:00:00Z"), 10))
+                .containsExactly(Instant.parse("2026-10-24T01:00:00Z"), Instant.parse("2026-10-25T02:00:00Z"),
+                        Instant.parse("2026-10-26T02:00:00Z"));
+    }
+
+    @Test
+    void fireTimesAreExclusiveOfTheStartInclusiveOfTheEndAndCapped() {
+        ScheduleSettings s = settings("{\"cron\": \"*/10 * * * * ?\"}");
+        assertThat(s.fireTimes(Instant.parse("2026-11-29T00:00:00Z"), Instant.parse("2026-11-29T00:00:30Z"), 10))
+                .containsExactly(Instant.parse("2026-11-29T00:00:10Z"), Instant.parse("2026-11-29T00:00:20Z"),
+                        Instant.parse("2026-11-29T00:00:30Z"));
+        assertThat(s.fireTimes(Instant.parse("2026-11-29T00:00:00Z"), Instant.parse("2026-11-29T01:00:00Z"), 2)).hasSize(2);
+    }
+
+    @Test
+    void latestFireTimesKeepsTheMostRecentOnes() {
+        ScheduleSettings s = settings("{\"cron\": \"0 * * * * ?\"}");
+        assertThat(s.latestFireTimes(Instant.parse("2026-11-29T00:00:00Z"), Instant.parse("2026-11-29T01:00:00Z"), 2))
+                .containsExactly(Instant.parse("2026-11-29T00:59:00Z"), Instant.parse("2026-11-29T01:00:00Z"));
+    }
+
+    @Test
+    void latestFireTimesAfterALongDowntimeUnderAPerSecondCronAreTheLastOnes() {
+        ScheduleSettings s = settings("{\"cron\": \"*/1 * * * * ?\"}");
+        assertThat(s.latestFireTimes(Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2026-11-29T03:00:00Z"), 3))
+                .containsExactly(Instant.parse("2026-11-29T02:59:58Z"), Instant.parse("2026-11-29T02:59:59Z"),
+                        Instant.parse("2026-11-29T03:00:00Z"));
+        // A window reaching past 'after' stops there.
+        ScheduleSettings daily = settings("{\"cron\": \"0 0 2 * * ?\"}");
+        assertThat(daily.latestFireTimes(Instant.parse("2026-11-26T12:00:00Z"), Instant.parse("2026-11-29T03:00:00Z"), 100))
+                .containsExactly(Instant.parse("2026-11-27T02:00:00Z"), Instant.parse("2026-11-28T02:00:00Z"),
+                        Instant.parse("2026-11-29T02:00:00Z"));
+    }
+
+    @Test
+    void theKeyIsTheUtcInstantToTheSecond() {
+        assertThat(ScheduleSettings.key(Instant.parse("2026-11-29T03:00:00Z"))).isEqualTo("2026-11-29T03:00:00Z");
+    }
+}
