@@ -80,6 +80,7 @@ class AccessMatrixIT extends BraidIntegrationTest {
         String slug = recipe();
         String runId = webhookRun(slug);
         String deadLetter = failedRun()[1];
+        String scheduled = scheduledRecipe();
         List<Row> rows = List.of(
                 row("GET", "/api/v1/recipes", ALL, r -> path("/api/v1/recipes")),
                 row("POST", "/api/v1/recipes", BUILD, r -> new Call("/api/v1/recipes", recipeJson(next("m-new")))),
@@ -98,6 +99,8 @@ class AccessMatrixIT extends BraidIntegrationTest {
                 row("POST", "/api/v1/recipes/{slug}/runs", OPERATE, r -> new Call("/api/v1/recipes/" + slug + "/runs", "{}")),
                 row("POST", "/api/v1/recipes/{slug}/replay", OPERATE, r -> new Call("/api/v1/recipes/" + slug + "/replay",
                         "{\"from\": \"" + Instant.now().minusSeconds(600) + "\", \"to\": \"" + Instant.now().plusSeconds(60) + "\"}")),
+                row("POST", "/api/v1/recipes/{slug}/backfill", OPERATE, r -> new Call("/api/v1/recipes/" + scheduled + "/backfill",
+                        "{\"from\": \"2026-11-20T00:00:00Z\", \"to\": \"2026-11-22T00:00:00Z\", \"preview\": true}")),
                 row("GET", "/api/v1/runs", ALL, r -> path("/api/v1/runs")),
                 row("GET", "/api/v1/runs/{id}", ALL, r -> path("/api/v1/runs/" + runId)),
                 row("GET", "/api/v1/runs/{id}/logs", ALL, r -> path("/api/v1/runs/" + runId + "/logs")),
@@ -216,6 +219,21 @@ class AccessMatrixIT extends BraidIntegrationTest {
     private String recipe() {
         String slug = next("m-recipe");
         ok(admin.post("/api/v1/recipes", "application/json", recipeJson(slug)));
+        return slug;
+    }
+
+    private String scheduledRecipe() {
+        String slug = next("m-nightly");
+        ok(admin.postYaml("/api/v1/recipes", """
+                slug: %s
+                name: nightly
+                trigger:
+                  schedule: { cron: "0 0 2 * * ?", timezone: UTC, catchUp: none }
+                steps:
+                  - id: a
+                    action: core.transform
+                    with: { value: 1 }
+                """.formatted(slug)));
         return slug;
     }
 
