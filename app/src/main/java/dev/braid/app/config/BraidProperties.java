@@ -19,7 +19,20 @@ public record BraidProperties(
         @DefaultValue Limits limits,
         @DefaultValue Samples samples,
         @DefaultValue Master master,
-        @DefaultValue Triggers triggers) {
+        @DefaultValue Triggers triggers,
+        @DefaultValue Cdc cdc) {
+
+    /**
+     * Change data capture readers (one Debezium engine per source database, on one node of the
+     * cluster): {@code heartbeatInterval} lets an idle source confirm its position so the server can
+     * recycle WAL; {@code pollInterval} is how long the reader waits for more changes before it hands
+     * over a batch; {@code dedupeWindow} how long the idempotency key of a change is remembered
+     * (a repeat after a crash comes within seconds; the window only bounds the table).
+     */
+    public record Cdc(
+            @DefaultValue("10s") Duration heartbeatInterval,
+            @DefaultValue("200ms") Duration pollInterval,
+            @DefaultValue("7d") Duration dedupeWindow) {}
 
     /**
      * Event triggers that listen on each node (Kafka, CDC): how often every node compares its listeners
