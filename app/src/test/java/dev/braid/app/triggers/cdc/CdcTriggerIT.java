@@ -13,6 +13,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import javax.sql.DataSource;
+
+import dev.braid.app.config.BraidProperties;
+import dev.braid.app.connections.Connections;
+import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.TestDatabase;
@@ -161,7 +166,61 @@ class CdcTriggerIT extends BraidIntegrationTest {
         disable("cdc-not-pg-orders");
     }
 
+    /**
+     * Two nodes on one database (two runtimes in this JVM, each with its own lock session): one reads,
+     * the other waits; when the reader stops, the other takes over from the stored offsets.
+     */
+    @Test
+    void twoNodesOnOneDatabaseHaveOneReaderAndTheOtherTakesOver(@Autowired CdcRuntime bean, @Autowired RecipeCatalog catalog,
+                                                                @Autowired Connections connections, @Autowired DataSource dataSource,
+                                                                @Autowired CdcIngress ingress, @Autowired CdcOffsets offsets,
+                                                                @Autowired JsonMapper json, @Autowired BraidProperties properties) {
+        reconciler.stop(); // this context's own node steps aside; the two below share its database
+        CdcRuntime first = new CdcRuntime(connections, dataSource, jdbc, ingress, offsets, json, properties);
+        CdcRuntime second = new CdcRuntime(connections, dataSource, jdbc, ingress, offsets, json, properties);
+        try {
+            String table = source("cdc-nodes", "orders_nodes");
+            recipe("cdc-nodes-orders", "cdc-nodes", table, "");
+            List<RecipeCatalog.Current> wanted = List.of(catalog.current("cdc-nodes-orders").orElseThrow());
+            first.reconcile(wanted);
+            second.reconcile(wanted);
+            assertThat(first.reading()).containsExactly("cdc-nodes");
+            assertThat(second.reading()).isEmpty();
+            assertThat(readerLocks()).isEqualTo(1);
+            awaitSlotActive("cdc-nodes");
+            jdbc.sql("insert into " + table + " (id, item, qty) values (1, 'first', 1)").update();
+            awaitTriggers("cdc-nodes-orders", 1);
+
+            second.reconcile(wanted); // trying again changes nothing while the first reads
+            assertThat(second.reading()).isEmpty();
+
+            first.stopAll(); // the reading node stops: its lock session ends
+            jdbc.sql("insert into " + table + " (id, item, qty) values (2, 'while-nobody-reads', 1)").update();
+            second.reconcile(wanted);
+            assertThat(second.reading()).containsExactly("cdc-nodes");
+            first.reconcile(wanted);
+            assertThat(first.reading()).isEmpty();
+            assertThat(readerLocks()).isEqualTo(1);
+            jdbc.sql("insert into " + table + " (id, item, qty) values (3, 'second', 1)").update();
+
+            assertThat(awaitTriggers("cdc-nodes-orders", 3)).extracting(t -> t.path("after").path("item").asString())
+                    .containsExactly("first", "while-nobody-reads", "second");
+            assertThat(bean.reading()).doesNotContain("cdc-nodes");
+        } finally {
+            first.stopAll();
+            second.stopAll();
+            reconciler.start();
+        }
+        disable("cdc-nodes-orders");
+        await().atMost(WAIT).until(() -> slots("braid_cdc_nodes") == 0);
+    }
+
     // --- helpers ---
+
+    int readerLocks() {
+        return jdbc.sql("select count(*) from pg_locks where locktype = 'advisory' and granted and objsubid = 2 and classid::bigint = ?")
+                .param(ReaderLock.LOCK_CLASS).query(Integer.class).single();
+    }
 
     /** A table in the test database with full row images, and an sql connection named {@code connection} to it. */
     String source(String connection, String name) {
