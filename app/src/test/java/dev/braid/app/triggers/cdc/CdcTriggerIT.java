@@ -106,6 +106,40 @@ class CdcTriggerIT extends BraidIntegrationTest {
     }
 
     @Test
+    void snapshotInitialDeliversTheExistingRowsAsReadsThenFollowsChanges() {
+        String table = source("cdc-snap", "orders_snap");
+        jdbc.sql("insert into " + table + " (id, item, qty) values (1, 'old', 1), (2, 'older', 2)").update();
+        recipe("cdc-snap-orders", "cdc-snap", table, "snapshot: initial");
+        awaitSlotActive("cdc-snap");
+        awaitTriggers("cdc-snap-orders", 2);
+        jdbc.sql("insert into " + table + " (id, item, qty) values (3, 'new', 3)").update();
+
+        List<JsonNode> triggers = awaitTriggers("cdc-snap-orders", 3);
+        assertThat(triggers).extracting(t -> t.path("op").asString() + ":" + t.path("after").path("item").asString())
+                .containsExactlyInAnyOrder("read:old", "read:older", "insert:new");
+        assertThat(triggers.get(2).path("op").asString()).isEqualTo("insert");
+        disable("cdc-snap-orders");
+    }
+
+    @Test
+    void anIdempotencyKeyExpressionDecidesWhatCountsAsTheSameChange() {
+        String table = source("cdc-key", "orders_key");
+        recipe("cdc-key-orders", "cdc-key", table, "idempotencyKey: \"trigger.after.item\"");
+        awaitSlotActive("cdc-key");
+        jdbc.sql("insert into " + table + " (id, item, qty) values (1, 'same', 1)").update();
+        jdbc.sql("insert into " + table + " (id, item, qty) values (2, 'same', 2)").update();
+        jdbc.sql("insert into " + table + " (id, item, qty) values (3, 'other', 3)").update();
+
+        awaitTriggers("cdc-key-orders", 2);
+        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_offsets o where o.source = 'cdc-key'")
+                .query(Integer.class).single() > 0);
+        // The offset is stored after all three were ingested: the second 'same' was absorbed, not pending.
+        assertThat(jdbc.sql("select idempotency_key from trigger_events where recipe = 'cdc-key-orders' order by id")
+                .query(String.class).list()).containsExactly("key:same", "key:other");
+        disable("cdc-key-orders");
+    }
+
+    @Test
     void changesMadeWhileTheReaderIsStoppedArriveOnceAfterItStartsAgain() {
         String table = source("cdc-restart", "orders_restart");
         recipe("cdc-restart-orders", "cdc-restart", table, "");
