@@ -115,6 +115,10 @@ final class SourceReader {
         p.setProperty("offset.flush.interval.ms", "0");
         p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
         p.setProperty("poll.interval.ms", Long.toString(Math.max(1, settings.pollInterval().toMillis())));
+        // The slot stays active for a moment after the previous reader (here or on a dead node) let go;
+        // Debezium's default waits 10 s between tries. A reader that gives up is started again by the next reconcile.
+        p.setProperty("slot.retry.delay.ms", "500");
+        p.setProperty("slot.max.retries", "20");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("key.converter.schemas.enable", "false");
