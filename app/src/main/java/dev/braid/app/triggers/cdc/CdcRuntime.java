@@ -101,13 +101,26 @@ class CdcRuntime implements TriggerRuntime {
             reading = null;
         }
         if (reading != null) {
-            if (reading.reader().tables().equals(tables)) {
+            CdcSource now;
+            try {
+                now = CdcSource.of(name, connections);
+            } catch (CdcSourceException e) {
+                // The connection was changed to something that cannot be read: stop, keep slot and offsets.
+                readers.remove(name);
+                reading.reader().stop();
+                reading.lock().close();
+                problem(name, e.getMessage());
+                return;
+            }
+            if (reading.reader().tables().equals(tables) && now.equals(reading.source())) {
                 reading.reader().routes(routes);
                 return;
             }
-            // Another table set: the publication changes and the engine restarts from its stored offsets.
+            // Other tables (the publication changes) or other connection settings (a new password, host):
+            // the engine restarts from its stored offsets, still under this node's lock.
+            readers.remove(name);
             reading.reader().stop();
-            start(name, reading.source(), reading.lock(), tables, snapshot, routes);
+            startOrReport(name, now, reading.lock(), tables, snapshot, routes);
             return;
         }
         ReaderLock lock;
@@ -120,11 +133,23 @@ class CdcRuntime implements TriggerRuntime {
         if (lock == null) {
             return; // another node reads this source
         }
+        CdcSource source;
         try {
-            CdcSource source = CdcSource.of(name, connections);
-            start(name, source, lock, tables, snapshot, routes);
+            source = CdcSource.of(name, connections);
         } catch (RuntimeException e) {
             lock.close();
+            problem(name, e.getMessage());
+            return;
+        }
+        startOrReport(name, source, lock, tables, snapshot, routes);
+    }
+
+    /** Starts the reader under {@code lock}; on failure the lock is let go and the problem reported, to try again later. */
+    private void startOrReport(String name, CdcSource source, ReaderLock lock, Set<String> tables, boolean snapshot,
+                               List<CdcIngress.Route> routes) {
+        try {
+            start(name, source, lock, tables, snapshot, routes);
+        } catch (RuntimeException e) {
             problem(name, e.getMessage());
         }
     }

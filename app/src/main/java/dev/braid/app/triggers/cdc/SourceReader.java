@@ -153,15 +153,40 @@ final class SourceReader {
         return runsStarted.get();
     }
 
+    /**
+     * Debezium refuses to close an engine whose tasks are still starting (it would leak them), so a
+     * reader stopped right after its start waits for that, up to the engine's own 40 s task timeout.
+     */
+    private void closeEngine() {
+        if (engine == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (IllegalStateException e) {
+                if (finished || System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("starting")) {
+                    log.warn("Stopping the CDC reader of connection '{}' failed: {}", source.name(), e.toString());
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("Stopping the CDC reader of connection '{}' failed: {}", source.name(), e.toString());
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Stops the engine (it commits the offsets of what was processed) and waits for its thread. */
     void stop() {
-        try {
-            if (engine != null) {
-                engine.close();
-            }
-        } catch (IOException | RuntimeException e) {
-            log.warn("Stopping the CDC reader of connection '{}' failed: {}", source.name(), e.toString());
-        }
+        closeEngine();
         if (thread != null) {
             thread.shutdown();
             try {

@@ -183,21 +183,59 @@ class CdcTriggerIT extends BraidIntegrationTest {
         assertThat(slots("braid_cdc_drop")).as("one recipe is left on the source").isEqualTo(1);
 
         disable("cdc-drop-b");
-        await().atMost(WAIT).until(() -> slots("braid_cdc_drop") == 0);
+        // The source's row is forgotten last, after the slot, the publication and the offsets are gone.
+        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_sources where source = 'cdc-drop'")
+                .query(Integer.class).single() == 0);
+        assertThat(slots("braid_cdc_drop")).isZero();
         assertThat(jdbc.sql("select count(*) from pg_publication where pubname = 'braid_cdc_drop'").query(Integer.class).single()).isZero();
-        assertThat(jdbc.sql("select count(*) from cdc_sources where source = 'cdc-drop'").query(Integer.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from cdc_offsets where source = 'cdc-drop'").query(Integer.class).single()).isZero();
     }
 
     @Test
-    void aConnectionThatIsNotPostgresIsReportedAndReadsNothing(@Autowired CdcRuntime runtime) {
+    void aConnectionThatIsNotPostgresIsRefusedAtSave() {
         assertThat(api.postJson("/api/v1/connections", Map.of("name", "cdc-not-pg", "connector", "sql",
                 "settings", Map.of("url", "jdbc:mysql://127.0.0.1:3306/shop"))).status()).isEqualTo(201);
-        recipe("cdc-not-pg-orders", "cdc-not-pg", "public.orders", "");
+        ApiClient.Response refused = api.postYaml("/api/v1/recipes", """
+                slug: cdc-not-pg-orders
+                name: Not PostgreSQL
+                trigger:
+                  cdc: { connection: cdc-not-pg, tables: [public.orders] }
+                steps:
+                  - id: log
+                    action: core.log
+                    with: { message: "{{ trigger.op }}" }
+                """);
+        assertThat(refused.status()).isEqualTo(400);
+        JsonNode error = refused.json().path("errors").get(0);
+        assertThat(error.path("path").asString()).isEqualTo("trigger.cdc.connection");
+        assertThat(error.path("line").asInt()).isEqualTo(4);
+        assertThat(error.path("message").asString()).isEqualTo(
+                "Connection 'cdc-not-pg' is not PostgreSQL (its URL starts 'jdbc:mysql:'); change data capture reads PostgreSQL only");
+    }
+
+    /** A connection changed after the recipe was saved: the reader stops and says why; changed back, it resumes. */
+    @Test
+    void aConnectionChangedToAnotherDatabaseStopsTheReaderWithAProblem(@Autowired CdcRuntime runtime) {
+        String table = source("cdc-moved", "orders_moved");
+        recipe("cdc-moved-orders", "cdc-moved", table, "");
+        awaitSlotActive("cdc-moved");
+        jdbc.sql("insert into " + table + " (id, item, qty) values (1, 'before', 1)").update();
+        awaitTriggers("cdc-moved-orders", 1);
+
+        assertThat(api.put("/api/v1/connections/cdc-moved", "application/json", JSON.writeValueAsString(Map.of("connector", "sql",
+                "settings", Map.of("url", "jdbc:mysql://127.0.0.1:3306/shop")))).status()).isEqualTo(200);
         reconciler.reconcileNow();
-        assertThat(runtime.problems().get("cdc-not-pg")).contains("is not PostgreSQL");
-        assertThat(runtime.reading()).doesNotContain("cdc-not-pg");
-        disable("cdc-not-pg-orders");
+        assertThat(runtime.problems().get("cdc-moved")).contains("is not PostgreSQL");
+        assertThat(runtime.reading()).doesNotContain("cdc-moved");
+        jdbc.sql("insert into " + table + " (id, item, qty) values (2, 'while-misconfigured', 1)").update();
+
+        assertThat(api.put("/api/v1/connections/cdc-moved", "application/json", JSON.writeValueAsString(Map.of("connector", "sql",
+                "settings", Map.of("url", TestDatabase.jdbcUrl(), "username", "postgres", "password", "postgres")))).status())
+                .isEqualTo(200);
+        assertThat(awaitTriggers("cdc-moved-orders", 2).get(1).path("after").path("item").asString()).isEqualTo("while-misconfigured");
+        assertThat(runtime.problems()).doesNotContainKey("cdc-moved");
+        disable("cdc-moved-orders");
+        await().atMost(WAIT).until(() -> slots("braid_cdc_moved") == 0);
     }
 
     /**
