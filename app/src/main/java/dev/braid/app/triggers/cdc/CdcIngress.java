@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
@@ -33,15 +35,17 @@ class CdcIngress {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final EventStore events;
+    private final JdbcClient jdbc;
     private final ConcurrencySlots slots;
     private final Expressions expressions;
     private final JsonMapper json;
     private final Clock clock;
     private final Duration dedupeWindow;
 
-    CdcIngress(EventStore events, ConcurrencySlots slots, Expressions expressions, JsonMapper json, Clock clock,
+    CdcIngress(EventStore events, JdbcClient jdbc, ConcurrencySlots slots, Expressions expressions, JsonMapper json, Clock clock,
                BraidProperties properties) {
         this.events = events;
+        this.jdbc = jdbc;
         this.slots = slots;
         this.expressions = expressions;
         this.json = json;
@@ -59,8 +63,18 @@ class CdcIngress {
             }
             String key = key(route, change, trigger);
             ConcurrencySlots.Slot slot = slots.of(route.recipe(), trigger).orElse(null);
-            EventStore.Ingested ingested = events.ingest(route.slug(), route.version(), key, clock.instant().plus(dedupeWindow),
-                    trigger, slot, null, null);
+            EventStore.Ingested ingested;
+            try {
+                ingested = events.ingest(route.slug(), route.version(), key, clock.instant().plus(dedupeWindow),
+                        trigger, slot, null, null);
+            } catch (DataIntegrityViolationException e) {
+                if (recipeExists(route.slug())) {
+                    throw e; // not the race below: the batch fails and is read again
+                }
+                // Deleted since the last reconcile: the change is not for it any more.
+                log.info("Recipe {} was deleted; a change of {} is not ingested for it", route.slug(), change.table());
+                continue;
+            }
             if (!ingested.duplicate()) {
                 started++;
             }
@@ -73,6 +87,10 @@ class CdcIngress {
      * key. An expression that fails or yields nothing falls back to the natural key: unlike a webhook
      * there is no sender to refuse, and dropping the change would lose it.
      */
+    private boolean recipeExists(String slug) {
+        return jdbc.sql("select exists (select 1 from recipes where slug = ?)").param(slug).query(Boolean.class).single();
+    }
+
     private String key(Route route, CdcChange change, ObjectNode trigger) {
         String expression = route.trigger().idempotencyKey();
         if (expression != null) {

@@ -1,6 +1,7 @@
 package dev.braid.app.triggers.cdc;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,6 +49,7 @@ class CdcRuntime implements TriggerRuntime {
     private final BraidProperties.Cdc settings;
     private final Map<String, Reading> readers = new HashMap<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
+    private final RestartBackoff backoff = new RestartBackoff();
 
     CdcRuntime(Connections connections, DataSource dataSource, JdbcClient jdbc, CdcIngress ingress, CdcOffsets offsets,
                JsonMapper json, BraidProperties properties) {
@@ -93,12 +95,17 @@ class CdcRuntime implements TriggerRuntime {
         boolean snapshot = routes.stream().anyMatch(r -> r.trigger().snapshot());
         Reading reading = readers.get(name);
         if (reading != null && (!reading.reader().running() || !reading.lock().held())) {
-            log.warn("CDC reader of connection '{}' is not running any more ({}); starting it again", name,
-                    reading.reader().failure() == null ? "its lock session ended" : reading.reader().failure().toString());
+            Duration wait = backoff.failed(name, reading.reader().ranFor());
+            log.warn("CDC reader of connection '{}' is not running any more ({}); trying again in {} s", name,
+                    reading.reader().failure() == null ? "its lock session ended" : reading.reader().failure().toString(),
+                    wait.toSeconds());
             readers.remove(name);
             reading.reader().stop();
             reading.lock().close();
             reading = null;
+        }
+        if (reading == null && backoff.waiting(name)) {
+            return;
         }
         if (reading != null) {
             CdcSource now;

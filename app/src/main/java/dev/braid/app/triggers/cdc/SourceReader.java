@@ -44,6 +44,7 @@ final class SourceReader {
     private volatile List<CdcIngress.Route> routes;
     private volatile Throwable failure;
     private volatile boolean finished;
+    private long startedAt;
     private DebeziumEngine<ChangeEvent<String, String>> engine;
     private ExecutorService thread;
 
@@ -61,6 +62,7 @@ final class SourceReader {
 
     void start() {
         CdcOffsetStore.bind(binding, source.name(), offsets);
+        startedAt = System.nanoTime();
         engine = DebeziumEngine.create(Json.class)
                 .using(properties())
                 .using((success, message, error) -> {
@@ -143,6 +145,10 @@ final class SourceReader {
     /** False once the engine has stopped on its own (an error); the runtime starts a new one. */
     boolean running() {
         return !finished;
+    }
+
+    java.time.Duration ranFor() {
+        return java.time.Duration.ofNanos(System.nanoTime() - startedAt);
     }
 
     Throwable failure() {
