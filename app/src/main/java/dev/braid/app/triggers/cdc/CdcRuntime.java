@@ -164,6 +164,12 @@ class CdcRuntime implements TriggerRuntime {
     private void start(String name, CdcSource source, ReaderLock lock, Set<String> tables, boolean snapshot,
                        List<CdcIngress.Route> routes) {
         try {
+            // 'a-b' and 'a_b' would share braid_a_b, and slot names are unique in a PostgreSQL cluster.
+            jdbc.sql("select source from cdc_sources where slot = ? and source <> ?").params(source.slot(), name)
+                    .query(String.class).optional().ifPresent(other -> {
+                        throw new CdcSourceException("Connections '" + name + "' and '" + other + "' both map to the replication slot "
+                                + source.slot() + "; rename one of them (a connection name differing only in '-' and '_')");
+                    });
             SourceObjects.publish(source, tables);
             jdbc.sql("insert into cdc_sources (source, slot, publication) values (?, ?, ?) on conflict (source) do nothing")
                     .params(name, source.slot(), source.publication()).update();

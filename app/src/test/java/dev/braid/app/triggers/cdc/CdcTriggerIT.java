@@ -213,6 +213,22 @@ class CdcTriggerIT extends BraidIntegrationTest {
                 "Connection 'cdc-not-pg' is not PostgreSQL (its URL starts 'jdbc:mysql:'); change data capture reads PostgreSQL only");
     }
 
+    /** Slot names come from connection names with '-' written '_': the second of two such connections is refused, not shared. */
+    @Test
+    void twoConnectionsThatMapToOneSlotNameAreNotMixedUp(@Autowired CdcRuntime runtime) {
+        String table = source("cdc-twin", "orders_twin");
+        recipe("cdc-twin-orders", "cdc-twin", table, "");
+        awaitSlotActive("cdc-twin");
+        source("cdc_twin", "orders_twin_2");
+        recipe("cdc-twin-2-orders", "cdc_twin", "cdc_it.orders_twin_2", "");
+        reconciler.reconcileNow();
+        assertThat(runtime.problems().get("cdc_twin")).contains("both map to the replication slot braid_cdc_twin");
+        assertThat(runtime.reading()).contains("cdc-twin").doesNotContain("cdc_twin");
+        disable("cdc-twin-2-orders");
+        disable("cdc-twin-orders");
+        await().atMost(WAIT).until(() -> slots("braid_cdc_twin") == 0);
+    }
+
     /** A connection changed after the recipe was saved: the reader stops and says why; changed back, it resumes. */
     @Test
     void aConnectionChangedToAnotherDatabaseStopsTheReaderWithAProblem(@Autowired CdcRuntime runtime) {
