@@ -85,7 +85,12 @@ class CdcRuntime implements TriggerRuntime {
             }
         }
         bySource.forEach(this::read);
-        retireOrphans(bySource.keySet());
+        List<String> known = retireOrphans(bySource.keySet());
+        // A problem of a recipe or source that is gone is no longer anyone's to fix.
+        Set<String> slugs = new java.util.HashSet<>();
+        wanted.forEach(c -> slugs.add(c.slug()));
+        problems.keySet().removeIf(k -> k.startsWith("recipe ") ? !slugs.contains(k.substring("recipe ".length()))
+                : !bySource.containsKey(k) && !known.contains(k));
     }
 
     /** Keeps the source's reader running on this node when it holds (or gets) the source's lock. */
@@ -197,7 +202,7 @@ class CdcRuntime implements TriggerRuntime {
     }
 
     /** Sources set up earlier (maybe by a node that is gone) that no recipe wants any more. */
-    private void retireOrphans(Set<String> wanted) {
+    private List<String> retireOrphans(Set<String> wanted) {
         List<String> known = jdbc.sql("select source from cdc_sources order by source").query(String.class).list();
         for (String name : known) {
             if (wanted.contains(name) || readers.containsKey(name)) {
@@ -221,6 +226,7 @@ class CdcRuntime implements TriggerRuntime {
                 problem(name, e.getMessage());
             }
         }
+        return known;
     }
 
     private void drop(CdcSource source) {

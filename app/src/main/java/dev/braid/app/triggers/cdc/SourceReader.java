@@ -44,6 +44,7 @@ final class SourceReader {
     private volatile List<CdcIngress.Route> routes;
     private volatile Throwable failure;
     private volatile boolean finished;
+    private volatile boolean stopping;
     private long startedAt;
     private DebeziumEngine<ChangeEvent<String, String>> engine;
     private ExecutorService thread;
@@ -68,7 +69,7 @@ final class SourceReader {
                 .using((success, message, error) -> {
                     failure = error;
                     finished = true;
-                    if (!success) {
+                    if (!success && !stopping) { // a reader stopped while it starts ends "unsuccessfully" too
                         log.warn("CDC reader of connection '{}' stopped: {}", source.name(), message, error);
                     }
                 })
@@ -192,6 +193,7 @@ final class SourceReader {
 
     /** Stops the engine (it commits the offsets of what was processed) and waits for its thread. */
     void stop() {
+        stopping = true;
         closeEngine();
         if (thread != null) {
             thread.shutdown();

@@ -225,6 +225,8 @@ class CdcTriggerIT extends BraidIntegrationTest {
         assertThat(runtime.problems().get("cdc_twin")).contains("both map to the replication slot braid_cdc_twin");
         assertThat(runtime.reading()).contains("cdc-twin").doesNotContain("cdc_twin");
         disable("cdc-twin-2-orders");
+        reconciler.reconcileNow();
+        assertThat(runtime.problems()).as("a disabled recipe's source has nothing to fix").doesNotContainKey("cdc_twin");
         disable("cdc-twin-orders");
         await().atMost(WAIT).until(() -> slots("braid_cdc_twin") == 0);
     }
