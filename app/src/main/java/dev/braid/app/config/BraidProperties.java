@@ -21,7 +21,8 @@ public record BraidProperties(
         @DefaultValue Master master,
         @DefaultValue Triggers triggers,
         @DefaultValue Schedules schedules,
-        @DefaultValue Poll poll) {
+        @DefaultValue Poll poll,
+        @DefaultValue Cdc cdc) {
 
     /**
      * Schedule triggers: at most {@code maxCatchUp} missed fire times are recorded per recipe after
@@ -43,6 +44,18 @@ public record BraidProperties(
             @DefaultValue("30s") Duration timeout,
             @DefaultValue("1000") int maxRows,
             @DefaultValue("4") int threads) {}
+
+    /**
+     * Change data capture readers (one Debezium engine per source database, on one node of the
+     * cluster): {@code heartbeatInterval} lets an idle source confirm its position so the server can
+     * recycle WAL; {@code pollInterval} is how long the reader waits for more changes before it hands
+     * over a batch; {@code dedupeWindow} how long the idempotency key of a change is remembered
+     * (a repeat after a crash comes within seconds; the window only bounds the table).
+     */
+    public record Cdc(
+            @DefaultValue("10s") Duration heartbeatInterval,
+            @DefaultValue("200ms") Duration pollInterval,
+            @DefaultValue("7d") Duration dedupeWindow) {}
 
     /**
      * Event triggers that listen on each node (Kafka, CDC): how often every node compares its listeners

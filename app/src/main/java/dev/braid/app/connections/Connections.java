@@ -87,6 +87,13 @@ public class Connections implements ConnectionTypes {
         return store.connectorOf(connectionName);
     }
 
+    /** Non-secret settings only: a secret field is never handed to recipe validation. */
+    @Override
+    public Optional<String> settingOf(String connectionName, String setting) {
+        return store.find(connectionName).map(s -> s.settings().get(setting))
+                .filter(JsonNode::isString).map(JsonNode::asString);
+    }
+
     private static ApiException invalid(String field, String message) {
         return new ApiException(HttpStatus.BAD_REQUEST, message,
                 Map.of("errors", List.of(Map.of("path", field, "message", message))));

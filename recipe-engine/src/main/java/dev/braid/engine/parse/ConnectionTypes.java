@@ -11,4 +11,13 @@ import java.util.Optional;
 public interface ConnectionTypes {
 
     Optional<String> connectorOf(String connectionName);
+
+    /**
+     * A non-secret setting of a connection as text, for checks a trigger needs at save time:
+     * {@code settingOf("shop-db", "url")} answers {@code "jdbc:postgresql://db:5432/shop"} (a cdc trigger
+     * reads PostgreSQL only). Empty when the connection or the setting does not exist, or is not known here.
+     */
+    default Optional<String> settingOf(String connectionName, String setting) {
+        return Optional.empty();
+    }
 }

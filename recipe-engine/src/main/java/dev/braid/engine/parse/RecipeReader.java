@@ -30,7 +30,7 @@ final class RecipeReader {
     RecipeReader(Problems problems, Expressions expressions, Actions actions, ConnectionTypes connections) {
         this.problems = problems;
         this.expressions = expressions;
-        this.triggers = new TriggerReader(problems, expressions, actions);
+        this.triggers = new TriggerReader(problems, expressions, actions, connections);
         this.steps = new StepReader(problems, expressions, actions, retries, connections);
     }
 

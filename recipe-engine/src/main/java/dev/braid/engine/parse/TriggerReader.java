@@ -23,15 +23,20 @@ final class TriggerReader {
     private static final List<String> POLL = List.of("connection", "every", "cron", "query", "action", "with", "cursor",
             "initialCursor", "batch", "idempotencyKey");
     private static final List<String> BATCH = List.of("maxSize", "maxWait", "key");
+    private static final java.util.regex.Pattern PLAIN_TABLE =
+            java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
     private final Problems problems;
     private final Expressions expressions;
     private final Actions actions;
+    /** Null when the recipe is read without checking its connections (a stored version). */
+    private final ConnectionTypes connections;
 
-    TriggerReader(Problems problems, Expressions expressions, Actions actions) {
+    TriggerReader(Problems problems, Expressions expressions, Actions actions, ConnectionTypes connections) {
         this.problems = problems;
         this.expressions = expressions;
         this.actions = actions;
+        this.connections = connections;
     }
 
     /** The trigger, or null when {@code root} has none or it is wrong (reported). */
@@ -128,7 +133,10 @@ final class TriggerReader {
 
     private void cdc(Fields f) {
         f.allowOnly(CDC);
-        f.requiredText("connection", "name the sql connection of the PostgreSQL database to follow, e.g. connection: shop-db");
+        String connection = f.requiredText("connection", "name the sql connection of the PostgreSQL database to follow, e.g. connection: shop-db");
+        if (connection != null && connections != null) {
+            cdcConnection(f, connection);
+        }
         ArrayNode tables = f.list("tables");
         if (!f.has("tables")) {
             f.missing("tables", "list the tables to follow, e.g. tables: [public.orders]");
@@ -141,6 +149,10 @@ final class TriggerReader {
                 if (!t.isString() || t.asString().isBlank()) {
                     problems.atValue(Positions.index(f.path("tables"), i),
                             "Each table must be a name such as public.orders; found " + Fields.found(t));
+                } else if (!PLAIN_TABLE.matcher(t.asString().strip()).matches()) {
+                    // The names go into a publication and into Debezium's include list: plain identifiers only.
+                    problems.atValue(Positions.index(f.path("tables"), i), "'" + t.asString()
+                            + "' is not a plain table name; write schema.table with letters, digits and '_', e.g. public.orders");
                 }
             }
         }
@@ -160,6 +172,28 @@ final class TriggerReader {
         }
         f.choice("snapshot", List.of("never", "initial"));
         f.expression("idempotencyKey");
+    }
+
+    /** A cdc trigger reads an sql connection whose URL is PostgreSQL (logical replication). */
+    private void cdcConnection(Fields f, String connection) {
+        java.util.Optional<String> connector = connections.connectorOf(connection);
+        if (connector.isEmpty()) {
+            f.problem("connection", "Connection '" + connection + "' does not exist; create an sql connection to the PostgreSQL "
+                    + "database with POST /api/v1/connections or fix the name");
+        } else if (!connector.get().equals("sql")) {
+            f.problem("connection", "Connection '" + connection + "' is a '" + connector.get()
+                    + "' connection; a cdc trigger needs an 'sql' connection to a PostgreSQL database");
+        } else {
+            connections.settingOf(connection, "url").filter(url -> !url.startsWith("jdbc:postgresql:")).ifPresent(url ->
+                    f.problem("connection", "Connection '" + connection + "' is not PostgreSQL (its URL starts '"
+                            + scheme(url) + "'); change data capture reads PostgreSQL only"));
+        }
+    }
+
+    /** {@code jdbc:mysql://db/shop} → {@code jdbc:mysql:}: enough to say what it is, nothing of host or credentials. */
+    private static String scheme(String url) {
+        int colon = url.indexOf(':', "jdbc:".length());
+        return colon < 0 ? url.substring(0, Math.min(url.length(), 12)) : url.substring(0, colon + 1);
     }
 
     private void schedule(Fields f) {
