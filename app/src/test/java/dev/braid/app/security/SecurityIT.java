@@ -104,7 +104,7 @@ class SecurityIT extends BraidIntegrationTest {
     @Test
     void withoutAConfiguredPasswordTheFirstStartGeneratesOneAndPrintsItOnce(CapturedOutput output) {
         BraidProperties unset = new BraidProperties(properties.home(), new BraidProperties.Admin(null), properties.worker(),
-                properties.limits(), properties.samples(), properties.master(), properties.triggers());
+                properties.limits(), properties.samples(), properties.master(), properties.triggers(), properties.kafka());
         try {
             deleteAdmin();
             new AdminAccount(users, encoder, authentication, unset).ensure();

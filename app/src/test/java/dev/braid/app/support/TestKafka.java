@@ -1,0 +1,35 @@
+package dev.braid.app.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+import dev.braid.app.embedded.EmbeddedKafka;
+
+/**
+ * One embedded Kafka broker for the whole test JVM (DESIGN §7): the same loopback-only KRaft broker
+ * the embedded default starts, started on first use and stopped when the JVM exits. The shared
+ * context points {@code spring.kafka.bootstrap-servers} at it, so the server starts no broker of its own.
+ */
+public final class TestKafka {
+
+    private static EmbeddedKafka kafka;
+
+    private TestKafka() {}
+
+    public static synchronized EmbeddedKafka broker() {
+        if (kafka == null) {
+            try {
+                kafka = EmbeddedKafka.start(Files.createTempDirectory("braid-test-kafka"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+        }
+        return kafka;
+    }
+
+    public static String bootstrapServers() {
+        return broker().bootstrapServers();
+    }
+}
