@@ -99,6 +99,13 @@ public class KafkaTriggers implements TriggerRuntime {
         consumers.clear();
     }
 
+    /** The recipe version each running consumer starts runs of. */
+    public Map<String, Integer> versions() {
+        Map<String, Integer> out = new HashMap<>();
+        consumers.forEach((slug, c) -> out.put(slug, c.version()));
+        return out;
+    }
+
     /** The partitions each recipe's consumer holds right now (empty until the group has assigned them). */
     public Map<String, Set<TopicPartition>> assignments() {
         Map<String, Set<TopicPartition>> out = new HashMap<>();

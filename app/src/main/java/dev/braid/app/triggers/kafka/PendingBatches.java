@@ -20,11 +20,19 @@ import tools.jackson.databind.node.NullNode;
  */
 final class PendingBatches {
 
-    /** An event waiting for its batch run, with the record position it came from. */
-    record Pending(TopicPartition partition, long offset, KafkaIngestion.Event event) {}
+    /** An event waiting for its batch run, with the record position it came from and when it arrived here. */
+    record Pending(TopicPartition partition, long offset, KafkaIngestion.Event event, long arrivedAtNanos) {}
 
-    /** Events of one key value waiting for their batch run; {@code key} is null without {@code batch.key}. */
-    record Group(JsonNode key, List<Pending> records, long firstAtNanos) {}
+    /**
+     * Events of one key value waiting for their batch run, oldest first; {@code key} is null without
+     * {@code batch.key}. Its maxWait counts from its oldest event, so what is left after a full slice
+     * was taken waits from its own first event.
+     */
+    record Group(JsonNode key, List<Pending> records) {
+        long firstAtNanos() {
+            return records.getFirst().arrivedAtNanos();
+        }
+    }
 
     private final int maxSize;
     private final long maxWaitNanos;
@@ -35,9 +43,9 @@ final class PendingBatches {
         this.maxWaitNanos = batch.maxWait().toNanos();
     }
 
-    void add(JsonNode key, Pending record, long nowNanos) {
+    void add(JsonNode key, Pending record) {
         // JSON null and "no key" are one group.
-        groups.computeIfAbsent(key == null ? NullNode.getInstance() : key, k -> new Group(key, new ArrayList<>(), nowNanos))
+        groups.computeIfAbsent(key == null ? NullNode.getInstance() : key, k -> new Group(key, new ArrayList<>()))
                 .records().add(record);
     }
 
@@ -51,10 +59,10 @@ final class PendingBatches {
             while (records.size() >= maxSize) {
                 List<Pending> slice = new ArrayList<>(records.subList(0, maxSize));
                 records.subList(0, maxSize).clear();
-                due.add(new Group(g.key(), slice, g.firstAtNanos()));
+                due.add(new Group(g.key(), slice));
             }
             if (!records.isEmpty() && (all || nowNanos - g.firstAtNanos() >= maxWaitNanos)) {
-                due.add(new Group(g.key(), List.copyOf(records), g.firstAtNanos()));
+                due.add(new Group(g.key(), List.copyOf(records)));
                 records.clear();
             }
             if (records.isEmpty()) {

@@ -180,7 +180,7 @@ final class RecipeConsumer {
                 events.add(new KafkaIngestion.Event(key, r.trigger(), context.slots().of(recipe.recipe(), r.trigger()).orElse(null)));
             } else {
                 pending.add(batchKey(r), new PendingBatches.Pending(new TopicPartition(r.topic(), r.partition()), r.offset(),
-                        new KafkaIngestion.Event(key, r.trigger(), null)), now);
+                        new KafkaIngestion.Event(key, r.trigger(), null), now));
             }
         }
         context.ingestion().eachOwnRun(recipe.slug(), recipe.version(), events);

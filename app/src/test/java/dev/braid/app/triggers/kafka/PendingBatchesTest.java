@@ -22,7 +22,7 @@ class PendingBatchesTest {
     void fullBatchesAreTakenInMaxSizeSlicesAndTheRestWaitsForMaxWait() {
         PendingBatches batches = new PendingBatches(new KafkaTriggerSettings.Batch(10, Duration.ofSeconds(5), null));
         for (int i = 0; i < 25; i++) {
-            batches.add(null, pending(P0, i), 0);
+            batches.add(null, pending(P0, i, 0));
         }
         assertThat(batches.takeDue(SECOND, false)).extracting(g -> g.records().size()).containsExactly(10, 10);
         assertThat(batches.nanosUntilDue(SECOND)).isEqualTo(4 * SECOND);
@@ -36,11 +36,11 @@ class PendingBatchesTest {
     @Test
     void eachKeyValueHasItsOwnBatchAndClock() {
         PendingBatches batches = new PendingBatches(new KafkaTriggerSettings.Batch(100, Duration.ofSeconds(2), "trigger.body.store"));
-        batches.add(StringNode.valueOf("north"), pending(P0, 1), 0);
-        batches.add(StringNode.valueOf("south"), pending(P1, 7), SECOND);
-        batches.add(StringNode.valueOf("north"), pending(P1, 8), SECOND);
-        batches.add(null, pending(P0, 2), SECOND);
-        batches.add(JsonNodeFactory.instance.nullNode(), pending(P0, 3), SECOND);
+        batches.add(StringNode.valueOf("north"), pending(P0, 1, 0));
+        batches.add(StringNode.valueOf("south"), pending(P1, 7, SECOND));
+        batches.add(StringNode.valueOf("north"), pending(P1, 8, SECOND));
+        batches.add(null, pending(P0, 2, SECOND));
+        batches.add(JsonNodeFactory.instance.nullNode(), pending(P0, 3, SECOND));
 
         assertThat(batches.lowestWaiting()).isEqualTo(Map.of(P0, 1L, P1, 7L));
         List<PendingBatches.Group> first = batches.takeDue(2 * SECOND, false);
@@ -53,16 +53,28 @@ class PendingBatchesTest {
     }
 
     @Test
+    void whatIsLeftAfterAFullSliceWaitsFromItsOwnFirstEvent() {
+        PendingBatches batches = new PendingBatches(new KafkaTriggerSettings.Batch(2, Duration.ofSeconds(5), null));
+        batches.add(null, pending(P0, 0, 0));
+        batches.add(null, pending(P0, 1, 0));
+        batches.add(null, pending(P0, 2, 4 * SECOND));
+        assertThat(batches.takeDue(4 * SECOND, false)).extracting(g -> g.records().size()).containsExactly(2);
+        assertThat(batches.takeDue(6 * SECOND, false)).as("5 s after offset 0, but only 2 s after offset 2").isEmpty();
+        assertThat(batches.nanosUntilDue(6 * SECOND)).isEqualTo(3 * SECOND);
+        assertThat(batches.takeDue(9 * SECOND, false)).extracting(g -> g.records().size()).containsExactly(1);
+    }
+
+    @Test
     void takingEverythingEmptiesThePartialBatches() {
         PendingBatches batches = new PendingBatches(new KafkaTriggerSettings.Batch(10, Duration.ofMinutes(1), null));
-        batches.add(null, pending(P0, 4), 0);
+        batches.add(null, pending(P0, 4, 0));
         assertThat(batches.takeDue(0, true)).hasSize(1);
         assertThat(batches.lowestWaiting()).isEmpty();
     }
 
-    private static PendingBatches.Pending pending(TopicPartition partition, long offset) {
+    private static PendingBatches.Pending pending(TopicPartition partition, long offset, long arrivedAtNanos) {
         return new PendingBatches.Pending(partition, offset,
                 new KafkaIngestion.Event(partition.topic() + "/" + partition.partition() + "/" + offset,
-                        JsonNodeFactory.instance.objectNode().put("offset", offset), null));
+                        JsonNodeFactory.instance.objectNode().put("offset", offset), null), arrivedAtNanos);
     }
 }
