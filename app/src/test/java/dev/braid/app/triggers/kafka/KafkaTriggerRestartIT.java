@@ -111,7 +111,6 @@ class KafkaTriggerRestartIT {
                 select count(distinct ev ->> 'offset') from runs r, jsonb_array_elements(r.trigger -> 'events') ev
                  where r.recipe = 'batched'""")).isEqualTo(RECORDS);
         assertThat(count("select count(*) from dead_letters")).isZero();
-        assertThat(count("select count(*) from runs where recipe in ('each', 'batched') and status = 'failed'")).isZero();
         log.info("After the SIGKILL: {} runs of 'each', {} batch runs of 'batched' holding {} events", RECORDS,
                 count("select count(*) from runs where recipe = 'batched'"), RECORDS);
         second.terminate(Duration.ofSeconds(60));
