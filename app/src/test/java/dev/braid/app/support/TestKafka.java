@@ -3,6 +3,9 @@ package dev.braid.app.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 import dev.braid.app.embedded.EmbeddedKafka;
 
@@ -19,14 +22,27 @@ public final class TestKafka {
 
     public static synchronized EmbeddedKafka broker() {
         if (kafka == null) {
+            Path dir;
             try {
-                kafka = EmbeddedKafka.start(Files.createTempDirectory("braid-test-kafka"));
+                dir = Files.createTempDirectory("braid-test-kafka");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+            kafka = EmbeddedKafka.start(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                kafka.close();
+                deleteQuietly(dir);
+            }));
         }
         return kafka;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // the JVM is going away; a leftover temp folder is harmless
+        }
     }
 
     public static String bootstrapServers() {
