@@ -22,7 +22,8 @@ public record BraidProperties(
         @DefaultValue Triggers triggers,
         @DefaultValue Schedules schedules,
         @DefaultValue Poll poll,
-        @DefaultValue Cdc cdc) {
+        @DefaultValue Cdc cdc,
+        @DefaultValue Kafka kafka) {
 
     /**
      * Schedule triggers: at most {@code maxCatchUp} missed fire times are recorded per recipe after
@@ -56,6 +57,18 @@ public record BraidProperties(
             @DefaultValue("10s") Duration heartbeatInterval,
             @DefaultValue("200ms") Duration pollInterval,
             @DefaultValue("7d") Duration dedupeWindow) {}
+
+    /**
+     * Braid's own Kafka and the Kafka triggers: {@code embedded} starts a loopback-only broker in this
+     * JVM when no {@code spring.kafka.bootstrap-servers} is set; {@code pollTimeout} is the longest a
+     * trigger's consumer waits in one poll (a batch's {@code maxWait} shortens it); after a failure
+     * (the database or the cluster unreachable) a consumer is rebuilt after {@code retryDelay}, from
+     * its last committed offsets.
+     */
+    public record Kafka(
+            @DefaultValue("true") boolean embedded,
+            @DefaultValue("500ms") Duration pollTimeout,
+            @DefaultValue("5s") Duration retryDelay) {}
 
     /**
      * Event triggers that listen on each node (Kafka, CDC): how often every node compares its listeners

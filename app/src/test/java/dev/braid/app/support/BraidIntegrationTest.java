@@ -5,8 +5,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Base of the integration tests that share one server context (one Spring context, one database for
- * the JVM). The server listens on a random loopback port; {@link ApiClient} talks to it over real HTTP.
+ * Base of the integration tests that share one server context (one Spring context, one database and
+ * one Kafka broker for the JVM). The server listens on a random loopback port; {@link ApiClient} talks to it over real HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "braid.admin.password=" + BraidIntegrationTest.ADMIN_PASSWORD,
@@ -25,5 +25,6 @@ public abstract class BraidIntegrationTest {
         registry.add("spring.datasource.url", TestDatabase::jdbcUrl);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "postgres");
+        registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
     }
 }
