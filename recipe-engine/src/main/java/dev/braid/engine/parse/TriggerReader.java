@@ -124,7 +124,10 @@ final class TriggerReader {
     private void kafka(Fields f) {
         f.allowOnly(KAFKA);
         f.requiredText("topic", "name the Kafka topic to consume, e.g. topic: orders");
-        f.text("connection");
+        String connection = f.text("connection");
+        if (connection != null && connections != null) {
+            kafkaConnection(f, connection);
+        }
         f.choice("format", List.of("json", "text"));
         f.choice("startFrom", List.of("earliest", "latest"));
         f.expression("idempotencyKey");
@@ -172,6 +175,18 @@ final class TriggerReader {
         }
         f.choice("snapshot", List.of("never", "initial"));
         f.expression("idempotencyKey");
+    }
+
+    /** A kafka trigger's {@code connection:} is a kafka connection; without one it reads Braid's own Kafka. */
+    private void kafkaConnection(Fields f, String connection) {
+        java.util.Optional<String> connector = connections.connectorOf(connection);
+        if (connector.isEmpty()) {
+            f.problem("connection", "Connection '" + connection + "' does not exist; create a kafka connection with "
+                    + "POST /api/v1/connections, or leave 'connection' out to read Braid's own Kafka");
+        } else if (!connector.get().equals("kafka")) {
+            f.problem("connection", "Connection '" + connection + "' is a '" + connector.get()
+                    + "' connection; a kafka trigger needs a 'kafka' connection (bootstrapServers, ...)");
+        }
     }
 
     /** A cdc trigger reads an sql connection whose URL is PostgreSQL (logical replication). */

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.braid.engine.expr.Expressions;
 
-/** Saving a cdc recipe checks its connection: it exists, is an sql connection, and its URL is PostgreSQL. */
-class CdcTriggerConnectionTest {
+/** Saving a recipe checks its trigger's connection: a cdc one exists, is sql and PostgreSQL; a kafka one exists and is kafka. */
+class TriggerConnectionTest {
 
     private final RecipeParser parser = new RecipeParser(FakeConnectors.registry(), Expressions.withDefaults());
 
@@ -20,7 +20,8 @@ class CdcTriggerConnectionTest {
     private static final Map<String, List<String>> CONNECTIONS = Map.of(
             "shop-db", List.of("sql", "jdbc:postgresql://db.example.com:5432/shop"),
             "legacy-db", List.of("sql", "jdbc:mysql://db.example.com:3306/shop?password=hunter2"),
-            "crm", List.of("http", "https://crm.example"));
+            "crm", List.of("http", "https://crm.example"),
+            "events", List.of("kafka", "kafka-1.example.com:9092"));
 
     private static final ConnectionTypes TYPES = new ConnectionTypes() {
         @Override
@@ -86,5 +87,31 @@ class CdcTriggerConnectionTest {
     @Test
     void withoutConnectionTypesAStoredVersionIsReadAsWritten() {
         assertThat(parser.parse(recipe("legacy-db", "public.orders"), SourceFormat.YAML).slug()).isEqualTo("follow");
+    }
+
+    private static String kafkaRecipe(String connection) {
+        return """
+                slug: consume
+                name: Consume orders
+                trigger:
+                  kafka: { topic: orders, connection: %s }
+                steps:
+                  - id: log
+                    action: core.log
+                    with: { message: "{{ trigger.body }}" }
+                """.formatted(connection);
+    }
+
+    @Test
+    void aKafkaTriggersConnectionMustExistAndBeAKafkaConnection() {
+        assertThat(parser.parse(kafkaRecipe("events"), SourceFormat.YAML, TYPES).trigger().settings().path("connection")
+                .asString()).isEqualTo("events");
+        assertThat(errors(kafkaRecipe("nowhere"))).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEqualTo("trigger.kafka.connection");
+            assertThat(e.line()).isEqualTo(4);
+            assertThat(e.message()).contains("'nowhere' does not exist").contains("Braid's own Kafka");
+        });
+        assertThat(errors(kafkaRecipe("shop-db"))).singleElement().satisfies(e ->
+                assertThat(e.message()).contains("is a 'sql' connection").contains("'kafka' connection"));
     }
 }
