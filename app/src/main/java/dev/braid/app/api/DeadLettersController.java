@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -85,8 +84,7 @@ public class DeadLettersController {
         UUID deadLetterId = id(id);
         JsonNode request = body == null || body.isNull() ? NODES.objectNode() : body;
         JsonNode payload = request.has("payload") ? request.get("payload") : null;
-        Redrive.Replayed replayed = refusable(() -> redrive.replay(deadLetterId, from(request), version(request),
-                payload, name(user)));
+        Redrive.Replayed replayed = redrive.replay(deadLetterId, from(request), version(request), payload, name(user));
         ObjectNode out = NODES.objectNode();
         out.put("runId", replayed.runId().toString());
         out.put("deadLetterId", replayed.deadLetterId().toString());
@@ -144,15 +142,6 @@ public class DeadLettersController {
                 ? replays.get(replays.size() - 1).path("runId").asString(null) : null);
         out.set("replays", replays);
         return out;
-    }
-
-    /** Runs a store action, answering its refusal as a problem (404 or 409). */
-    static <T> T refusable(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (Redrive.Refused e) {
-            throw new ApiException(HttpStatus.valueOf(e.status()), e.getMessage());
-        }
     }
 
     static String name(Principal user) {

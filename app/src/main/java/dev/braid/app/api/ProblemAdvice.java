@@ -25,6 +25,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import dev.braid.app.queue.Refused;
 import dev.braid.engine.parse.RecipeValidationException;
 import dev.braid.engine.parse.ValidationError;
 import tools.jackson.core.JacksonException;
@@ -59,6 +60,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = Problems.of(e.status(), e.getMessage(), request);
         e.properties().forEach(problem::setProperty);
         return answer(problem);
+    }
+
+    /** An operator action the queue refused (a discarded dead letter, a run that has ended, ...). */
+    @ExceptionHandler(Refused.class)
+    ResponseEntity<ProblemDetail> refusedAction(Refused e, HttpServletRequest request) {
+        return answer(Problems.of(HttpStatus.valueOf(e.status()), e.getMessage(), request));
     }
 
     @ExceptionHandler(BodyTooLargeException.class)

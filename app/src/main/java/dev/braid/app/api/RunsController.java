@@ -50,14 +50,14 @@ public class RunsController {
     @PostMapping("/{id}/retry")
     public ObjectNode retry(@PathVariable String id, Principal user) {
         UUID runId = runId(id);
-        return RunView.summary(DeadLettersController.refusable(() -> actions.retry(runId, DeadLettersController.name(user))));
+        return RunView.summary(actions.retry(runId, DeadLettersController.name(user)));
     }
 
     /** Operator cancel: a queued, retrying, waiting or running run and its unfinished child runs end cancelled. */
     @PostMapping("/{id}/cancel")
     public ObjectNode cancel(@PathVariable String id, Principal user) {
         UUID runId = runId(id);
-        return RunView.summary(DeadLettersController.refusable(() -> actions.cancel(runId, DeadLettersController.name(user))));
+        return RunView.summary(actions.cancel(runId, DeadLettersController.name(user)));
     }
 
     @GetMapping

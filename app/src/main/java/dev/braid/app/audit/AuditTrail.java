@@ -1,7 +1,6 @@
 package dev.braid.app.audit;
 
 import java.security.Principal;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -9,6 +8,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.braid.app.store.NewestFirst;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
@@ -56,19 +57,10 @@ public class AuditTrail implements HandlerInterceptor {
 
     /** Newest first; {@code before} is the id to continue below (paging). */
     public List<Entry> list(String username, Instant from, Instant to, Long before, int limit) {
-        return jdbc.sql("""
-                select id, at, username, action, target, status from audit_log
-                 where (?::text is null or username = ?)
-                   and (?::timestamptz is null or at >= ?) and (?::timestamptz is null or at < ?)
-                   and (?::bigint is null or id < ?)
-                 order by id desc limit ?""")
-                .params(username, username, ts(from), ts(from), ts(to), ts(to), before, before, limit)
-                .query((rs, n) -> new Entry(rs.getLong("id"), rs.getTimestamp("at").toInstant(), rs.getString("username"),
-                        rs.getString("action"), rs.getString("target"), rs.getInt("status")))
-                .list();
-    }
-
-    private static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
+        return new NewestFirst("select id, at, username, action, target, status from audit_log")
+                .equal("username", username)
+                .between("at", from, to)
+                .page(jdbc, before, limit, (rs, n) -> new Entry(rs.getLong("id"), rs.getTimestamp("at").toInstant(),
+                        rs.getString("username"), rs.getString("action"), rs.getString("target"), rs.getInt("status")));
     }
 }

@@ -3,11 +3,11 @@ package dev.braid.app.queue;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.RecipeCatalog;
+import dev.braid.app.store.RunLogStore;
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.RunStore;
 import dev.braid.engine.model.Trigger;
@@ -25,12 +25,12 @@ public class ChildRunsStore implements ChildRuns {
 
     private final RecipeCatalog catalog;
     private final RunStore runs;
-    private final JdbcClient jdbc;
+    private final RunLogStore logs;
 
-    public ChildRunsStore(RecipeCatalog catalog, RunStore runs, JdbcClient jdbc) {
+    public ChildRunsStore(RecipeCatalog catalog, RunStore runs, RunLogStore logs) {
         this.catalog = catalog;
         this.runs = runs;
-        this.jdbc = jdbc;
+        this.logs = logs;
     }
 
     @Override
@@ -86,14 +86,8 @@ public class ChildRunsStore implements ChildRuns {
     @Override
     public void abandon(String runId) {
         UUID id = UUID.fromString(runId);
-        int cancelled = jdbc.sql("""
-                update runs set status = 'cancelled', finished_at = now(), locked_by = null, locked_until = null,
-                       wait_reason = null
-                 where id = ? and status in ('queued', 'retrying', 'waiting', 'running')""")
-                .param(id).update();
-        if (cancelled > 0) {
-            jdbc.sql("insert into run_logs (run_id, step_path, level, message) values (?, null, 'warn', ?)")
-                    .params(id, "Cancelled: the calling run stopped waiting (its call timeout passed)").update();
+        if (runs.cancel(id, RunStore.UNFINISHED)) {
+            logs.note(id, "warn", "Cancelled: the calling run stopped waiting (its call timeout passed)");
         }
     }
 

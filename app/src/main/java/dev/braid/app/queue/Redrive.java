@@ -60,20 +60,6 @@ public class Redrive {
         }
     }
 
-    /** A replay that cannot happen; {@code status} is the HTTP status it answers (404 or 409). */
-    public static final class Refused extends RuntimeException {
-        private final int status;
-
-        public Refused(int status, String detail) {
-            super(detail);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
-        }
-    }
-
     public record Replayed(UUID deadLetterId, UUID runId) {}
 
     public record Skipped(UUID deadLetterId, String reason) {}

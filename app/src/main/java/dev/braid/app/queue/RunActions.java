@@ -2,6 +2,7 @@ package dev.braid.app.queue;
 
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -12,6 +13,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.braid.app.store.DeadLetterStore;
+import dev.braid.app.store.RunLogStore;
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.RunStore;
 import dev.braid.engine.run.RunStatus;
@@ -33,14 +35,16 @@ public class RunActions {
 
     private final RunStore runs;
     private final DeadLetterStore deadLetters;
+    private final RunLogStore logs;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public RunActions(RunStore runs, DeadLetterStore deadLetters, JdbcClient jdbc,
+    public RunActions(RunStore runs, DeadLetterStore deadLetters, RunLogStore logs, JdbcClient jdbc,
                       PlatformTransactionManager transactions, Clock clock) {
         this.runs = runs;
         this.deadLetters = deadLetters;
+        this.logs = logs;
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.clock = clock;
@@ -52,7 +56,7 @@ public class RunActions {
             RunRow run = existing(id);
             RunStatus from = RunStatus.fromWire(run.status());
             if (!RETRYABLE.contains(from)) {
-                throw new Redrive.Refused(409, "Run " + id + " is " + from.wire() + "; only " + names(RETRYABLE)
+                throw new Refused(409, "Run " + id + " is " + from.wire() + "; only " + names(RETRYABLE)
                         + " runs can be retried");
             }
             Transitions.check(from, RunStatus.QUEUED);
@@ -92,23 +96,14 @@ public class RunActions {
             RunRow run = existing(id);
             RunStatus from = RunStatus.fromWire(run.status());
             if (!CANCELLABLE.contains(from)) {
-                throw new Redrive.Refused(409, "Run " + id + " is " + from.wire() + "; only " + names(CANCELLABLE)
+                throw new Refused(409, "Run " + id + " is " + from.wire() + "; only " + names(CANCELLABLE)
                         + " runs can be cancelled");
             }
             Transitions.check(from, RunStatus.CANCELLED);
-            int changed = jdbc.sql("""
-                    update runs set status = 'cancelled', finished_at = now(), locked_by = null, locked_until = null,
-                           wait_reason = null
-                     where id = ? and status = ?""")
-                    .params(id, from.wire()).update();
-            if (changed == 0) {
+            if (!runs.cancel(id, List.of(from.wire()))) {
                 throw raced(id, from);
             }
-            jdbc.sql("""
-                    update runs set status = 'cancelled', finished_at = now(), locked_by = null, locked_until = null,
-                           wait_reason = null
-                     where parent_run_id = ? and status in ('queued', 'retrying', 'waiting', 'running')""")
-                    .param(id).update();
+            runs.cancelChildren(id);
             jdbc.sql("""
                     update runs parent set status = 'queued', next_attempt_at = now(), wait_reason = null
                       from runs child
@@ -120,16 +115,15 @@ public class RunActions {
     }
 
     private RunRow existing(UUID id) {
-        return runs.find(id).orElseThrow(() -> new Redrive.Refused(404, "No run '" + id + "' exists"));
+        return runs.find(id).orElseThrow(() -> new Refused(404, "No run '" + id + "' exists"));
     }
 
     private void log(UUID id, String message) {
-        jdbc.sql("insert into run_logs (run_id, step_path, level, message) values (?, null, 'info', ?)")
-                .params(id, message).update();
+        logs.note(id, "info", message);
     }
 
-    private static Redrive.Refused raced(UUID id, RunStatus from) {
-        return new Redrive.Refused(409, "Run " + id + " is no longer " + from.wire()
+    private static Refused raced(UUID id, RunStatus from) {
+        return new Refused(409, "Run " + id + " is no longer " + from.wire()
                 + " (a worker moved it meanwhile); look at it again and retry the action if it still applies");
     }
 

@@ -2,9 +2,7 @@ package dev.braid.app.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,35 +48,12 @@ public class DeadLetterStore {
 
     /** Newest first; {@code before} is the cursor (the last id of the previous page). Only fixed SQL is appended. */
     public List<DeadLetterRow> list(DeadLetterFilter filter, UUID before, int limit) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from dead_letters where true");
-        List<Object> params = new ArrayList<>();
-        if (filter.recipe() != null) {
-            sql.append(" and recipe = ?");
-            params.add(filter.recipe());
-        }
-        if (filter.status() != null) {
-            sql.append(" and status = ?");
-            params.add(filter.status());
-        }
-        if (filter.errorType() != null) {
-            sql.append(" and error_type = ?");
-            params.add(filter.errorType());
-        }
-        if (filter.from() != null) {
-            sql.append(" and created_at >= ?");
-            params.add(Timestamp.from(filter.from()));
-        }
-        if (filter.to() != null) {
-            sql.append(" and created_at < ?");
-            params.add(Timestamp.from(filter.to()));
-        }
-        if (before != null) {
-            sql.append(" and id < ?");
-            params.add(before);
-        }
-        sql.append(" order by id desc limit ?");
-        params.add(limit);
-        return jdbc.sql(sql.toString()).params(params).query(this::map).list();
+        return new NewestFirst("select " + COLUMNS + " from dead_letters")
+                .equal("recipe", filter.recipe())
+                .equal("status", filter.status())
+                .equal("error_type", filter.errorType())
+                .between("created_at", filter.from(), filter.to())
+                .page(jdbc, before, limit, this::map);
     }
 
     /** Status {@code replayed}, {@code replay} ({runId, at, by, from}) appended to {@code replays}. */

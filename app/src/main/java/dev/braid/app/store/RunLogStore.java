@@ -28,6 +28,12 @@ public class RunLogStore {
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + " [cut]" : m;
     }
 
+    /** A line about the run as a whole (an operator's action, a cancellation), not from one of its steps. */
+    public void note(UUID runId, String level, String message) {
+        jdbc.sql("insert into run_logs (run_id, step_path, level, message) values (?, null, ?, ?)")
+                .params(runId, level, message).update();
+    }
+
     public List<LogLine> forRun(UUID runId) {
         return jdbc.sql("select step_path, level, message, at from run_logs where run_id = ? order by id")
                 .param(runId)

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -126,37 +125,50 @@ public class RunStore {
                 .param(node).update();
     }
 
+    /** The statuses from which a run has not ended yet. */
+    public static final List<String> UNFINISHED = List.of("queued", "retrying", "waiting", "running");
+
+    /**
+     * Cancels the run if it is still in one of {@code statuses}; false when it had moved on. A worker
+     * still running it loses its lease, so its fenced writes write nothing.
+     */
+    public boolean cancel(UUID id, List<String> statuses) {
+        return jdbc.sql(CANCEL + " where id = ? and status in (" + placeholders(statuses) + ")")
+                .params(params(id, statuses)).update() == 1;
+    }
+
+    /** Cancels the unfinished runs a run's {@code call:} steps started. */
+    public int cancelChildren(UUID parent) {
+        return jdbc.sql(CANCEL + " where parent_run_id = ? and status in (" + placeholders(UNFINISHED) + ")")
+                .params(params(parent, UNFINISHED)).update();
+    }
+
+    private static final String CANCEL = """
+            update runs set status = 'cancelled', finished_at = now(), locked_by = null, locked_until = null,
+                   wait_reason = null""";
+
+    private static String placeholders(List<String> values) {
+        return String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
+    }
+
+    private static List<Object> params(UUID id, List<String> statuses) {
+        List<Object> params = new java.util.ArrayList<>(statuses.size() + 1);
+        params.add(id);
+        params.addAll(statuses);
+        return params;
+    }
+
     public Optional<RunRow> find(UUID id) {
         return jdbc.sql("select " + COLUMNS + " from runs where id = ?").param(id).query(this::map).optional();
     }
 
     /** Newest first; {@code before} is the cursor (the last id of the previous page). */
     public List<RunRow> list(RunFilter filter, UUID before, int limit) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from runs where true");
-        List<Object> params = new ArrayList<>();
-        if (filter.recipe() != null) {
-            sql.append(" and recipe = ?");
-            params.add(filter.recipe());
-        }
-        if (filter.status() != null) {
-            sql.append(" and status = ?");
-            params.add(filter.status());
-        }
-        if (filter.from() != null) {
-            sql.append(" and created_at >= ?");
-            params.add(Timestamp.from(filter.from()));
-        }
-        if (filter.to() != null) {
-            sql.append(" and created_at < ?");
-            params.add(Timestamp.from(filter.to()));
-        }
-        if (before != null) {
-            sql.append(" and id < ?");
-            params.add(before);
-        }
-        sql.append(" order by id desc limit ?");
-        params.add(limit);
-        return jdbc.sql(sql.toString()).params(params).query(this::map).list();
+        return new NewestFirst("select " + COLUMNS + " from runs")
+                .equal("recipe", filter.recipe())
+                .equal("status", filter.status())
+                .between("created_at", filter.from(), filter.to())
+                .page(jdbc, before, limit, this::map);
     }
 
     /** The recipe's runs by status filter; only fixed SQL fragments are appended above, never input. */

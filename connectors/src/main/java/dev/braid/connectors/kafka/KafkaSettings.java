@@ -10,9 +10,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The resolved settings of a {@code kafka} connection: where the cluster is and how to authenticate.
+ * Public because the app's Kafka trigger reads a connection the same way.
  * Two steps with equal settings share one producer ({@link #clientProperties()} is the key).
  */
-record KafkaSettings(String bootstrapServers, String securityProtocol, String saslMechanism, String saslJaasConfig,
+public record KafkaSettings(String bootstrapServers, String securityProtocol, String saslMechanism, String saslJaasConfig,
                      Map<String, String> properties) {
 
     static final JsonSchema SCHEMA = JsonSchema.parse("""
@@ -34,7 +35,7 @@ record KafkaSettings(String bootstrapServers, String securityProtocol, String sa
             }
             """);
 
-    static KafkaSettings from(JsonNode connection) throws ActionException {
+    public static KafkaSettings from(JsonNode connection) throws ActionException {
         JsonNode c = Inputs.orEmptyObject(connection);
         if (c.isEmpty()) {
             throw ActionException.fatal(JsonSchema.INVALID, "kafka actions need a kafka connection: name one with "
@@ -54,7 +55,7 @@ record KafkaSettings(String bootstrapServers, String securityProtocol, String sa
     }
 
     /** Everything the connection decides about a client; the producer's own settings come on top. */
-    Map<String, String> clientProperties() {
+    public Map<String, String> clientProperties() {
         Map<String, String> props = new TreeMap<>(properties);
         props.put("bootstrap.servers", bootstrapServers);
         if (securityProtocol != null) {

@@ -170,9 +170,7 @@ final class ActionStepRunner {
 
     /** The connector's own default connection ({@link dev.braid.engine.spi.Connector#defaultConnection}), or null. */
     private String defaultConnection(String action) {
-        int dot = action.indexOf('.');
-        return dot <= 0 ? null : connectors.connector(action.substring(0, dot))
-                .map(dev.braid.engine.spi.Connector::defaultConnection).orElse(null);
+        return connectors.connectorOf(action).map(dev.braid.engine.spi.Connector::defaultConnection).orElse(null);
     }
 
     private Optional<JsonNode> connection(String name) {

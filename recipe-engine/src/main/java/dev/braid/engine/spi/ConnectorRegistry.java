@@ -47,11 +47,13 @@ public final class ConnectorRegistry implements AutoCloseable {
     /** An action by its full name, {@code http.request}. */
     public Optional<Action> action(String fullName) {
         int dot = fullName.indexOf('.');
-        if (dot <= 0) {
-            return Optional.empty();
-        }
-        Connector c = connectors.get(fullName.substring(0, dot));
-        return c == null ? Optional.empty() : Optional.ofNullable(c.actions().get(fullName.substring(dot + 1)));
+        return connectorOf(fullName).map(c -> c.actions().get(fullName.substring(dot + 1)));
+    }
+
+    /** The connector an action's full name belongs to: {@code http} for {@code http.request}. */
+    public Optional<Connector> connectorOf(String actionFullName) {
+        int dot = actionFullName.indexOf('.');
+        return dot <= 0 ? Optional.empty() : connector(actionFullName.substring(0, dot));
     }
 
     /** Closes every {@link AutoCloseable} connector; one that fails to close does not keep the others open. */

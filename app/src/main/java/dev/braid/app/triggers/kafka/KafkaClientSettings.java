@@ -7,13 +7,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import dev.braid.app.connections.Connections;
 import dev.braid.app.kafka.BraidKafka;
-import tools.jackson.databind.JsonNode;
+import dev.braid.connectors.kafka.KafkaSettings;
+import dev.braid.engine.spi.ActionException;
 
 /**
  * The consumer properties of a recipe's trigger: Braid's own Kafka, or the {@code kafka} connection
- * the trigger names. A connection's settings are {@code bootstrapServers} (required),
- * {@code securityProtocol}, {@code saslMechanism}, {@code saslJaasConfig} and {@code properties} (any
- * further client properties, e.g. {@code ssl.truststore.location}), handed to the client as they are.
+ * the trigger names. A connection's settings are read by the kafka connector's
+ * {@link KafkaSettings}, exactly as for {@code kafka.publish}.
  */
 final class KafkaClientSettings {
 
@@ -37,29 +37,18 @@ final class KafkaClientSettings {
         return props;
     }
 
-    private static Map<String, Object> fromConnection(String name, Connections connections) {
+    private static Map<String, String> fromConnection(String name, Connections connections) {
         Connections.Resolved connection = connections.resolve(name).orElseThrow(() -> new IllegalStateException(
                 "The trigger's connection '" + name + "' does not exist; create a kafka connection with bootstrapServers"));
         if (!"kafka".equals(connection.connector())) {
             throw new IllegalStateException("The trigger's connection '" + name + "' is a '" + connection.connector()
                     + "' connection; a Kafka trigger needs a kafka connection");
         }
-        JsonNode s = connection.settings();
-        if (!s.hasNonNull("bootstrapServers")) {
-            throw new IllegalStateException("The kafka connection '" + name + "' has no bootstrapServers");
-        }
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", s.path("bootstrapServers").asString());
-        copy(s, "securityProtocol", "security.protocol", props);
-        copy(s, "saslMechanism", "sasl.mechanism", props);
-        copy(s, "saslJaasConfig", "sasl.jaas.config", props);
-        s.path("properties").properties().forEach(e -> props.put(e.getKey(), e.getValue().asString()));
-        return props;
-    }
-
-    private static void copy(JsonNode settings, String field, String property, Map<String, Object> props) {
-        if (settings.hasNonNull(field)) {
-            props.put(property, settings.path(field).asString());
+        // The same reading of a kafka connection as kafka.publish's, so both clients see one cluster the same way.
+        try {
+            return KafkaSettings.from(connection.settings()).clientProperties();
+        } catch (ActionException e) {
+            throw new IllegalStateException("The kafka connection '" + name + "' is not usable: " + e.getMessage(), e);
         }
     }
 }
