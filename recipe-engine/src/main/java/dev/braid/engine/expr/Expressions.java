@@ -34,6 +34,12 @@ public final class Expressions {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int CACHE_LIMIT = 20_000;
+    /**
+     * Evaluated after each expression to let go of its input: the library keeps the last input and
+     * frame of every thread in a static per-thread evaluator, which would hold a batch of 100,000
+     * events in memory until the thread's next evaluation.
+     */
+    private static final Jsonata FORGET = Jsonata.jsonata("0");
 
     private final ExpressionLimits limits;
     private final Map<String, Pool> cache = new ConcurrentHashMap<>();
@@ -180,6 +186,7 @@ public final class Expressions {
                     + " there is (" + e.getMessage() + ")", e);
         } finally {
             pool.release(compiled);
+            FORGET.evaluate(null, FORGET.createFrame());
         }
     }
 
