@@ -37,7 +37,7 @@ final class Scope {
         run.put("recipe", request.recipe().slug());
         run.put("attempt", request.attempt());
         return new Scope(
-                request.trigger() == null ? NODES.objectNode() : request.trigger(),
+                TriggerContext.of(request.trigger()),
                 run,
                 request.secrets() == null ? NODES.objectNode() : request.secrets(),
                 NODES.objectNode(),

@@ -58,6 +58,33 @@ class RunExecutorFlowTest {
                 "{'value': {'run': {'id': 'run-1', 'recipe': 'test-recipe', 'attempt': 2}, 'auth': 'Bearer s3cret', 'type': 'manual'}}")));
     }
 
+    /** One recipe over {@code trigger.events}: a per-event run sees its own event as a one-element batch. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {'type': 'kafka', 'body': {'amount': 5}, 'key': 'a'}                                                  | 5  | 1
+            {'type': 'kafka', 'events': [{'body': {'amount': 5}}, {'body': {'amount': 7}}, {'body': {'amount': 1}}]} | 13 | 3
+            """)
+    void triggerEventsIsThereForPerEventAndBatchRuns(String trigger, int total, int count) {
+        f.trigger(trigger);
+        RunOutcome outcome = f.run(recipe(action("sum", "t.transform")
+                .with("{'value': {'total': '{{ $sum(trigger.events.body.amount) }}', 'count': '{{ $count(trigger.events) }}'}}").build()));
+
+        assertThat(outcome).isEqualTo(new RunOutcome.Succeeded(json(
+                "{'value': {'total': " + total + ", 'count': " + count + "}}")));
+    }
+
+    @Test
+    void aPerEventRunsOwnEventIsTheFirstOfItsEventsAndTheStoredTriggerIsUntouched() {
+        f.trigger("{'type': 'webhook', 'body': {'id': 9}, 'headers': {'x-a': '1'}}");
+        JsonNode stored = f.trigger.deepCopy();
+        RunOutcome outcome = f.run(recipe(action("e", "t.transform")
+                .with("{'value': '{{ trigger.events[0] }}'}").build()));
+
+        assertThat(outcome).isEqualTo(new RunOutcome.Succeeded(json(
+                "{'value': {'type': 'webhook', 'body': {'id': 9}, 'headers': {'x-a': '1'}}}")));
+        assertThat(f.trigger).isEqualTo(stored);
+    }
+
     @Test
     void stepPathsComposeThroughIfAndForeach() {
         f.body("{'amount': 5000, 'items': [{'qty': 1}, {'qty': 0}, {'qty': 3}]}");
