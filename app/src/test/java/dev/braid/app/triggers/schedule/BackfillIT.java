@@ -154,8 +154,9 @@ class BackfillIT extends BraidIntegrationTest {
                 // Unix: the 28th or a Monday, 06:30.
                 "30 6 28 * MON", List.of("2026-03-28T06:30:00Z", "2026-03-30T05:30:00Z"),
                 "0 15 9 ? * FRI 2026", List.of("2026-03-27T09:15:00Z"),
+                // Midnight in London: 23:00 UTC the day before once the clocks have gone forward.
                 "@daily", List.of("2026-03-27T00:00:00Z", "2026-03-28T00:00:00Z", "2026-03-29T00:00:00Z",
-                        "2026-03-30T00:00:00Z"));
+                        "2026-03-29T23:00:00Z", "2026-03-30T23:00:00Z"));
         int i = 0;
         for (Map.Entry<String, List<String>> cron : expected.entrySet()) {
             String slug = "dialect-" + i++;
