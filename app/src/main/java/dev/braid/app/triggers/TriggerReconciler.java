@@ -32,6 +32,10 @@ public class TriggerReconciler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TriggerReconciler.class);
 
+    /** Recipes whose current version could not be read, with the error last reported. */
+
+    private final java.util.Map<String, String> unreadable = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final List<TriggerRuntime> runtimes;
     private final RecipeCatalog catalog;
     private final JdbcClient jdbc;
@@ -88,7 +92,19 @@ public class TriggerReconciler implements SmartLifecycle {
                 .param(runtime.type().wire()).query(String.class).list();
         List<RecipeCatalog.Current> wanted = new ArrayList<>(slugs.size());
         for (String slug : slugs) {
-            Optional<RecipeCatalog.Current> current = catalog.current(slug);
+            Optional<RecipeCatalog.Current> current;
+            try {
+                current = catalog.current(slug);
+            } catch (dev.braid.engine.parse.RecipeValidationException e) {
+                // Not a database hiccup (that fails the whole pass, leaving every trigger as it is): a version stored before a check it fails was added (e.g. a cron that can never fire) must not stop
+                // the other recipes' triggers; reported once until it changes.
+                if (!e.toString().equals(unreadable.put(slug, e.toString()))) {
+                    log.warn("Recipe {}: its current version cannot be read, its trigger is left out until a corrected "
+                            + "version is saved: {}", slug, e.getMessage());
+                }
+                continue;
+            }
+            unreadable.remove(slug);
             current.filter(c -> c.enabled() && c.recipe().trigger().type() == runtime.type()).ifPresent(wanted::add);
         }
         return wanted;

@@ -213,7 +213,7 @@ final class TriggerReader {
 
     private void schedule(Fields f) {
         f.allowOnly(SCHEDULE);
-        String cron = f.requiredText("cron", "say when to run, e.g. cron: \"0 0 2 * * *\" (second minute hour day month weekday)");
+        String cron = f.requiredText("cron", "say when to run, e.g. cron: \"0 2 * * *\" (minute hour day month weekday: 02:00 every day) or with seconds first \"0 0 2 * * *\"");
         if (cron != null) {
             cron(f, "cron", cron);
         }
@@ -285,12 +285,12 @@ final class TriggerReader {
         batch.expression("key");
     }
 
-    /** A light check that catches the usual mistake (five-field Unix cron); the scheduler checks the rest. */
+    /** Read by the class the scheduler fires with (DESIGN §11 "Cron dialects"), so what is saved fires. */
     private static void cron(Fields f, String name, String cron) {
-        int fields = cron.strip().split("\\s+").length;
-        if (fields < 6 || fields > 7) {
-            f.problem(name, "'" + cron + "' has " + fields + " field" + (fields == 1 ? "" : "s")
-                    + "; a cron here has 6 or 7: second minute hour day-of-month month day-of-week [year], e.g. \"0 0 2 * * *\"");
+        try {
+            dev.braid.engine.schedule.CronSchedule.parse(cron);
+        } catch (dev.braid.engine.schedule.InvalidCron e) {
+            f.problem(name, e.getMessage());
         }
     }
 }

@@ -1,22 +1,19 @@
 package dev.braid.app.triggers.poll;
 
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.TimeZone;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,6 +22,7 @@ import dev.braid.app.config.BraidProperties;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerRuntime;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.schedule.CronSchedule;
 
 /**
  * Runs a poll loop per enabled poll recipe on this node: every {@code every} (after the previous poll
@@ -107,7 +105,7 @@ public class PollRuntime implements TriggerRuntime {
         final String slug;
         final int version;
         final PollSettings settings;
-        final CronExpression cron;
+        final CronSchedule cron;
         volatile boolean cancelled;
         volatile ScheduledFuture<?> next;
         /** The cron time this poll is for; null with {@code every}. */
@@ -117,7 +115,7 @@ public class PollRuntime implements TriggerRuntime {
             this.slug = slug;
             this.version = version;
             this.settings = settings;
-            this.cron = settings.cron() == null ? null : cron(settings.cron());
+            this.cron = settings.cron() == null ? null : CronSchedule.parse(settings.cron());
         }
 
         /** {@code every} polls at once (then after each interval); {@code cron} waits for its first time. */
@@ -130,8 +128,7 @@ public class PollRuntime implements TriggerRuntime {
         }
 
         void scheduleCron() {
-            Date after = cron.getNextValidTimeAfter(Date.from(clock.instant()));
-            due = after == null ? null : after.toInstant();
+            due = cron.next(clock.instant(), ZoneOffset.UTC).orElse(null);
             if (due != null) {
                 schedule(Duration.between(clock.instant(), due));
             }
@@ -177,16 +174,6 @@ public class PollRuntime implements TriggerRuntime {
             if (n != null) {
                 n.cancel(false);
             }
-        }
-    }
-
-    private static CronExpression cron(String text) {
-        try {
-            CronExpression expression = new CronExpression(text);
-            expression.setTimeZone(TimeZone.getTimeZone("UTC"));
-            return expression;
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("Invalid poll cron '" + text + "': " + e.getMessage(), e);
         }
     }
 }

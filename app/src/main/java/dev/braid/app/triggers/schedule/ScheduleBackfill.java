@@ -16,6 +16,7 @@ import dev.braid.app.store.EventStore;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.schedule.InvalidCron;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -59,7 +60,14 @@ public class ScheduleBackfill {
                     + " trigger; backfill fills in schedule fire times (to reprocess stored events, use replay)");
         }
         BackfillRequest request = BackfillRequest.read(body, clock.instant());
-        ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+        ScheduleSettings settings;
+        try {
+            settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+        } catch (InvalidCron e) {
+            // Saved before crons were checked at save; it never fired, so there is nothing to fill in.
+            throw ApiException.conflict("Recipe '" + slug + "' has a cron Braid cannot schedule: " + e.getMessage()
+                    + "; save a corrected version first");
+        }
         // Enumerated from a second before 'from' (the cron works in whole seconds), then cut to [from, to).
         List<Instant> times = settings.fireTimes(request.from().minusSeconds(1), request.to(), max + 3).stream()
                 .filter(t -> !t.isBefore(request.from()) && t.isBefore(request.to())).toList();

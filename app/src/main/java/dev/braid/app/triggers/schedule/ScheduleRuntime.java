@@ -1,21 +1,18 @@
 package dev.braid.app.triggers.schedule;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-import org.quartz.CronScheduleBuilder;
-import org.quartz.CronTrigger;
-import org.quartz.JobBuilder;
-import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
-import org.quartz.TriggerKey;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,31 +23,43 @@ import dev.braid.app.triggers.TriggerRuntime;
 
 /**
  * Keeps Quartz's jobs (in PostgreSQL, shared by the cluster) in step with the enabled schedule
- * recipes: one job and one cron trigger per recipe in group {@value #GROUP}, replaced when the
+ * recipes: one job and one trigger per recipe in group {@value ScheduleTriggers#GROUP}, armed for the
+ * next fire time (see {@link ScheduleTriggers} for why one fire time at a time), re-armed when the
  * recipe's version, cron, time zone or catch-up changes, deleted when it is disabled or gone. Every
  * node reconciles; a trigger whose stored signature already matches is left alone, so nodes agree
  * without coordination and a replacement by two nodes at once writes the same thing twice.
  *
- * <p>Quartz's misfire instruction is {@code DO_NOTHING}: a fire time later than the misfire threshold
- * is left to Braid's catch-up ({@link ScheduleFires#catchUp}), which knows {@code none}, {@code last}
- * and {@code all} and records scheduled (not actual) fire times. Catch-up runs when this node first
- * sees a recipe version (at start, after downtime) and before every fire.
+ * <p>A fire later than the misfire threshold is left to Braid's catch-up ({@link ScheduleFires#catchUp}),
+ * which knows {@code none}, {@code last} and {@code all} and records scheduled (not actual) fire
+ * times. Catch-up runs when this node first sees a recipe version (at start, after downtime) and
+ * before every fire. Every {@value #SWEEP_SECONDS} s the node also re-arms a trigger that lost its
+ * next fire time (a node that died while firing it).
+ *
+ * <p>A stored cron that cannot be scheduled (saved before crons were checked at save) is reported
+ * once per recipe version, not at every refresh.
  */
 @Component
 public class ScheduleRuntime implements TriggerRuntime {
 
-    static final String GROUP = "braid-schedule";
-    private static final String SIGNATURE = "signature";
+    static final String GROUP = ScheduleTriggers.GROUP;
+    static final long SWEEP_SECONDS = 30;
     private static final Logger log = LoggerFactory.getLogger(ScheduleRuntime.class);
 
     private final Scheduler scheduler;
+    private final ScheduleTriggers triggers;
     private final ScheduleFires fires;
-    private final java.time.Clock clock;
-    /** Signatures this node has reconciled (and caught up), by slug. */
+    private final Clock clock;
+    /** What this node has reconciled (and caught up) or reported, by slug: version and settings. */
     private final Map<String, String> known = new HashMap<>();
+    /** Trigger signatures of the recipes in {@link #known} that have a next fire time. */
+    private final Map<String, String> armed = new HashMap<>();
+    /** The version and settings whose scheduling failure was logged with its stack trace, by slug. */
+    private final Map<String, String> reported = new HashMap<>();
+    private Instant nextSweep = Instant.MIN;
 
-    public ScheduleRuntime(Scheduler scheduler, ScheduleFires fires, java.time.Clock clock) {
+    public ScheduleRuntime(Scheduler scheduler, ScheduleTriggers triggers, ScheduleFires fires, Clock clock) {
         this.scheduler = scheduler;
+        this.triggers = triggers;
         this.fires = fires;
         this.clock = clock;
     }
@@ -63,22 +72,63 @@ public class ScheduleRuntime implements TriggerRuntime {
     @Override
     public synchronized void reconcile(Collection<RecipeCatalog.Current> wanted) {
         Set<String> slugs = new HashSet<>();
+        Instant now = clock.instant();
+        boolean sweep = !now.isBefore(nextSweep);
         for (RecipeCatalog.Current recipe : wanted) {
             slugs.add(recipe.slug());
-            try {
-                ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
-                String signature = settings.signature(recipe.version());
-                if (signature.equals(known.get(recipe.slug()))) {
-                    continue;
+            String seen = recipe.version() + "|" + recipe.recipe().trigger().settings();
+            if (seen.equals(known.get(recipe.slug()))) {
+                if (sweep && armed.containsKey(recipe.slug())) {
+                    rearmIfLost(recipe, armed.get(recipe.slug()));
                 }
-                ensureScheduled(recipe.slug(), settings, signature);
-                fires.catchUp(recipe.slug(), clock.instant(), instanceId());
-                known.put(recipe.slug(), signature);
+                continue;
+            }
+            ScheduleSettings settings;
+            try {
+                settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+            } catch (IllegalArgumentException | java.time.DateTimeException e) { // InvalidCron, an unknown zone
+                log.warn("Recipe {} version {}: its schedule cannot run and is left out until a corrected version is "
+                        + "saved: {}", recipe.slug(), recipe.version(), e.getMessage());
+                remove(recipe.slug());
+                known.put(recipe.slug(), seen);
+                armed.remove(recipe.slug());
+                continue;
+            }
+            try {
+                String signature = settings.signature(recipe.version());
+                boolean scheduled = triggers.armedSignature(recipe.slug()).filter(signature::equals).isPresent();
+                if (!scheduled) {
+                    Optional<Instant> next = triggers.arm(recipe.slug(), settings, signature, now);
+                    scheduled = next.isPresent();
+                    if (next.isEmpty()) {
+                        log.warn("Recipe {} version {}: '{}' has no fire time after {}; nothing scheduled",
+                                recipe.slug(), recipe.version(), settings.cron(), now);
+                    } else {
+                        log.info("Recipe {}: scheduled '{}' in {} (catchUp: {}), next at {}", recipe.slug(),
+                                settings.cron(), settings.zone(), settings.catchUp().wire(), next.get());
+                    }
+                }
+                fires.catchUp(recipe.slug(), now, instanceId());
+                known.put(recipe.slug(), seen);
+                reported.remove(recipe.slug());
+                if (scheduled) {
+                    armed.put(recipe.slug(), signature);
+                } else {
+                    armed.remove(recipe.slug());
+                }
             } catch (SchedulerException | RuntimeException e) {
-                log.warn("Recipe {}: scheduling failed, trying again at the next refresh: {}", recipe.slug(), e.toString(), e);
+                // Tried again at every refresh (the database may be back); the stack trace once per version.
+                if (!seen.equals(reported.put(recipe.slug(), seen))) {
+                    log.warn("Recipe {}: scheduling failed, trying again at every refresh: {}", recipe.slug(), e.toString(), e);
+                }
             }
         }
+        if (sweep) {
+            nextSweep = now.plus(Duration.ofSeconds(SWEEP_SECONDS));
+        }
         known.keySet().retainAll(slugs);
+        armed.keySet().retainAll(slugs);
+        reported.keySet().retainAll(slugs);
         try {
             for (JobKey job : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
                 if (!slugs.contains(job.getName())) {
@@ -91,25 +141,30 @@ public class ScheduleRuntime implements TriggerRuntime {
         }
     }
 
-    private void ensureScheduled(String slug, ScheduleSettings settings, String signature) throws SchedulerException {
-        TriggerKey key = TriggerKey.triggerKey(slug, GROUP);
-        Trigger existing = scheduler.getTrigger(key);
-        if (existing != null && signature.equals(existing.getJobDataMap().getString(SIGNATURE))) {
-            return;
+    /**
+     * A trigger left without a next fire time (its node died while firing it), or re-armed with an
+     * older configuration by a fire racing a change, is armed again; catch-up fills the gap.
+     */
+    private void rearmIfLost(RecipeCatalog.Current recipe, String signature) {
+        try {
+            if (!triggers.armedSignature(recipe.slug()).filter(signature::equals).isPresent()) {
+                ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+                Instant now = clock.instant();
+                fires.catchUp(recipe.slug(), now, instanceId());
+                triggers.arm(recipe.slug(), settings, settings.signature(recipe.version()), now);
+                log.info("Recipe {}: its schedule had no next fire time; armed again", recipe.slug());
+            }
+        } catch (SchedulerException | RuntimeException e) {
+            log.warn("Recipe {}: checking its schedule failed: {}", recipe.slug(), e.toString());
         }
-        JobDetail job = JobBuilder.newJob(ScheduleFireJob.class)
-                .withIdentity(JobKey.jobKey(slug, GROUP))
-                .usingJobData(ScheduleFireJob.SLUG, slug)
-                .build();
-        CronTrigger trigger = TriggerBuilder.newTrigger()
-                .withIdentity(key)
-                .forJob(job)
-                .usingJobData(SIGNATURE, signature)
-                .withSchedule(CronScheduleBuilder.cronSchedule(settings.expression())
-                        .withMisfireHandlingInstructionDoNothing())
-                .build();
-        scheduler.scheduleJob(job, Set.of(trigger), true);
-        log.info("Recipe {}: scheduled '{}' in {} (catchUp: {})", slug, settings.cron(), settings.zone(), settings.catchUp().wire());
+    }
+
+    private void remove(String slug) {
+        try {
+            triggers.remove(slug);
+        } catch (SchedulerException e) {
+            log.warn("Recipe {}: removing its schedule failed: {}", slug, e.toString());
+        }
     }
 
     private String instanceId() {
@@ -124,5 +179,7 @@ public class ScheduleRuntime implements TriggerRuntime {
     @Override
     public synchronized void stopAll() {
         known.clear();
+        armed.clear();
+        reported.clear();
     }
 }

@@ -1,26 +1,25 @@
 package dev.braid.app.triggers.schedule;
 
-import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
-import java.util.TimeZone;
+import java.util.Optional;
 
-import org.quartz.CronExpression;
-
+import dev.braid.engine.schedule.CronSchedule;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A recipe's {@code schedule:} settings (DESIGN §2), already validated by the parser:
- * {@code cron} with seconds (Quartz syntax), {@code timezone} (default UTC) and {@code catchUp}
- * (default {@code last}). Fire times are enumerated here with the same {@link CronExpression} Quartz
- * fires by, so catch-up and backfill agree with the live scheduler to the second.
+ * A recipe's {@code schedule:} settings (DESIGN §2), already validated by the parser: {@code cron}
+ * in any dialect {@link CronSchedule} reads, {@code timezone} (default UTC) and {@code catchUp}
+ * (default {@code last}). Every fire time — the live one Quartz is armed with, catch-up and backfill —
+ * comes from the same {@link CronSchedule#next}, so they agree to the second.
  */
-public record ScheduleSettings(String cron, ZoneId zone, CatchUp catchUp) {
+public record ScheduleSettings(CronSchedule cron, ZoneId zone, CatchUp catchUp) {
 
     /** What happens to fire times missed while no node was running the schedule. */
     public enum CatchUp {
@@ -36,32 +35,28 @@ public record ScheduleSettings(String cron, ZoneId zone, CatchUp catchUp) {
         }
     }
 
+    /**
+     * @throws dev.braid.engine.schedule.InvalidCron for a cron stored before it was checked at save
+     */
     public static ScheduleSettings of(JsonNode settings) {
         String zone = settings.path("timezone").asString("UTC");
         String catchUp = settings.path("catchUp").asString("last");
-        return new ScheduleSettings(settings.path("cron").asString().strip(), ZoneId.of(zone),
+        return new ScheduleSettings(CronSchedule.parse(settings.path("cron").asString()), ZoneId.of(zone),
                 CatchUp.valueOf(catchUp.toUpperCase(Locale.ROOT)));
     }
 
-    /** A fresh expression (CronExpression is not thread-safe). */
-    public CronExpression expression() {
-        try {
-            CronExpression expression = new CronExpression(cron);
-            expression.setTimeZone(TimeZone.getTimeZone(zone));
-            return expression;
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("Invalid cron '" + cron + "': " + e.getMessage(), e);
-        }
+    /** The first fire time after {@code after}; empty when the cron has none left (its years are over). */
+    public Optional<Instant> next(Instant after) {
+        return cron.next(after, zone);
     }
 
     /** Fire times {@code after < t <= upTo} in order, at most {@code limit} (the earliest ones). */
     public List<Instant> fireTimes(Instant after, Instant upTo, int limit) {
-        CronExpression expression = expression();
         List<Instant> times = new ArrayList<>();
-        Date next = expression.getNextValidTimeAfter(Date.from(after));
-        while (next != null && !next.toInstant().isAfter(upTo) && times.size() < limit) {
-            times.add(next.toInstant());
-            next = expression.getNextValidTimeAfter(next);
+        Optional<Instant> next = next(after);
+        while (next.isPresent() && !next.get().isAfter(upTo) && times.size() < limit) {
+            times.add(next.get());
+            next = next(next.get());
         }
         return times;
     }
@@ -73,19 +68,18 @@ public record ScheduleSettings(String cron, ZoneId zone, CatchUp catchUp) {
      * under a per-second cron costs a few hundred steps, not millions.
      */
     public List<Instant> latestFireTimes(Instant after, Instant upTo, int limit) {
-        CronExpression expression = expression();
-        java.time.Duration window = java.time.Duration.ofMinutes(1);
+        Duration window = Duration.ofMinutes(1);
         while (true) {
             Instant start = upTo.minus(window);
             boolean whole = !start.isAfter(after);
-            java.util.ArrayDeque<Instant> kept = new java.util.ArrayDeque<>(limit + 1);
-            Date next = expression.getNextValidTimeAfter(Date.from(whole ? after : start));
-            while (next != null && !next.toInstant().isAfter(upTo)) {
-                kept.addLast(next.toInstant());
+            ArrayDeque<Instant> kept = new ArrayDeque<>(limit + 1);
+            Optional<Instant> next = next(whole ? after : start);
+            while (next.isPresent() && !next.get().isAfter(upTo)) {
+                kept.addLast(next.get());
                 if (kept.size() > limit) {
                     kept.removeFirst();
                 }
-                next = expression.getNextValidTimeAfter(next);
+                next = next(next.get());
             }
             if (whole || kept.size() >= limit) {
                 return new ArrayList<>(kept);
@@ -101,6 +95,6 @@ public record ScheduleSettings(String cron, ZoneId zone, CatchUp catchUp) {
 
     /** What identifies a Quartz trigger's configuration: a change of any of these replaces it. */
     public String signature(int version) {
-        return version + "|" + cron + "|" + zone.getId() + "|" + catchUp.wire();
+        return version + "|" + cron.text() + "|" + zone.getId() + "|" + catchUp.wire();
     }
 }

@@ -142,6 +142,56 @@ class BackfillIT extends BraidIntegrationTest {
         }
     }
 
+    @Test
+    void previewListsTheFireTimesOfUnixSecondsQuartzAndMacroCrons() {
+        // Issue 13: a backfill preview of "0 0 2 * * *" answered 500 (Quartz refused it); Unix crons were refused at save.
+        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
+        String range = "\"from\": \"2026-03-27T00:00:00Z\", \"to\": \"2026-03-31T00:00:00Z\", \"preview\": true";
+        Map<String, List<String>> expected = Map.of(
+                // 02:00 London: 02:00 UTC before the clocks go forward on 29 March 2026, 01:00 UTC after.
+                "0 0 2 * * *", List.of("2026-03-27T02:00:00Z", "2026-03-28T02:00:00Z", "2026-03-29T01:00:00Z",
+                        "2026-03-30T01:00:00Z"),
+                // Unix: the 28th or a Monday, 06:30.
+                "30 6 28 * MON", List.of("2026-03-28T06:30:00Z", "2026-03-30T05:30:00Z"),
+                "0 15 9 ? * FRI 2026", List.of("2026-03-27T09:15:00Z"),
+                // Midnight in London: 23:00 UTC the day before once the clocks have gone forward.
+                "@daily", List.of("2026-03-27T00:00:00Z", "2026-03-28T00:00:00Z", "2026-03-29T00:00:00Z",
+                        "2026-03-29T23:00:00Z", "2026-03-30T23:00:00Z"));
+        int i = 0;
+        for (Map.Entry<String, List<String>> cron : expected.entrySet()) {
+            String slug = "dialect-" + i++;
+            ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+                    slug: %s
+                    name: Dialect
+                    trigger:
+                      schedule: { cron: "%s", timezone: Europe/London, catchUp: none }
+                    steps:
+                      - { id: work, action: core.transform, with: { value: 1 } }
+                    """.formatted(slug, cron.getKey()));
+            assertThat(created.status()).as(cron.getKey() + ": " + created.body()).isEqualTo(201);
+            ApiClient.Response preview = api.post("/api/v1/recipes/" + slug + "/backfill", "application/json",
+                    "{" + range + "}");
+            assertThat(preview.status()).as(cron.getKey() + ": " + preview.body()).isEqualTo(200);
+            assertThat(actions(preview.json())).as(cron.getKey())
+                    .containsExactlyElementsOf(cron.getValue().stream().map(t -> t + " start").toList());
+        }
+        // Every second: 5-field crons fire on minutes, 6-field ones can fire each second.
+        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+                slug: dialect-seconds
+                name: Every second
+                trigger:
+                  schedule: { cron: "* * * * * *", catchUp: none }
+                steps:
+                  - { id: work, action: core.transform, with: { value: 1 } }
+                """);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        ApiClient.Response seconds = api.post("/api/v1/recipes/dialect-seconds/backfill", "application/json",
+                "{\"from\": \"2026-03-27T00:00:00Z\", \"to\": \"2026-03-27T00:00:03Z\", \"preview\": true}");
+        assertThat(seconds.status()).as(seconds.body()).isEqualTo(200);
+        assertThat(actions(seconds.json())).containsExactly("2026-03-27T00:00:00Z start", "2026-03-27T00:00:01Z start",
+                "2026-03-27T00:00:02Z start");
+    }
+
     private String status(String runId) {
         return jdbc.sql("select status from runs where id = ?::uuid").param(runId).query(String.class).single();
     }

@@ -60,6 +60,29 @@ class ScheduleSettingsTest {
     }
 
     @Test
+    void everyDialectEnumeratesFireTimes() {
+        // Issue 13: "0 0 2 * * *" made Quartz throw here (backfill preview 500); five fields were refused.
+        assertThat(settings("{\"cron\": \"0 0 2 * * *\"}").fireTimes(Instant.parse("2026-11-28T00:00:00Z"),
+                Instant.parse("2026-11-30T00:00:00Z"), 10))
+                .containsExactly(Instant.parse("2026-11-28T02:00:00Z"), Instant.parse("2026-11-29T02:00:00Z"));
+        assertThat(settings("{\"cron\": \"*/5 * * * *\", \"timezone\": \"America/New_York\"}")
+                .fireTimes(Instant.parse("2026-11-29T00:00:00Z"), Instant.parse("2026-11-29T00:12:00Z"), 10))
+                .containsExactly(Instant.parse("2026-11-29T00:05:00Z"), Instant.parse("2026-11-29T00:10:00Z"));
+        assertThat(settings("{\"cron\": \"@hourly\", \"timezone\": \"Asia/Kolkata\"}")
+                .fireTimes(Instant.parse("2026-11-29T00:00:00Z"), Instant.parse("2026-11-29T02:00:00Z"), 10))
+                .containsExactly(Instant.parse("2026-11-29T00:30:00Z"), Instant.parse("2026-11-29T01:30:00Z"));
+        assertThat(settings("{\"cron\": \"0 0 2 ? * MON-FRI 2026\"}")
+                .fireTimes(Instant.parse("2026-12-30T00:00:00Z"), Instant.parse("2027-01-10T00:00:00Z"), 10))
+                .containsExactly(Instant.parse("2026-12-30T02:00:00Z"), Instant.parse("2026-12-31T02:00:00Z"));
+    }
+
+    @Test
+    void aStoredCronThatCannotBeScheduledIsAnInvalidCron() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings("{\"cron\": \"0 0 0 30 2 ?\"}"))
+                .isInstanceOf(dev.braid.engine.schedule.InvalidCron.class).hasMessageContaining("never fires");
+    }
+
+    @Test
     void theKeyIsTheUtcInstantToTheSecond() {
         assertThat(ScheduleSettings.key(Instant.parse("2026-11-29T03:00:00Z"))).isEqualTo("2026-11-29T03:00:00Z");
     }

@@ -202,10 +202,13 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                 """);
         reconciler.reconcileNow();
         org.quartz.TriggerKey key = org.quartz.TriggerKey.triggerKey("nightly-change", ScheduleRuntime.GROUP);
-        org.quartz.CronTrigger first = (org.quartz.CronTrigger) scheduler.getTrigger(key);
-        assertThat(first.getCronExpression()).isEqualTo("0 0 2 * * ?");
-        assertThat(first.getTimeZone().getID()).isEqualTo("Europe/Berlin");
-        assertThat(first.getMisfireInstruction()).isEqualTo(org.quartz.CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING);
+        // Armed for the next fire time Braid computes (02:00 in Berlin), one at a time (ScheduleTriggers).
+        org.quartz.Trigger first = scheduler.getTrigger(key);
+        assertThat(first.getJobDataMap().getString(ScheduleTriggers.SIGNATURE)).contains("|0 0 2 * * ?|Europe/Berlin|");
+        java.time.ZonedDateTime firstAt = first.getNextFireTime().toInstant().atZone(java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(firstAt.toLocalTime()).isEqualTo(java.time.LocalTime.of(2, 0));
+        assertThat(firstAt.toInstant()).isBetween(Instant.now(), Instant.now().plus(Duration.ofDays(1)));
+        assertThat(first.getMisfireInstruction()).isEqualTo(org.quartz.SimpleTrigger.MISFIRE_INSTRUCTION_FIRE_NOW);
 
         ApiClient.Response changed = api.put("/api/v1/recipes/nightly-change", "application/yaml", """
                 slug: nightly-change
@@ -217,13 +220,104 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                 """);
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         reconciler.reconcileNow();
-        org.quartz.CronTrigger second = (org.quartz.CronTrigger) scheduler.getTrigger(key);
-        assertThat(second.getCronExpression()).isEqualTo("0 30 4 * * ?");
-        assertThat(second.getTimeZone().getID()).isEqualTo("Asia/Tokyo");
+        org.quartz.Trigger second = scheduler.getTrigger(key);
+        assertThat(second.getJobDataMap().getString(ScheduleTriggers.SIGNATURE)).contains("|0 30 4 * * ?|Asia/Tokyo|");
+        assertThat(second.getNextFireTime().toInstant().atZone(java.time.ZoneId.of("Asia/Tokyo")).toLocalTime())
+                .isEqualTo(java.time.LocalTime.of(4, 30));
 
         api.delete("/api/v1/recipes/nightly-change");
         reconciler.reconcileNow();
         assertThat(scheduler.getTrigger(key)).isNull();
+    }
+
+    @Test
+    void unixSecondsAndMacroCronsAreAcceptedAndAnEverySecondOneProducesRuns() throws Exception {
+        // Issue 13: "* * * * * *" and "0 0 2 * * *" were saved, then refused by Quartz at every refresh and never fired;
+        // "*/5 * * * *" was refused at save.
+        Map<String, String> crons = Map.of("star-seconds", "* * * * * *", "star-nightly", "0 0 2 * * *",
+                "star-five", "*/5 * * * *", "star-hourly", "@hourly", "star-weekdays", "0 0 2 ? * MON-FRI 2099");
+        for (Map.Entry<String, String> cron : crons.entrySet()) {
+            create("""
+                    slug: %s
+                    name: Dialect
+                    trigger:
+                      schedule: { cron: "%s", timezone: America/New_York, catchUp: none }
+                    steps:
+                      - { id: at, action: core.transform, with: { value: "{{ trigger.scheduledAt }}" } }
+                    """.formatted(cron.getKey(), cron.getValue()));
+        }
+        reconciler.reconcileNow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "select count(*) from runs where recipe = 'star-seconds'").query(Long.class).single() >= 4);
+        for (String slug : crons.keySet()) {
+            api.post("/api/v1/recipes/" + slug + "/disable", "application/json", "");
+        }
+        reconciler.reconcileNow();
+        List<Instant> times = fireTimes("star-seconds").stream().map(Instant::parse).toList();
+        for (int i = 1; i < times.size(); i++) {
+            assertThat(Duration.between(times.get(i - 1), times.get(i))).isEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(jdbc.sql("select count(*) from runs where recipe = 'star-seconds'").query(Long.class).single())
+                .isEqualTo(times.size());
+    }
+
+    @Test
+    void theArmedFireTimesOfFiveFieldAndMacroCronsAreTheComputedOnes() throws Exception {
+        create("""
+                slug: armed-five
+                name: Every five minutes
+                trigger:
+                  schedule: { cron: "*/5 * * * *", catchUp: none }
+                steps:
+                  - { id: at, action: core.transform, with: { value: 1 } }
+                """);
+        create("""
+                slug: armed-hourly
+                name: Hourly
+                trigger:
+                  schedule: { cron: "@hourly", timezone: Asia/Kolkata, catchUp: none }
+                steps:
+                  - { id: at, action: core.transform, with: { value: 1 } }
+                """);
+        reconciler.reconcileNow();
+        Instant five = scheduler.getTrigger(org.quartz.TriggerKey.triggerKey("armed-five", ScheduleRuntime.GROUP))
+                .getNextFireTime().toInstant();
+        assertThat(five.getEpochSecond() % 300).isZero();
+        assertThat(five).isBetween(Instant.now(), Instant.now().plus(Duration.ofMinutes(5)));
+        // Kolkata is UTC+05:30: the top of its hours is half past in UTC.
+        Instant hourly = scheduler.getTrigger(org.quartz.TriggerKey.triggerKey("armed-hourly", ScheduleRuntime.GROUP))
+                .getNextFireTime().toInstant();
+        assertThat(hourly.getEpochSecond() % 3600).isEqualTo(1800);
+        api.post("/api/v1/recipes/armed-five/disable", "application/json", "");
+        api.post("/api/v1/recipes/armed-hourly/disable", "application/json", "");
+        reconciler.reconcileNow();
+    }
+
+    @Test
+    void aCronThatCannotFireIsRefusedAtSaveWithItsLineAndACorrectedExample() {
+        Map<String, List<String>> refused = Map.of(
+                "0 0 0 30 2 ?", List.of("never fires", "`0 0 0 L 2 ?`"),
+                "0 0 2 1 * MON 2027", List.of("cannot restrict both", "`0 0 2 1 * ? 2027`"),
+                "0 2 * *", List.of("has 4 fields", "`0 2 * * *`", "`0 0 2 * * *`"),
+                "0 0 2 ? * 2", List.of("MON-FRI", "`0 0 2 ? * MON-FRI`"),
+                "61 * * * *", List.of("'61' is outside the minute range 0-59"));
+        for (Map.Entry<String, List<String>> cron : refused.entrySet()) {
+            ApiClient.Response answer = api.postYaml("/api/v1/recipes", """
+                    slug: refused-cron
+                    name: Refused
+                    trigger:
+                      schedule:
+                        cron: "%s"
+                    steps:
+                      - { id: at, action: core.transform, with: { value: 1 } }
+                    """.formatted(cron.getKey()));
+            assertThat(answer.status()).as(cron.getKey() + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+            tools.jackson.databind.JsonNode error = answer.json().path("errors").path(0);
+            assertThat(error.path("path").asString()).isEqualTo("trigger.schedule.cron");
+            assertThat(error.path("line").asInt()).isEqualTo(5);
+            assertThat(error.path("message").asString()).as(cron.getKey()).contains(cron.getValue());
+        }
     }
 
     @Test
