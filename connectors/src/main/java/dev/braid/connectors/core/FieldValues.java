@@ -126,8 +126,12 @@ final class FieldValues {
         } else if (left.isDouble() && right.isDouble() && left.doubleValue() == right.doubleValue()) {
             return true;
         }
+        BigDecimal l = left.decimalValue();
+        BigDecimal r = right.decimalValue();
+        if (l.compareTo(r) == 0) {
+            return true;
+        }
         // Decimal arithmetic, so that a tolerance of 0.01 accepts 10.00 vs 10.01 exactly (doubles would not).
-        BigDecimal difference = left.decimalValue().subtract(right.decimalValue()).abs();
-        return tolerance == null ? difference.signum() == 0 : difference.compareTo(tolerance) <= 0;
+        return tolerance != null && l.subtract(r).abs().compareTo(tolerance) <= 0;
     }
 }

@@ -115,21 +115,14 @@ final class Reconciliation {
 
     private void compare(JsonNode leftRow, JsonNode rightRow) {
         boolean differs = false;
-        for (String field : fieldsToCompare(leftRow)) {
-            JsonNode l = leftRow.get(field);
-            JsonNode r = rightRow.get(field);
-            if (!FieldValues.same(l, r, spec.tolerance().of(field))) {
-                differs = true;
-                differentFields++;
-                if (different.hasRoom()) {
-                    ObjectNode d = NODES.objectNode();
-                    d.set("key", keyOf(leftRow));
-                    d.put("field", field);
-                    d.set("left", l == null ? NODES.nullNode() : l.deepCopy());
-                    d.set("right", r == null ? NODES.nullNode() : r.deepCopy());
-                    different.addCounted(d);
-                } else {
-                    different.skip();
+        if (spec.compare() != null) {
+            for (String field : spec.compare()) {
+                differs |= compareField(leftRow, rightRow, field);
+            }
+        } else {
+            for (String field : leftRow.propertyNames()) {
+                if (!keyFields.contains(field)) {
+                    differs |= compareField(leftRow, rightRow, field);
                 }
             }
         }
@@ -141,17 +134,25 @@ final class Reconciliation {
         }
     }
 
-    private Iterable<String> fieldsToCompare(JsonNode leftRow) {
-        if (spec.compare() != null) {
-            return spec.compare();
+    /** Compares one field and records it when it differs; answers whether it did. */
+    private boolean compareField(JsonNode leftRow, JsonNode rightRow, String field) {
+        JsonNode l = leftRow.get(field);
+        JsonNode r = rightRow.get(field);
+        if (FieldValues.same(l, r, spec.tolerance().of(field))) {
+            return false;
         }
-        List<String> fields = new ArrayList<>(leftRow.size());
-        for (String name : leftRow.propertyNames()) {
-            if (!keyFields.contains(name)) {
-                fields.add(name);
-            }
+        differentFields++;
+        if (different.hasRoom()) {
+            ObjectNode d = NODES.objectNode();
+            d.set("key", keyOf(leftRow));
+            d.put("field", field);
+            d.set("left", l == null ? NODES.nullNode() : l.deepCopy());
+            d.set("right", r == null ? NODES.nullNode() : r.deepCopy());
+            different.addCounted(d);
+        } else {
+            different.skip();
         }
-        return fields;
+        return true;
     }
 
     /** The hash key of a row: one field's value, or the list of the key fields' values. */

@@ -273,7 +273,7 @@ class ReconcileActionTest {
         int rows = 200_000;
         ArrayNode left = NODES.arrayNode(rows);
         ArrayNode right = NODES.arrayNode(rows);
-        fill(left, right, rows);
+        ReconcileBenchRows.fill(left, right, rows);
 
         long start = System.nanoTime();
         JsonNode out = execute(left, right, NODES.objectNode().put("tolerance", 0.01));
@@ -289,31 +289,6 @@ class ReconcileActionTest {
                  {key: 70000, field: 'status', left: 'paid', right: 'open'},
                  {key: 150000, field: 'customer', left: 'c150000', right: 150000}]""").toString());
         System.out.printf("core.reconcile: %,d vs %,d rows in %,d ms%n", rows, right.size(), millis);
-    }
-
-    /**
-     * {@code rows} orders on the left; the right is a copy with 3 rows missing, 2 extra, 3 changed (one by more
-     * than the tolerance, one status, one customer turned from text into a number) and 1,000 amounts off by less
-     * than the 0.01 tolerance. Shared with the benchmark.
-     */
-    static void fill(ArrayNode left, ArrayNode right, int rows) {
-        for (int id = 1; id <= rows; id++) {
-            BigDecimal amount = BigDecimal.valueOf(id).add(new BigDecimal("0.25"));
-            left.add(row(id, "paid", amount).put("customer", "c" + id));
-            if (id == 10 || id == 100_010 || id == rows - 10) {
-                continue;
-            }
-            ObjectNode copy = row(id, id == 70_000 ? "open" : "paid",
-                    id == 500 ? amount.add(new BigDecimal("0.02")) : id % 200 == 0 ? amount.add(new BigDecimal("0.004")) : amount);
-            if (id == 150_000) {
-                copy.put("customer", id);
-            } else {
-                copy.put("customer", "c" + id);
-            }
-            right.add(copy);
-        }
-        right.add(row(rows + 1, "paid", BigDecimal.ONE).put("customer", "x"));
-        right.add(row(rows + 2, "paid", BigDecimal.ONE).put("customer", "y"));
     }
 
     private static ObjectNode row(int id, String status, Object amount) {
