@@ -107,7 +107,7 @@ class ReconcileOrdersIT extends BraidIntegrationTest {
                                           amount numeric(12,2) not null)""").update();
         jdbc.sql("create table demo.orders_report (like demo.orders including all)").update();
         jdbc.sql("""
-                insert into demo.orders select g, 'customer-' || (g % 997), 'paid', %s from generate_series(1, %d) g"""
+                insert into demo.orders select g, 'customer-' || (g %% 997), 'paid', %s from generate_series(1, %d) g"""
                 .formatted(AMOUNT_SQL, ORDERS)).update();
         jdbc.sql("""
                 insert into demo.orders_report
@@ -135,6 +135,7 @@ class ReconcileOrdersIT extends BraidIntegrationTest {
                 jdbc.sql("select finished_at is not null from runs where id = ?::uuid").param(runId).query(Boolean.class).single());
         ApiClient.Response run = api.get("/api/v1/runs/" + runId);
         assertThat(run.status()).isEqualTo(200);
+        log.info("GET /api/v1/runs/{} answered {} kB (every step's input and output)", runId, run.body().length() / 1024);
         return run.json();
     }
 

@@ -17,6 +17,7 @@ import dev.braid.engine.spi.ActionResult;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -98,7 +99,7 @@ public final class ReconcileAction implements Action {
     @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
-        INPUT.requireValid(with, "with");
+        INPUT.requireValid(withoutRows(with), "with");
         Reconciliation.Spec spec = new Reconciliation.Spec(key(with.get("key")), compare(with.get("compare")),
                 tolerance(with.get("tolerance")), limit(with.get("limit")));
         ObjectNode out = Reconciliation.run((ArrayNode) with.get("left"), (ArrayNode) with.get("right"), spec);
@@ -107,6 +108,23 @@ public final class ReconcileAction implements Action {
                 + counts.get("matched") + " matched, " + counts.get("missing") + " missing, " + counts.get("extra")
                 + " extra, " + counts.get("different") + " different");
         return ActionResult.of(out);
+    }
+
+    /**
+     * The with-block with {@code left} and {@code right} emptied when they are arrays: the schema checks
+     * everything else, and whether each row is an object is checked in the join's own pass over the rows
+     * (Reconciliation), instead of a second walk over a million rows a side.
+     */
+    private static JsonNode withoutRows(JsonNode with) {
+        if (!with.isObject()) {
+            return with;
+        }
+        ObjectNode shallow = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, JsonNode> e : with.properties()) {
+            boolean rows = ("left".equals(e.getKey()) || "right".equals(e.getKey())) && e.getValue().isArray();
+            shallow.set(e.getKey(), rows ? shallow.arrayNode() : e.getValue());
+        }
+        return shallow;
     }
 
     private static List<String> key(JsonNode key) throws ActionException {

@@ -157,6 +157,11 @@ final class Reconciliation {
 
     /** The hash key of a row: one field's value, or the list of the key fields' values. */
     private Object key(JsonNode row, String side, int index) throws ActionException {
+        if (!row.isObject()) {
+            // The schema's "items": {"type": "object"}, checked here in the one pass over the rows.
+            throw ActionException.fatal(JsonSchema.INVALID, "with." + side + "[" + index + "]: expected object, got "
+                    + row.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
         List<String> fields = spec.key();
         if (fields.size() == 1) {
             return FieldValues.hashKey(keyField(row, fields.get(0), side, index));

@@ -212,6 +212,7 @@ class ReconcileActionTest {
         assertThat(failure("{key: 'id', tolerance: {amount: 'x'}, left: [], right: []}")).contains("with.tolerance.amount");
         assertThat(failure("{key: 'id', limit: -1, left: [], right: []}")).contains("with.limit");
         assertThat(failure("{key: 'id', left: [1, 2], right: []}")).contains("with.left[0]: expected object");
+        assertThat(failure("{key: 'id', left: [{id: 1}], right: [{id: 1}, 'x']}")).isEqualTo("with.right[1]: expected object, got string");
         assertThat(failure("{key: 7, left: [], right: 'rows'}")).contains("with.key", "with.right: expected array");
     }
 
