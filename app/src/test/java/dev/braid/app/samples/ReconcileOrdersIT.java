@@ -98,6 +98,27 @@ class ReconcileOrdersIT extends BraidIntegrationTest {
         }
     }
 
+    @Test
+    void onAnEmptySchemaTheFirstRunCreatesTheDemoTablesWithSevenDifferencesAndCorrectsThem() throws IOException {
+        jdbc.sql("create schema if not exists demo").update();
+        jdbc.sql("drop table if exists demo.orders, demo.orders_report, demo.order_drift").update();
+        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
+        SampleRecipesIT.embeddedDb(api);
+        ApiClient.Response saved = api.postYaml("/api/v1/recipes", SampleRecipesIT.resource("samples/reconcile-orders.yaml"));
+        assertThat(saved.status()).as(saved.body()).isIn(201, 409);
+
+        JsonNode first = runByHand(api);
+
+        assertThat(first.path("status").asString()).as(first.path("error").toString()).isEqualTo("succeeded");
+        // What the sample's comment and the README promise for the first run by hand.
+        assertThat(first.path("output").path("counts")).isEqualTo(JsonMapper.shared().readTree("""
+                {"left": 1000, "right": 999, "matched": 995, "missing": 3, "extra": 2, "different": 2,
+                 "differentFields": 2, "duplicateLeft": 0, "duplicateRight": 0}"""));
+        assertThat(jdbc.sql("select kind || ' ' || order_id from demo.order_drift order by kind, order_id").query(String.class).list())
+                .containsExactly("different 42", "different 99", "extra 1001", "extra 1002", "missing 7", "missing 500", "missing 993");
+        assertThat(runByHand(api).path("output").path("inSync").asBoolean()).isTrue();
+    }
+
     /** The source of truth and its copy: 3 rows missing, 2 extra, 2 changed, 100 amounts off by exactly 0.01. */
     private void tables() {
         jdbc.sql("create schema if not exists demo").update();
