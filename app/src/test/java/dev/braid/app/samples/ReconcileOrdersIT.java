@@ -90,6 +90,17 @@ class ReconcileOrdersIT extends BraidIntegrationTest {
                 .isTrue();
 
         for (JsonNode run : List.of(first, second)) {
+            StringBuilder timeline = new StringBuilder();
+            Instant created = Instant.parse(run.path("createdAt").asString());
+            for (JsonNode s : run.path("steps").values()) {
+                if (s.hasNonNull("startedAt") && s.hasNonNull("finishedAt")) {
+                    timeline.append(String.format(" %s +%d ms (%d ms);", s.path("path").asString(),
+                            Duration.between(created, Instant.parse(s.path("startedAt").asString())).toMillis(), millis(s)));
+                }
+            }
+            log.info("reconcile-orders timeline from the run's creation:{} finished +{} ms; {}", timeline,
+                    Duration.between(created, Instant.parse(run.path("finishedAt").asString())).toMillis(),
+                    api.get("/api/v1/runs/" + run.path("id").asString() + "/logs").body().replaceAll("(?s).*(Reconciled[^\"]*).*", "$1"));
             log.info("reconcile-orders, {} orders: read truth {} ms, read copy {} ms, core.reconcile {} ms, whole run {} ms; "
                             + "step input of core.reconcile stored as {} kB",
                     ORDERS, millis(step(run, "truth")), millis(step(run, "copy")), millis(step(run, "check")), millis(run),

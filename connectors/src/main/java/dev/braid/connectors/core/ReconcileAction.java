@@ -102,11 +102,12 @@ public final class ReconcileAction implements Action {
         INPUT.requireValid(withoutRows(with), "with");
         Reconciliation.Spec spec = new Reconciliation.Spec(key(with.get("key")), compare(with.get("compare")),
                 tolerance(with.get("tolerance")), limit(with.get("limit")));
+        long start = ctx.clock().millis();
         ObjectNode out = Reconciliation.run((ArrayNode) with.get("left"), (ArrayNode) with.get("right"), spec);
         JsonNode counts = out.get("counts");
-        ctx.log().info("Reconciled " + counts.get("left") + " left rows with " + counts.get("right") + " right rows: "
-                + counts.get("matched") + " matched, " + counts.get("missing") + " missing, " + counts.get("extra")
-                + " extra, " + counts.get("different") + " different");
+        ctx.log().info("Reconciled " + counts.get("left") + " left rows with " + counts.get("right") + " right rows in "
+                + (ctx.clock().millis() - start) + " ms: " + counts.get("matched") + " matched, " + counts.get("missing")
+                + " missing, " + counts.get("extra") + " extra, " + counts.get("different") + " different");
         return ActionResult.of(out);
     }
 

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -262,10 +265,12 @@ class ReconcileActionTest {
     void logsTheCountsToTheRunLog() throws ActionException {
         RecordingRunLog log = new RecordingRunLog();
 
-        reconcile.execute(aContext().log(log).build(), json("{key: 'id', left: [{id: 1}, {id: 2}], right: [{id: 1}, {id: 3}]}"));
+        Clock frozen = Clock.fixed(Instant.parse("2026-01-01T03:00:00Z"), ZoneOffset.UTC);
+        reconcile.execute(aContext().log(log).clock(frozen).build(),
+                json("{key: 'id', left: [{id: 1}, {id: 2}], right: [{id: 1}, {id: 3}]}"));
 
         assertThat(log.lines()).containsExactly(new RecordingRunLog.Line(Level.INFO,
-                "Reconciled 2 left rows with 2 right rows: 1 matched, 1 missing, 1 extra, 0 different"));
+                "Reconciled 2 left rows with 2 right rows in 0 ms: 1 matched, 1 missing, 1 extra, 0 different"));
     }
 
     /** Production size: 200,000 rows a side with a few injected differences; the figure is printed, not asserted. */
