@@ -16,10 +16,11 @@ import tools.jackson.databind.node.ObjectNode;
  * cannot pass for a figure:
  *
  * <pre>
- * ./mvnw -B -q -pl connectors -am test-compile -Dmaven.test.skip.exec=true
- * java -Xmx4g -cp "connectors/target/test-classes:connectors/target/classes:$(cat cp.txt)" dev.braid.connectors.bench.ReconcileBench 1000000
+ * ./mvnw -B -q -pl connectors -am test-compile
+ * ./mvnw -B -q -pl connectors -am dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -Xmx4g -cp "connectors/target/test-classes:connectors/target/classes:recipe-engine/target/classes:$(cat /tmp/cp.txt)" \
+ *      dev.braid.connectors.bench.ReconcileBench 1000000
  * </pre>
- * ({@code cp.txt} from {@code ./mvnw -q -pl connectors dependency:build-classpath -Dmdep.outputFile=../cp.txt}).
  */
 public final class ReconcileBench {
 
