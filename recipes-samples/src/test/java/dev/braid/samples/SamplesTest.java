@@ -66,11 +66,19 @@ class SamplesTest {
             onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
         }
         assertThat(index()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(onDisk);
-        assertThat(index()).contains("hello-webhook.yaml", "order-fanout.yaml", "sync-echo.yaml");
+        assertThat(index()).contains("hello-webhook.yaml", "order-fanout.yaml", "sync-echo.yaml", "reconcile-orders.yaml");
+    }
+
+    /** The samples that work on the tables of the embedded default's connection {@code embedded-db}. */
+    private static final Set<String> ON_THE_EMBEDDED_DB = Set.of("reconcile-orders.yaml");
+    private static final Set<String> EMBEDDED_DB_ACTIONS = Set.of("sql.query", "sql.execute", "sql.batchInsert");
+
+    static List<String> selfContained() throws IOException {
+        return index().stream().filter(file -> !ON_THE_EMBEDDED_DB.contains(file)).toList();
     }
 
     @ParameterizedTest
-    @MethodSource("index")
+    @MethodSource("selfContained")
     void eachSampleIsAWellFormedRecipeThatRunsWithoutConnectionsOrSecrets(String file) throws IOException {
         JsonNode recipe = load(file);
         assertThat(recipe.path("slug").asString()).isEqualTo(file.replaceFirst("\\.yaml$", "")).matches("[a-z0-9-]{1,64}");
@@ -97,6 +105,32 @@ class SamplesTest {
                 assertThat(step.has("connection")).as("step '%s' needs no connection", id).isFalse();
             }
         });
+    }
+
+    @Test
+    void reconcileOrdersRunsNightlyOnTheEmbeddedDbAndReconcilesWithCoreReconcile() throws IOException {
+        JsonNode recipe = load("reconcile-orders.yaml");
+        assertThat(index()).containsAll(ON_THE_EMBEDDED_DB);
+        assertThat(recipe.path("slug").asString()).isEqualTo("reconcile-orders");
+        assertThat(recipe.path("trigger").propertyNames()).containsExactly("schedule");
+        // The Quartz-safe form: '?' in one of the two day fields.
+        assertThat(recipe.path("trigger").path("schedule").path("cron").asString()).isEqualTo("0 0 3 * * ?");
+        assertThat(recipe.toString()).doesNotContain("secrets.");
+        List<String> actions = new ArrayList<>();
+        forEachStep(recipe.path("steps"), step -> {
+            assertThat(step.path("id").asString()).matches("[A-Za-z][A-Za-z0-9_]*");
+            if (step.has("action")) {
+                String action = step.path("action").asString();
+                actions.add(action);
+                if (EMBEDDED_DB_ACTIONS.contains(action)) {
+                    assertThat(step.path("connection").asString()).isEqualTo("embedded-db");
+                } else {
+                    assertThat(action).isIn("core.log", "core.transform", "core.reconcile");
+                    assertThat(step.has("connection")).isFalse();
+                }
+            }
+        });
+        assertThat(actions).contains("core.reconcile", "sql.query", "sql.execute");
     }
 
     @ParameterizedTest

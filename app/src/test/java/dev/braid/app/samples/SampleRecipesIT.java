@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
 /** Every sample recipe is accepted by the server and runs from a real webhook to the documented output. */
@@ -28,6 +30,7 @@ class SampleRecipesIT extends BraidIntegrationTest {
     @BeforeEach
     void createSamples() throws IOException {
         api = ApiClient.admin(port, ADMIN_PASSWORD);
+        embeddedDb(api);
         for (String file : sampleFiles()) {
             String yaml = resource("samples/" + file);
             int status = api.postYaml("/api/v1/recipes", yaml).status();
@@ -77,6 +80,17 @@ class SampleRecipesIT extends BraidIntegrationTest {
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 "succeeded".equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
         return api.get("/api/v1/runs/" + runId).json();
+    }
+
+    /**
+     * The connection the embedded default creates for samples that work on tables ({@code embedded-db},
+     * schema demo), here on the test database: the test context configures a datasource, so the server's
+     * own embedded default (and with it that connection) is off.
+     */
+    static void embeddedDb(ApiClient api) {
+        ApiClient.Response created = api.postJson("/api/v1/connections", Map.of("name", "embedded-db", "connector", "sql",
+                "settings", Map.of("url", TestDatabase.jdbcUrl(), "username", "postgres", "password", "postgres", "schema", "demo")));
+        assertThat(created.status()).as(created.body()).isIn(201, 409);
     }
 
     static List<String> sampleFiles() throws IOException {

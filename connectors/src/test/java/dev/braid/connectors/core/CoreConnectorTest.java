@@ -25,11 +25,12 @@ class CoreConnectorTest {
     @Test
     void namesItsActionsAndNeedsNoConnection() {
         assertThat(core.name()).isEqualTo("core");
-        assertThat(core.actions()).containsOnlyKeys("log", "transform", "delay");
+        assertThat(core.actions()).containsOnlyKeys("log", "transform", "delay", "reconcile");
         // delay touches nothing outside the run, but its wait must be checkpointed: it is not pure.
         assertThat(core.actions().get("log").pure()).isTrue();
         assertThat(core.actions().get("transform").pure()).isTrue();
         assertThat(core.actions().get("delay").pure()).isFalse();
+        assertThat(core.actions().get("reconcile").pure()).isTrue();
         assertThat(core.connectionSchema()).isEqualTo(json("{type: 'object'}"));
     }
 
