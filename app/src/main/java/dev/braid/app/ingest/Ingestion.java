@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
+import dev.braid.app.ingest.IdempotencyKeys.Key;
 import dev.braid.app.store.AttemptStore;
 import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.DeadLetterStore;
@@ -19,12 +20,10 @@ import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.NewRun;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunStore;
-import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Recipe;
 import dev.braid.engine.model.Trigger;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,10 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link TriggerEvent}s to {@link #accept}. It owns the rules that must not differ between sources:
  *
  * <ul>
- *   <li><b>Idempotency key</b>, in DESIGN §3's order: the recipe's {@code idempotencyKey} expression
- *       over {@code {trigger}} ({@code key:<value>}); the sender's {@code Idempotency-Key} header
- *       ({@code header:<value>}, webhooks); else the event's natural key. An expression that yields
- *       nothing (missing or null) gives no key, and the next rule applies.</li>
+ *   <li><b>Idempotency key</b>, in DESIGN §3's order ({@link IdempotencyKeys}): the recipe's
+ *       {@code idempotencyKey} expression over {@code {trigger}} ({@code key:<value>}); the sender's
+ *       {@code Idempotency-Key} header ({@code header:<value>}, webhooks); else the event's natural key.
+ *       An expression that yields nothing (missing or null) gives no key, and the next rule applies.</li>
  *   <li><b>A key expression that fails</b> — it throws, or yields an object or array, which is no key —
  *       is never silently replaced: where a sender waits for an answer (a webhook) it is refused
  *       ({@link UnusableKey}, answered 400 naming {@code trigger.webhook.idempotencyKey}); for every
@@ -121,13 +120,11 @@ public class Ingestion {
         }
     }
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
     private final EventStore events;
     private final RunStore runs;
     private final DeadLetterStore deadLetters;
     private final ConcurrencySlots slots;
-    private final Expressions expressions;
+    private final IdempotencyKeys keys;
     private final JsonColumns json;
     private final Clock clock;
     private final Duration cdcDedupeWindow;
@@ -138,7 +135,7 @@ public class Ingestion {
         this.runs = runs;
         this.deadLetters = deadLetters;
         this.slots = slots;
-        this.expressions = expressions;
+        this.keys = new IdempotencyKeys(expressions);
         this.json = json;
         this.clock = clock;
         this.cdcDedupeWindow = properties.cdc().dedupeWindow();
@@ -269,40 +266,12 @@ public class Ingestion {
 
     // ---- the rules ------------------------------------------------------------------------------
 
-    /** A key, or why there is none ({@code unusable}, with the setting at fault in {@code field}). */
-    private record Key(String value, String unusable, String field) {}
-
     private Key key(Target recipe, TriggerEvent event) {
-        String expression = expression(recipe.recipe());
-        if (expression != null) {
-            String field = "trigger." + recipe.recipe().trigger().type().wire() + ".idempotencyKey";
-            JsonNode value;
-            try {
-                value = expressions.evaluate(expression, NODES.objectNode().set("trigger", event.context()));
-            } catch (ExpressionException e) {
-                return unusable(event, field, "The recipe's idempotencyKey expression (" + field + ") failed on this "
-                        + event.type() + " event: " + e.getMessage() + "; fix the expression or make it yield a text or number");
-            }
-            if (value != null && (value.isObject() || value.isArray())) {
-                return unusable(event, field, "The recipe's idempotencyKey expression (" + field + ") yielded "
-                        + (value.isObject() ? "an object" : "an array") + " on this " + event.type()
-                        + " event, which is no key; make it yield a text or number, e.g. one field of it");
-            }
-            if (value != null && !value.isMissingNode() && !value.isNull()) {
-                return new Key("key:" + (value.isString() ? value.asString() : value.toString()), null, null);
-            }
+        Key key = keys.of(expression(recipe.recipe()), recipe.recipe().trigger().type().wire(), event);
+        if (key.unusable() != null && "webhook".equals(event.type())) {
+            throw new UnusableKey(key.field(), key.unusable());
         }
-        if (event.suppliedKey() != null && !event.suppliedKey().isBlank()) {
-            return new Key("header:" + event.suppliedKey().strip(), null, null);
-        }
-        return new Key(event.naturalKey(), null, null);
-    }
-
-    private static Key unusable(TriggerEvent event, String field, String message) {
-        if ("webhook".equals(event.type())) {
-            throw new UnusableKey(field, message);
-        }
-        return new Key(null, message, field);
+        return key;
     }
 
     private Accepted deadLetter(Target recipe, TriggerEvent event, Key key) {
