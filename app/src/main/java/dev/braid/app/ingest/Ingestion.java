@@ -46,8 +46,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li><b>Dedupe window</b>: webhook keys are remembered for the recipe's {@code dedupe.window}, CDC
  *       keys for {@code braid.cdc.dedupe-window}; other keys (offsets, fire times, cursors) never
  *       expire, as they are never reused.</li>
- *   <li><b>Concurrency slot</b>: worked out here, once per new run, by {@link ConcurrencySlots}; runs of
- *       stored events go through {@link RunStore#enqueue}, which works it out itself.</li>
+ *   <li><b>Concurrency slot</b>: worked out here, once per new run, by {@link ConcurrencySlots}; a run
+ *       that stores no new event (manual, replay, redrive, backfill {@code overlap: allow}) is queued by
+ *       {@link RunStore#enqueue}, the runs table's own gateway, which works it out with the same rule.</li>
  *   <li><b>Duplicates</b> start nothing and answer the first event's id and its first run's id.</li>
  * </ul>
  *
