@@ -12,10 +12,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.braid.app.store.Ids;
-import dev.braid.app.store.NewRun;
+import dev.braid.app.ingest.Ingestion;
+import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
-import dev.braid.app.store.RunStore;
 import dev.braid.engine.model.Recipe;
 import dev.braid.engine.parse.ConnectionTypes;
 import dev.braid.engine.parse.RecipeParser;
@@ -38,18 +37,18 @@ public class RecipeRunsController {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final RecipeCatalog catalog;
-    private final RunStore runs;
+    private final Ingestion ingestion;
     private final RecipeParser parser;
     /** Saving or testing a recipe checks its connections against those that exist. */
     private final ConnectionTypes connectionTypes;
     private final TestRuns tests;
     private final JsonMapper json;
 
-    public RecipeRunsController(RecipeCatalog catalog, RunStore runs, RecipeParser parser, ConnectionTypes connectionTypes,
+    public RecipeRunsController(RecipeCatalog catalog, Ingestion ingestion, RecipeParser parser, ConnectionTypes connectionTypes,
                                 TestRuns tests, JsonMapper json) {
         this.connectionTypes = connectionTypes;
         this.catalog = catalog;
-        this.runs = runs;
+        this.ingestion = ingestion;
         this.parser = parser;
         this.tests = tests;
         this.json = json;
@@ -64,12 +63,9 @@ public class RecipeRunsController {
             throw ApiException.conflict("Recipe '" + slug + "' is disabled; enable it (POST /api/v1/recipes/" + slug
                     + "/enable) to start runs");
         }
-        ObjectNode trigger = NODES.objectNode();
-        trigger.put("type", "manual");
-        trigger.set("body", body == null || body.isMissingNode() ? NODES.nullNode() : body);
-        UUID runId = Ids.next();
+        UUID runId;
         try {
-            runs.enqueue(new NewRun(runId, slug, recipe.version(), "manual", null, null, trigger));
+            runId = ingestion.accept(Ingestion.Target.of(recipe).as("manual"), TriggerEvent.manual(body)).runId();
         } catch (DataIntegrityViolationException e) {
             // deleted a moment ago
             catalog.evict(slug);

@@ -7,15 +7,26 @@ public class IngressException extends RuntimeException {
 
     private final HttpStatus status;
     private final Long retryAfterSeconds;
+    private final String field;
 
     public IngressException(HttpStatus status, String detail) {
         this(status, detail, null);
     }
 
     public IngressException(HttpStatus status, String detail, Long retryAfterSeconds) {
+        this(status, detail, retryAfterSeconds, null);
+    }
+
+    /** {@code field}: the recipe setting at fault, named in the problem's {@code errors}. */
+    public IngressException(HttpStatus status, String detail, Long retryAfterSeconds, String field) {
         super(detail);
         this.status = status;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
     }
 
     public HttpStatus status() {

@@ -3,13 +3,9 @@ package dev.braid.app.ingress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -21,11 +17,11 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.queue.RunCompletions;
 import dev.braid.app.queue.RunWorker;
-import dev.braid.app.store.ConcurrencySlots;
-import dev.braid.app.store.EventStore;
+import dev.braid.app.ingest.Ingestion;
+import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
-import dev.braid.engine.expr.ExpressionException;
+import dev.braid.app.store.Sha256;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Trigger;
 import tools.jackson.databind.JsonNode;
@@ -35,8 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /hooks/{slug}} (DESIGN §3, §4): checks the recipe, signature and rate limit, reads the
- * body, works out the idempotency key and stores the event with its run in one statement before
- * answering — 202 with the run id, the first answer again for a duplicate, or in sync mode the run's
+ * body and hands the event to {@link Ingestion} (idempotency key, dedupe, slot; stored with its run in
+ * one statement) before answering — 202 with the run id, the first answer again for a duplicate, or in sync mode the run's
  * result. {@link WebhookServlet} carries it over HTTP; refusals are {@link IngressException}s.
  */
 @Component
@@ -50,23 +46,20 @@ public class WebhookIngress {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final RecipeCatalog catalog;
-    private final EventStore events;
+    private final Ingestion ingestion;
     private final RunCompletions completions;
-    private final RunWorker worker;
-    private final ConcurrencySlots slots;
+    private final Ingestion.Claim claim;
     private final Expressions expressions;
     private final WebhookRateLimits rateLimits;
     private final JsonMapper json;
     private final Clock clock;
 
-    public WebhookIngress(RecipeCatalog catalog, EventStore events, RunCompletions completions, RunWorker worker,
-                          ConcurrencySlots slots, Expressions expressions, WebhookRateLimits rateLimits, JsonMapper json,
-                          Clock clock) {
+    public WebhookIngress(RecipeCatalog catalog, Ingestion ingestion, RunCompletions completions, RunWorker worker,
+                          Expressions expressions, WebhookRateLimits rateLimits, JsonMapper json, Clock clock) {
         this.catalog = catalog;
-        this.events = events;
+        this.ingestion = ingestion;
         this.completions = completions;
-        this.worker = worker;
-        this.slots = slots;
+        this.claim = new WorkerClaim(worker, clock);
         this.expressions = expressions;
         this.rateLimits = rateLimits;
         this.json = json;
@@ -104,9 +97,13 @@ public class WebhookIngress {
         trigger.set("query", WebhookBody.form(request.getQueryString(), StandardCharsets.UTF_8));
         WebhookBody.requireStorable(trigger);
 
-        String key = idempotencyKey(webhook, trigger, request, raw);
-        Instant expires = clock.instant().plus(webhook.dedupeWindow());
-        EventStore.Ingested ingested = ingest(recipe, key, expires, trigger);
+        TriggerEvent event = new TriggerEvent(trigger, "body:" + Sha256.hex(raw), request.getHeader("Idempotency-Key"));
+        Ingestion.Accepted ingested;
+        try {
+            ingested = ingestion.accept(Ingestion.Target.of(recipe), event, claim);
+        } catch (Ingestion.UnusableKey e) {
+            throw new IngressException(HttpStatus.BAD_REQUEST, e.getMessage(), null, e.field());
+        }
 
         if (webhook.syncResponse() && ingested.runId() != null) {
             Optional<RunRow> done = completions.await(ingested.runId(), webhook.respondTimeout());
@@ -119,36 +116,6 @@ public class WebhookIngress {
         accepted.put("runId", ingested.runId() == null ? null : ingested.runId().toString());
         accepted.put("duplicate", ingested.duplicate());
         return new Answer(HttpStatus.ACCEPTED.value(), accepted, false);
-    }
-
-    /**
-     * With spare capacity here the run is inserted already leased to this node and started at once:
-     * no NOTIFY, no claim query, and the run row is committed before anything executes. A run of a
-     * recipe with a concurrency limit is always queued.
-     */
-    private EventStore.Ingested ingest(RecipeCatalog.Current recipe, String key, Instant expires, ObjectNode trigger) {
-        String slug = recipe.slug();
-        int version = recipe.version();
-        // A run with a concurrency limit is only ever claimed under its slot group's lock: never pre-leased.
-        ConcurrencySlots.Slot slot = slots.of(recipe.recipe(), trigger).orElse(null);
-        if (slot != null || !worker.tryReserve()) {
-            return events.ingest(slug, version, key, expires, trigger, slot, null, null);
-        }
-        EventStore.Ingested ingested;
-        try {
-            ingested = events.ingest(slug, version, key, expires, trigger, null, worker.nodeId(), worker.lease());
-        } catch (RuntimeException e) {
-            worker.cancelReservation();
-            throw e;
-        }
-        if (ingested.duplicate()) {
-            worker.cancelReservation();
-        } else {
-            Instant now = clock.instant();
-            worker.runReserved(new RunRow(ingested.runId(), slug, version, "running", "trigger", null,
-                    ingested.eventId(), trigger, 1, now, worker.nodeId(), null, now, now, null, null, null, null));
-        }
-        return ingested;
     }
 
     private Answer syncAnswer(RunRow run) {
@@ -175,30 +142,6 @@ public class WebhookIngress {
         problem.put("status", status.value());
         problem.put("detail", detail);
         return problem;
-    }
-
-    /**
-     * In order (DESIGN §3): the recipe's expression, the {@code Idempotency-Key} header, else a hash
-     * of the body. The prefixes keep the three kinds from colliding.
-     */
-    private String idempotencyKey(Trigger.Webhook webhook, ObjectNode trigger, HttpServletRequest request, byte[] raw) {
-        if (webhook.idempotencyKey() != null) {
-            JsonNode value;
-            try {
-                value = expressions.evaluate(webhook.idempotencyKey(), NODES.objectNode().set("trigger", trigger));
-            } catch (ExpressionException e) {
-                throw new IngressException(HttpStatus.BAD_REQUEST, "The recipe's idempotencyKey expression failed on this webhook: "
-                        + e.getMessage());
-            }
-            if (!value.isMissingNode() && !value.isNull()) {
-                return "key:" + (value.isString() ? value.asString() : json.writeValueAsString(value));
-            }
-        }
-        String header = request.getHeader("Idempotency-Key");
-        if (header != null && !header.isBlank()) {
-            return "header:" + header.strip();
-        }
-        return "body:" + sha256(raw);
     }
 
     private String secret(String template) {
@@ -230,13 +173,5 @@ public class WebhookIngress {
             out.put(lower, String.join(", ", Collections.list(request.getHeaders(name))));
         }
         return out;
-    }
-
-    private static String sha256(byte[] raw) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -50,6 +50,9 @@ public class WebhookServlet extends HttpServlet {
         } catch (IngressException e) {
             retryAfter = e.retryAfterSeconds();
             answer = problem(e.status(), e.getMessage(), request);
+            if (e.field() != null) {
+                ((ObjectNode) answer.body()).putArray("errors").addObject().put("path", e.field()).put("message", e.getMessage());
+            }
         } catch (BodyTooLargeException e) {
             answer = problem(HttpStatus.CONTENT_TOO_LARGE, e.getMessage(), request);
         } catch (InterruptedException e) {

@@ -11,10 +11,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.braid.app.store.Ids;
+import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.store.JsonColumns;
-import dev.braid.app.store.NewRun;
-import dev.braid.app.store.RunStore;
 
 /**
  * Kappa-style reprocessing (DESIGN §3 "Backfill and replay"): every stored trigger event of a recipe
@@ -36,13 +34,13 @@ public class EventReplay {
     public record Replayed(UUID eventId, UUID runId) {}
 
     private final JdbcClient jdbc;
-    private final RunStore runs;
+    private final Ingestion ingestion;
     private final JsonColumns json;
     private final TransactionTemplate tx;
 
-    public EventReplay(JdbcClient jdbc, RunStore runs, JsonColumns json, PlatformTransactionManager transactions) {
+    public EventReplay(JdbcClient jdbc, Ingestion ingestion, JsonColumns json, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
-        this.runs = runs;
+        this.ingestion = ingestion;
         this.json = json;
         this.tx = new TransactionTemplate(transactions);
     }
@@ -74,9 +72,8 @@ public class EventReplay {
                 if (payload.isEmpty()) {
                     continue;
                 }
-                UUID runId = Ids.next();
-                runs.enqueue(new NewRun(runId, recipe, version, "replay", event.firstRunId(), event.id(),
-                        json.read(payload.get())));
+                UUID runId = ingestion.rerun(recipe, version, "replay", event.id(), event.firstRunId(),
+                        json.read(payload.get()));
                 done.add(new Replayed(event.id(), runId));
             }
             return done;

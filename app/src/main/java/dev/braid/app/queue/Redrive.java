@@ -11,10 +11,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.store.DeadLetterStore;
 import dev.braid.app.store.DeadLetterStore.DeadLetterRow;
-import dev.braid.app.store.Ids;
-import dev.braid.app.store.NewRun;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RecipeStore;
 import dev.braid.app.store.RunRow;
@@ -68,16 +67,18 @@ public class Redrive {
 
     private final DeadLetterStore deadLetters;
     private final RunStore runs;
+    private final Ingestion ingestion;
     private final RecipeCatalog catalog;
     private final RecipeStore recipes;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public Redrive(DeadLetterStore deadLetters, RunStore runs, RecipeCatalog catalog, RecipeStore recipes,
+    public Redrive(DeadLetterStore deadLetters, RunStore runs, Ingestion ingestion, RecipeCatalog catalog, RecipeStore recipes,
                    JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
         this.deadLetters = deadLetters;
         this.runs = runs;
+        this.ingestion = ingestion;
         this.catalog = catalog;
         this.recipes = recipes;
         this.jdbc = jdbc;
@@ -128,9 +129,8 @@ public class Redrive {
             }
         }
         JsonNode trigger = trigger(original == null ? dead.payload() : original.trigger(), payload);
-        UUID runId = Ids.next();
-        runs.enqueue(new NewRun(runId, dead.recipe(), chosen, "replay", original == null ? null : original.id(),
-                original == null ? null : original.eventId(), trigger));
+        UUID runId = ingestion.rerun(dead.recipe(), chosen, "replay", original == null ? null : original.eventId(),
+                original == null ? null : original.id(), trigger);
         if (start == From.FAILED_STEP) {
             copyCheckpoints(original.id(), runId, dead.step());
         }

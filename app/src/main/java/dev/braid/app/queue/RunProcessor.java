@@ -14,10 +14,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
+import dev.braid.app.ingest.Ingestion;
+import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.secrets.Masker;
 import dev.braid.app.secrets.RunSecrets;
 import dev.braid.app.store.AttemptStore;
-import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.RecipeCatalog;
@@ -56,12 +57,12 @@ public class RunProcessor {
     private final NodeIdentity node;
     private final BraidProperties.Worker settings;
     private final ChildRunsStore children;
-    private final ConcurrencySlots slots;
+    private final Ingestion ingestion;
     private final ConnectionGuards guards;
 
     public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, AttemptStore attempts, RunExecutor executor,
                         RunCompletions completions, JsonColumns json, Clock clock, NodeIdentity node,
-                        BraidProperties properties, ChildRunsStore children, ConcurrencySlots slots,
+                        BraidProperties properties, ChildRunsStore children, Ingestion ingestion,
                         ObjectProvider<ConnectionGuards> guards) {
         this.catalog = catalog;
         this.runSecrets = runSecrets;
@@ -74,7 +75,7 @@ public class RunProcessor {
         this.node = node;
         this.settings = properties.worker();
         this.children = children;
-        this.slots = slots;
+        this.ingestion = ingestion;
         this.guards = guards.getIfAvailable(() -> ConnectionGuards.NONE);
     }
 
@@ -156,13 +157,8 @@ public class RunProcessor {
             StepError error = new StepError("call.refused", "Recipe '" + call.recipe() + "' to call no longer exists", false);
             return failedEnding(run, null, new RunOutcome.Failed(w.stepPath(), error), new Masker());
         }
-        ObjectNode trigger = JsonNodeFactory.instance.objectNode();
-        trigger.put("type", "manual");
-        trigger.set("body", call.input());
-        Optional<ConcurrencySlots.Slot> slot = slots.of(child.get().recipe(), trigger);
-        return AttemptStore.Ending.waiting("call", w.wakeAt(), new AttemptStore.StartedRun(UUID.fromString(call.runId()),
-                call.recipe(), child.get().version(), "call", w.stepPath(), json.write(trigger),
-                slot.map(ConcurrencySlots.Slot::key).orElse(null), slot.map(ConcurrencySlots.Slot::limit).orElse(null)));
+        return AttemptStore.Ending.waiting("call", w.wakeAt(), ingestion.started(Ingestion.Target.of(child.get()).as("call"),
+                UUID.fromString(call.runId()), w.stepPath(), TriggerEvent.manual(call.input())));
     }
 
     private AttemptStore.Ending failed(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker, PgStepJournal journal) {
@@ -191,13 +187,8 @@ public class RunProcessor {
         } else {
             body.putNull("deadLetterId");
         }
-        ObjectNode trigger = JsonNodeFactory.instance.objectNode();
-        trigger.put("type", "manual");
-        trigger.set("body", body);
-        Optional<ConcurrencySlots.Slot> slot = slots.of(notified.recipe(), trigger);
-        AttemptStore.StartedRun notify = new AttemptStore.StartedRun(Ids.next(), target, notified.version(), "notify", null,
-                json.write(trigger), slot.map(ConcurrencySlots.Slot::key).orElse(null),
-                slot.map(ConcurrencySlots.Slot::limit).orElse(null));
+        AttemptStore.StartedRun notify = ingestion.started(Ingestion.Target.of(notified).as("notify"), Ids.next(), null,
+                TriggerEvent.manual(body));
         return AttemptStore.Ending.finished(ending.status(), null, ending.errorJson(), ending.deadLetter(), List.of(notify));
     }
 

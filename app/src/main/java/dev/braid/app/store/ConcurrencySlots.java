@@ -1,9 +1,5 @@
 package dev.braid.app.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -89,14 +85,6 @@ public class ConcurrencySlots {
             return slug + "/null";
         }
         String text = value.isString() ? value.asString() : value.toString();
-        return slug + "/" + (text.length() > MAX_VALUE_LENGTH ? "sha256:" + sha256(text) : text);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return slug + "/" + (text.length() > MAX_VALUE_LENGTH ? "sha256:" + Sha256.hex(text) : text);
     }
 }

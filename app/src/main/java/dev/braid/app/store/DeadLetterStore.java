@@ -11,11 +11,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The dead_letters table (DESIGN §3 "Dead letters"): failed runs kept for replay. Rows are written by
- * {@link AttemptStore} when a run fails; here they are listed, replayed (status and {@code replays}) and
- * discarded. A row is never deleted: a discarded dead letter stays listed.
+ * {@link AttemptStore} when a run fails, and here for an event that could not be read (no run); here they
+ * are listed, replayed (status and {@code replays}) and discarded. A row is never deleted: a discarded dead letter stays listed.
  */
 @Repository
 public class DeadLetterStore {
@@ -35,6 +37,33 @@ public class DeadLetterStore {
 
     /** Filters of the list; null members do not filter. */
     public record DeadLetterFilter(String recipe, String status, String errorType, Instant from, Instant to) {}
+
+    /**
+     * An event that could not be read, or whose idempotency key could not be worked out: a dead letter
+     * with no run (DESIGN §3), error type {@code trigger.unreadable}. {@code error.event} is the event's
+     * natural key (a Kafka position, a CDC position, a poll row), and at most one such letter is written
+     * per natural key, so a source that delivers the event again after a crash does not list it twice
+     * (unreadable events are rare; the recipe's dead letters are indexed). {@code field}, when given,
+     * names the recipe setting at fault, e.g. {@code trigger.kafka.idempotencyKey}.
+     */
+    public void unreadable(String recipe, String naturalKey, String message, String field, JsonNode payload) {
+        ObjectNode error = JsonNodeFactory.instance.objectNode()
+                .put("type", UNREADABLE).put("message", message).put("event", naturalKey);
+        if (field != null) {
+            error.put("field", field);
+        }
+        jdbc.sql("""
+                insert into dead_letters (id, run_id, recipe, step, error, payload)
+                select ?, null, ?, null, ?::jsonb, ?::jsonb
+                 where not exists (select 1 from dead_letters
+                                    where recipe = ? and error_type = 'trigger.unreadable' and run_id is null
+                                      and error ->> 'event' = ?)""")
+                .params(Ids.next(), recipe, json.write(error), json.write(payload), recipe, naturalKey)
+                .update();
+    }
+
+    /** The error type of a dead letter for an event that never got a run. */
+    public static final String UNREADABLE = "trigger.unreadable";
 
     public Optional<DeadLetterRow> find(UUID id) {
         return jdbc.sql("select " + COLUMNS + " from dead_letters where id = ?").param(id).query(this::map).optional();

@@ -3,21 +3,34 @@ package dev.braid.app.store;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Transactional ingestion (DESIGN §3): the trigger event and its run are written by one statement,
- * so an event is never stored without its run. The unique (recipe, idempotency_key) is the dedupe:
- * a duplicate writes nothing and gets the first event's run.
+ * The owner of {@code trigger_events}. Transactional ingestion (DESIGN §3): the trigger events and their
+ * run(s) are written by one statement, so an event is never stored without its run. The unique
+ * (recipe, idempotency_key) is the dedupe: a duplicate writes nothing and gets the first event's run.
+ * Callers are {@link dev.braid.app.ingest.Ingestion} (every trigger source goes through it), which works
+ * out keys and concurrency slots.
  */
 @Repository
 public class EventStore {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final JdbcClient jdbc;
     private final JsonColumns json;
@@ -49,8 +62,9 @@ public class EventStore {
         return ingest(recipe, recipeVersion, key, keyExpiresAt, trigger, slot, null, null, origin);
     }
 
-    private Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
-                            ConcurrencySlots.Slot slot, String claimFor, Duration lease, String origin) {
+    /** As above with every choice: pre-leased to {@code claimFor} (null: queued), and the run's {@code origin}. */
+    public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
+                           ConcurrencySlots.Slot slot, String claimFor, Duration lease, String origin) {
         if (slot != null && claimFor != null) {
             throw new IllegalArgumentException("A run with a concurrency limit cannot be pre-leased; it is claimed when a slot is free");
         }
@@ -100,4 +114,129 @@ public class EventStore {
     }
 
     private record Existing(UUID id, UUID firstRunId, boolean expired) {}
+
+    /** One event to store: its idempotency key (expiring at {@code keyExpiresAt}, null: never), its trigger object and run slot. */
+    public record NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot) {}
+
+    /**
+     * One event and one queued run each, all in one statement (a Kafka poll's records, a poll's rows).
+     * Returns one answer per input, in order; a duplicate (stored before, or earlier in the same list)
+     * gets the stored event and its first run. Expired keys are moved aside first, as in {@link #ingest}.
+     */
+    public List<Ingested> ingestEach(String recipe, int recipeVersion, String origin, List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        moveExpired(recipe, events);
+        ArrayNode rows = NODES.arrayNode();
+        List<UUID[]> ids = new ArrayList<>(events.size());
+        for (NewEvent e : events) {
+            UUID eventId = Ids.next();
+            UUID runId = Ids.next();
+            ids.add(new UUID[] {eventId, runId});
+            rows.addObject()
+                    .put("event_id", eventId.toString())
+                    .put("run_id", runId.toString())
+                    .put("key", e.key())
+                    .put("expires", e.keyExpiresAt() == null ? null : e.keyExpiresAt().toString())
+                    .put("slot_key", e.slot() == null ? null : e.slot().key())
+                    .put("slot_limit", e.slot() == null ? null : e.slot().limit())
+                    .set("payload", e.trigger());
+        }
+        Set<UUID> inserted = new HashSet<>(jdbc.sql("""
+                with input as (
+                    select * from jsonb_to_recordset(?::jsonb)
+                        as t(event_id uuid, run_id uuid, key text, expires timestamptz, payload jsonb, slot_key text, slot_limit integer)),
+                ev as (
+                    insert into trigger_events (id, recipe, idempotency_key, key_expires_at, payload, first_run_id)
+                    select event_id, ?, key, expires, payload, run_id from input
+                    on conflict (recipe, idempotency_key) do nothing
+                    returning id)
+                insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit)
+                select i.run_id, ?, ?, 'queued', ?, i.event_id, i.payload, i.slot_key, i.slot_limit
+                  from ev join input i on i.event_id = ev.id
+                returning event_id""")
+                .params(json.write(rows), recipe, recipe, recipeVersion, origin)
+                .query(UUID.class).list());
+        List<Ingested> out = new ArrayList<>(events.size());
+        Map<String, Existing> stored = inserted.size() == events.size() ? Map.of() : existing(recipe, events);
+        for (int i = 0; i < events.size(); i++) {
+            UUID[] id = ids.get(i);
+            if (inserted.contains(id[0])) {
+                out.add(new Ingested(id[0], id[1], false));
+            } else {
+                Existing first = stored.get(events.get(i).key());
+                out.add(new Ingested(first == null ? null : first.id(), first == null ? null : first.firstRunId(), true));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One batch run (DESIGN §3 "Batching") owning many events, in one statement: every event gets its
+     * own trigger_events row (its own key, so an event delivered again is dropped) with
+     * {@code first_run_id} the batch run, and the run's trigger is {@code header} plus
+     * {@code events: [...]} — the trigger objects of the rows this statement inserted, in input order —
+     * and, with {@code carryCursor}, {@code cursor}: the last of them's. The run has no single
+     * {@code event_id}. When no event is new, no run is created: empty.
+     */
+    public Optional<UUID> ingestBatch(String recipe, int recipeVersion, String origin, List<NewEvent> events,
+                                      ObjectNode header, boolean carryCursor, ConcurrencySlots.Slot slot) {
+        if (events.isEmpty()) {
+            return Optional.empty();
+        }
+        moveExpired(recipe, events);
+        ArrayNode rows = NODES.arrayNode();
+        for (NewEvent e : events) {
+            rows.addObject().put("event_id", Ids.next().toString()).put("key", e.key())
+                    .put("expires", e.keyExpiresAt() == null ? null : e.keyExpiresAt().toString())
+                    .set("payload", e.trigger());
+        }
+        UUID runId = Ids.next();
+        return jdbc.sql("""
+                with ev as (
+                    insert into trigger_events (id, recipe, idempotency_key, key_expires_at, payload, first_run_id)
+                    select event_id, ?, key, expires, payload, ?
+                      from jsonb_to_recordset(?::jsonb) as t(event_id uuid, key text, expires timestamptz, payload jsonb)
+                    on conflict (recipe, idempotency_key) do nothing
+                    returning id, payload),
+                agg as (
+                    select jsonb_agg(payload order by id) as events, count(*) as n from ev)
+                insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit)
+                select ?, ?, ?, 'queued', ?, null,
+                       ?::jsonb || jsonb_build_object('events', agg.events)
+                         || case when ? then jsonb_build_object('cursor', agg.events -> -1 -> 'cursor') else '{}'::jsonb end,
+                       ?, ?
+                  from agg
+                 where agg.n > 0
+                returning id""")
+                .params(recipe, runId, json.write(rows), runId, recipe, recipeVersion, origin, json.write(header), carryCursor,
+                        slot == null ? null : slot.key(), slot == null ? null : slot.limit())
+                .query(UUID.class).optional();
+    }
+
+    /** The stored events of these keys, by key. */
+    private Map<String, Existing> existing(String recipe, List<NewEvent> events) {
+        Map<String, Existing> out = new HashMap<>();
+        jdbc.sql("""
+                select idempotency_key, id, first_run_id, coalesce(key_expires_at < now(), false) as expired
+                  from trigger_events where recipe = ? and idempotency_key = any(?)""")
+                .params(recipe, events.stream().map(NewEvent::key).distinct().toArray(String[]::new))
+                .query((rs, n) -> out.put(rs.getString("idempotency_key"), new Existing(rs.getObject("id", UUID.class),
+                        rs.getObject("first_run_id", UUID.class), rs.getBoolean("expired"))))
+                .list();
+        return out;
+    }
+
+    /** Keys whose dedupe window has passed are moved out of their slot (their history stays), for events that expire at all. */
+    private void moveExpired(String recipe, List<NewEvent> events) {
+        String[] keys = events.stream().filter(e -> e.keyExpiresAt() != null).map(NewEvent::key).distinct().toArray(String[]::new);
+        if (keys.length == 0) {
+            return;
+        }
+        jdbc.sql("""
+                update trigger_events set idempotency_key = idempotency_key || ' (expired ' || id || ')'
+                 where recipe = ? and idempotency_key = any(?) and key_expires_at < now()""")
+                .params(recipe, keys).update();
+    }
 }

@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.connections.Connections;
+import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.kafka.BraidKafka;
-import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerRuntime;
 import dev.braid.engine.expr.Expressions;
@@ -43,11 +43,11 @@ public class KafkaTriggers implements TriggerRuntime {
     /** Recipe versions whose consumer could not be built, so the refresh does not log the same problem every pass. */
     private final Set<String> reported = new HashSet<>();
 
-    public KafkaTriggers(BraidKafka braidKafka, Connections connections, KafkaIngestion ingestion, Expressions expressions,
-                         ConcurrencySlots slots, JsonMapper json, BraidProperties properties) {
+    public KafkaTriggers(BraidKafka braidKafka, Connections connections, Ingestion ingestion, Expressions expressions,
+                         JsonMapper json, BraidProperties properties) {
         this.braidKafka = braidKafka;
         this.connections = connections;
-        this.context = new RecipeConsumer.Context(ingestion, expressions, slots, json,
+        this.context = new RecipeConsumer.Context(ingestion, expressions, json,
                 properties.kafka().pollTimeout(), properties.kafka().retryDelay());
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
 
+import dev.braid.app.ingest.TriggerEvent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
@@ -21,7 +22,7 @@ import tools.jackson.databind.node.NullNode;
 final class PendingBatches {
 
     /** An event waiting for its batch run, with the record position it came from and when it arrived here. */
-    record Pending(TopicPartition partition, long offset, KafkaIngestion.Event event, long arrivedAtNanos) {}
+    record Pending(TopicPartition partition, long offset, TriggerEvent event, long arrivedAtNanos) {}
 
     /**
      * Events of one key value waiting for their batch run, oldest first; {@code key} is null without

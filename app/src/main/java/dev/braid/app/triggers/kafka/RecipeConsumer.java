@@ -3,6 +3,7 @@ package dev.braid.app.triggers.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +21,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.braid.app.store.ConcurrencySlots;
+import dev.braid.app.ingest.Ingestion;
+import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -53,8 +54,7 @@ final class RecipeConsumer {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** What every consumer shares. */
-    record Context(KafkaIngestion ingestion, Expressions expressions, ConcurrencySlots slots, JsonMapper json,
-                   Duration pollTimeout, Duration retryDelay) {}
+    record Context(Ingestion ingestion, Expressions expressions, JsonMapper json, Duration pollTimeout, Duration retryDelay) {}
 
     private final RecipeCatalog.Current recipe;
     private final KafkaTriggerSettings settings;
@@ -160,45 +160,45 @@ final class RecipeConsumer {
         return untilDue == null ? context.pollTimeout() : Duration.ofNanos(Math.min(untilDue, context.pollTimeout().toNanos()));
     }
 
+    /**
+     * Hands the records to {@link Ingestion} (per-event: all of a poll in one statement; batch: into their
+     * group). An unreadable record becomes a dead letter without a run; either way its offset may be committed.
+     */
     private void ingest(List<TriggerRecord> read, long now) {
-        List<KafkaIngestion.Event> events = new ArrayList<>();
-        for (TriggerRecord record : read) {
-            TriggerRecord r = record;
-            String key = null;
-            if (r.readable()) {
-                try {
-                    key = idempotencyKey(r);
-                } catch (ExpressionException e) {
-                    r = r.failing("The recipe's idempotencyKey expression failed on this record: " + e.getMessage());
-                }
-            }
+        Ingestion.Target target = Ingestion.Target.of(recipe);
+        List<TriggerEvent> events = new ArrayList<>();
+        for (TriggerRecord r : read) {
             if (!r.readable()) {
-                context.ingestion().unreadable(recipe.slug(), r);
+                context.ingestion().unreadable(target, r.position(), r.unreadable(), r.raw());
                 continue;
             }
+            TriggerEvent event = TriggerEvent.of(r.trigger(), r.position());
             if (pending == null) {
-                events.add(new KafkaIngestion.Event(key, r.trigger(), context.slots().of(recipe.recipe(), r.trigger()).orElse(null)));
+                events.add(event);
             } else {
                 pending.add(batchKey(r), new PendingBatches.Pending(new TopicPartition(r.topic(), r.partition()), r.offset(),
-                        new KafkaIngestion.Event(key, r.trigger(), null), now));
+                        event, now));
             }
         }
-        context.ingestion().eachOwnRun(recipe.slug(), recipe.version(), events);
+        if (!events.isEmpty()) {
+            context.ingestion().accept(target, events);
+        }
     }
 
     /** Writes the batches that are due ({@code all}: every waiting one), then commits what is safe. */
     private void flushAndCommit(KafkaConsumer<byte[], byte[]> c, boolean all) {
         if (pending != null) {
             for (PendingBatches.Group group : pending.takeDue(System.nanoTime(), all)) {
-                List<KafkaIngestion.Event> events = group.records().stream().map(PendingBatches.Pending::event).toList();
-                ObjectNode trigger = NODES.objectNode().put("type", "kafka").put("batch", true).put("topic", settings.topic());
+                // trigger.events in partition and offset order
+                List<TriggerEvent> events = group.records().stream()
+                        .sorted(Comparator.comparing((PendingBatches.Pending p) -> p.partition().partition())
+                                .thenComparingLong(PendingBatches.Pending::offset))
+                        .map(PendingBatches.Pending::event).toList();
+                ObjectNode header = NODES.objectNode().put("type", "kafka").put("batch", true).put("topic", settings.topic());
                 if (group.key() != null) {
-                    trigger.set("key", group.key());
+                    header.set("key", group.key());
                 }
-                ArrayNode list = trigger.putArray("events");
-                events.forEach(e -> list.add(e.trigger()));
-                ConcurrencySlots.Slot slot = context.slots().of(recipe.recipe(), trigger).orElse(null);
-                context.ingestion().batchRun(recipe.slug(), recipe.version(), settings.topic(), group.key(), events, slot);
+                context.ingestion().accept(Ingestion.Target.of(recipe), new Ingestion.Batch(header, events, false));
             }
         }
         commit(c);
@@ -217,17 +217,6 @@ final class RecipeConsumer {
             c.commitSync(offsets);
             offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
         }
-    }
-
-    /** In order (DESIGN §3): the recipe's expression, else the record's position topic/partition/offset. */
-    private String idempotencyKey(TriggerRecord r) {
-        if (settings.idempotencyKey() != null) {
-            JsonNode value = context.expressions().evaluate(settings.idempotencyKey(), NODES.objectNode().set("trigger", r.trigger()));
-            if (!value.isMissingNode() && !value.isNull()) {
-                return "key:" + (value.isString() ? value.asString() : context.json().writeValueAsString(value));
-            }
-        }
-        return r.position();
     }
 
     /** A key that fails to evaluate puts the event in the group without a key, as a missing value does. */

@@ -29,11 +29,6 @@ record TriggerRecord(String topic, int partition, long offset, ObjectNode trigge
         return topic + "/" + partition + "/" + offset;
     }
 
-    /** The same record, unreadable for another reason (e.g. its idempotencyKey expression failed on it). */
-    TriggerRecord failing(String problem) {
-        return new TriggerRecord(topic, partition, offset, null, problem, raw != null ? raw : trigger.deepCopy());
-    }
-
     boolean readable() {
         return unreadable == null;
     }

@@ -1,15 +1,10 @@
 package dev.braid.app.triggers.poll;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -17,14 +12,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.braid.app.config.BraidProperties;
-import dev.braid.app.store.ConcurrencySlots;
-import dev.braid.app.store.EventStore;
-import dev.braid.app.store.Ids;
-import dev.braid.app.store.JsonColumns;
-import dev.braid.app.store.NewRun;
+import dev.braid.app.ingest.Ingestion;
+import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
-import dev.braid.app.store.RunStore;
-import dev.braid.engine.expr.Expressions;
+import dev.braid.app.store.Sha256;
 import dev.braid.engine.spi.ActionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -39,9 +30,10 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>skip when another node polled since {@code notBefore} (the cluster polls once per interval,
  *       not once per node);</li>
  *   <li>read the rows after the stored cursor (or {@code initialCursor});</li>
- *   <li>store one event per row, keyed by its cursor value (or the recipe's {@code idempotencyKey}),
- *       with one run per row — or, with {@code batch}, one run per {@code maxSize} rows holding
- *       {@code trigger.events};</li>
+ *   <li>hand one event per row to {@link Ingestion}, keyed by its cursor value (or the recipe's
+ *       {@code idempotencyKey}), with one run per row — or, with {@code batch}, one run per
+ *       {@code maxSize} rows holding {@code trigger.events}; a row whose key expression fails is a
+ *       dead letter and does not hold the cursor back;</li>
  *   <li>store the new cursor (the last row's) — and commit all of it together.</li>
  * </ol>
  * A failure anywhere rolls back events, runs and cursor alike: the rows are read again next time,
@@ -63,27 +55,18 @@ class PollCycle {
 
     private final PollSource source;
     private final PollCursors cursors;
-    private final EventStore events;
-    private final RunStore runs;
-    private final ConcurrencySlots slots;
-    private final Expressions expressions;
+    private final Ingestion ingestion;
     private final JdbcClient jdbc;
-    private final JsonColumns json;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final int maxRows;
 
-    PollCycle(PollSource source, PollCursors cursors, EventStore events, RunStore runs, ConcurrencySlots slots,
-              Expressions expressions, JdbcClient jdbc, JsonColumns json, PlatformTransactionManager transactions,
-              Clock clock, BraidProperties properties) {
+    PollCycle(PollSource source, PollCursors cursors, Ingestion ingestion, JdbcClient jdbc,
+              PlatformTransactionManager transactions, Clock clock, BraidProperties properties) {
         this.source = source;
         this.cursors = cursors;
-        this.events = events;
-        this.runs = runs;
-        this.slots = slots;
-        this.expressions = expressions;
+        this.ingestion = ingestion;
         this.jdbc = jdbc;
-        this.json = json;
         this.transactions = new TransactionTemplate(transactions);
         this.clock = clock;
         this.maxRows = properties.poll().maxRows();
@@ -130,22 +113,28 @@ class PollCycle {
                 }
                 triggers.add(trigger);
             }
-            int fresh;
-            int started;
+            int fresh = 0;
+            int started = 0;
+            Ingestion.Target target = Ingestion.Target.of(recipe);
+            List<TriggerEvent> events = triggers.stream().map(t -> TriggerEvent.of(t, naturalKey(t))).toList();
             if (settings.batchMaxSize() == null) {
-                fresh = 0;
-                for (ObjectNode trigger : triggers) {
-                    ConcurrencySlots.Slot slot = slots.of(recipe.recipe(), trigger).orElse(null);
-                    if (!events.ingest(recipe.slug(), recipe.version(), key(settings, trigger), null, trigger, slot, "trigger")
-                            .duplicate()) {
+                for (Ingestion.Accepted accepted : ingestion.accept(target, events)) {
+                    if (accepted.outcome() == Ingestion.Outcome.STARTED) {
                         fresh++;
                     }
                 }
                 started = fresh;
             } else {
-                int[] counts = batches(recipe, settings, triggers, next);
-                fresh = counts[0];
-                started = counts[1];
+                // One run per maxSize rows; each row is still its own event (its own key, so a row read twice is dropped).
+                for (int from = 0; from < events.size(); from += settings.batchMaxSize()) {
+                    List<TriggerEvent> chunk = events.subList(from, Math.min(events.size(), from + settings.batchMaxSize()));
+                    Ingestion.Accepted accepted = ingestion.accept(target,
+                            new Ingestion.Batch(NODES.objectNode().put("type", "poll"), chunk, true));
+                    if (accepted.outcome() == Ingestion.Outcome.STARTED) {
+                        started++;
+                        fresh += chunk.size(); // an upper bound when some rows were read before
+                    }
+                }
             }
             cursors.save(recipe.slug(), next, !next.equals(cursor), clock.instant());
             return new Outcome(false, rows.size(), fresh, started, next);
@@ -153,68 +142,16 @@ class PollCycle {
     }
 
     /**
-     * One run per {@code maxSize} new rows: each row still gets its own event (its own key, so a row
-     * read twice is dropped), and the run's {@code trigger.events} holds the new rows' trigger objects.
-     * Returns {new events, runs}.
+     * The row's natural key (DESIGN §3): its cursor value, else (no cursor) a hash of the row. Prefixed
+     * like the webhook keys, so the kinds cannot collide. The recipe's {@code idempotencyKey} comes
+     * first: {@link Ingestion} applies it.
      */
-    private int[] batches(RecipeCatalog.Current recipe, PollSettings settings, List<ObjectNode> triggers, JsonNode cursor) {
-        int fresh = 0;
-        int started = 0;
-        for (int from = 0; from < triggers.size(); from += settings.batchMaxSize()) {
-            List<ObjectNode> chunk = triggers.subList(from, Math.min(triggers.size(), from + settings.batchMaxSize()));
-            UUID runId = Ids.next();
-            UUID firstEvent = null;
-            var eventsOfRun = NODES.arrayNode();
-            for (ObjectNode trigger : chunk) {
-                UUID eventId = Ids.next();
-                Optional<UUID> inserted = jdbc.sql("""
-                        insert into trigger_events (id, recipe, idempotency_key, payload, first_run_id)
-                        values (?, ?, ?, ?::jsonb, ?)
-                        on conflict (recipe, idempotency_key) do nothing returning id""")
-                        .params(eventId, recipe.slug(), key(settings, trigger), json.write(trigger), runId)
-                        .query(UUID.class).optional();
-                if (inserted.isPresent()) {
-                    firstEvent = firstEvent == null ? eventId : firstEvent;
-                    eventsOfRun.add(trigger);
-                    fresh++;
-                }
-            }
-            if (firstEvent != null) {
-                ObjectNode trigger = NODES.objectNode();
-                trigger.put("type", "poll");
-                trigger.set("events", eventsOfRun);
-                trigger.set("cursor", eventsOfRun.get(eventsOfRun.size() - 1).path("cursor"));
-                runs.enqueue(new NewRun(runId, recipe.slug(), recipe.version(), "trigger", null, firstEvent, trigger));
-                started++;
-            }
-        }
-        return new int[] {fresh, started};
-    }
-
-    /**
-     * The recipe's {@code idempotencyKey} over {@code {trigger}}, else the row's cursor value, else
-     * (no cursor) a hash of the row. Prefixed like the webhook keys, so the kinds cannot collide.
-     */
-    private String key(PollSettings settings, ObjectNode trigger) {
-        if (settings.idempotencyKey() != null) {
-            JsonNode value = expressions.evaluate(settings.idempotencyKey(), NODES.objectNode().set("trigger", trigger));
-            if (value != null && !value.isMissingNode() && !value.isNull()) {
-                return "key:" + (value.isString() ? value.asString() : value.toString());
-            }
-        }
+    private static String naturalKey(ObjectNode trigger) {
         JsonNode cursor = trigger.get("cursor");
         if (cursor != null) {
             return "cursor:" + (cursor.isString() ? cursor.asString() : cursor.toString());
         }
-        return "row:" + sha256(trigger.get("body").toString());
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "row:" + Sha256.hex(trigger.get("body").toString());
     }
 
     /** A poll that failed; nothing of it was committed. */

@@ -11,8 +11,6 @@ import org.springframework.stereotype.Repository;
 
 import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.JsonColumns;
-import dev.braid.app.store.NewRun;
-import dev.braid.app.store.RunStore;
 import tools.jackson.databind.JsonNode;
 
 /** What a backfill reads and writes besides new events: the fire times that have events, and extra runs for them. */
@@ -24,13 +22,11 @@ class BackfillStore {
 
     private final JdbcClient jdbc;
     private final JsonColumns json;
-    private final RunStore runs;
     private final ConcurrencySlots slots;
 
-    BackfillStore(JdbcClient jdbc, JsonColumns json, RunStore runs, ConcurrencySlots slots) {
+    BackfillStore(JdbcClient jdbc, JsonColumns json, ConcurrencySlots slots) {
         this.jdbc = jdbc;
         this.json = json;
-        this.runs = runs;
         this.slots = slots;
     }
 
@@ -44,11 +40,6 @@ class BackfillStore {
                 .query((rs, n) -> new Existing(rs.getString("idempotency_key"), rs.getObject("id", UUID.class),
                         rs.getObject("run_id", UUID.class), rs.getString("status"), json.read(rs, "payload")))
                 .list().stream().collect(Collectors.toMap(Existing::key, Function.identity()));
-    }
-
-    /** {@code overlap: allow}: a second run of the fire time's event, at once. */
-    void allow(UUID runId, String recipe, int version, Existing existing) {
-        runs.enqueue(new NewRun(runId, recipe, version, "backfill", existing.runId(), existing.eventId(), existing.trigger()));
     }
 
     /**

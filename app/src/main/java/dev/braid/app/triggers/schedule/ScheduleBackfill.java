@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.api.ApiException;
 import dev.braid.app.config.BraidProperties;
-import dev.braid.app.store.EventStore;
+import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.engine.model.Trigger;
@@ -40,11 +40,13 @@ public class ScheduleBackfill {
     private final RecipeCatalog catalog;
     private final ScheduleFires fires;
     private final BackfillStore store;
+    private final Ingestion ingestion;
     private final Clock clock;
     private final int max;
 
-    public ScheduleBackfill(RecipeCatalog catalog, ScheduleFires fires, BackfillStore store, Clock clock,
+    public ScheduleBackfill(RecipeCatalog catalog, ScheduleFires fires, BackfillStore store, Ingestion ingestion, Clock clock,
                             BraidProperties properties) {
+        this.ingestion = ingestion;
         this.catalog = catalog;
         this.fires = fires;
         this.store = store;
@@ -119,8 +121,8 @@ public class ScheduleBackfill {
     private UUID start(RecipeCatalog.Current recipe, Instant at, Instant now, String action, BackfillStore.Existing prior) {
         switch (action) {
             case "start" -> {
-                EventStore.Ingested ingested = fires.ingest(recipe, at, now, "backfill", "backfill");
-                return ingested.duplicate() ? null : ingested.runId();
+                Ingestion.Accepted accepted = fires.ingest(recipe, at, now, "backfill", "backfill");
+                return accepted.duplicate() ? null : accepted.runId();
             }
             case "queue" -> {
                 UUID runId = Ids.next();
@@ -128,9 +130,9 @@ public class ScheduleBackfill {
                 return runId;
             }
             default -> {
-                UUID runId = Ids.next();
-                store.allow(runId, recipe.slug(), recipe.version(), prior);
-                return runId;
+                // overlap: allow — a second run of the fire time's event, at once
+                return ingestion.rerun(recipe.slug(), recipe.version(), "backfill", prior.eventId(), prior.runId(),
+                        prior.trigger());
             }
         }
     }

@@ -12,15 +12,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
-import dev.braid.app.store.ConcurrencySlots;
-import dev.braid.app.store.EventStore;
+import dev.braid.app.ingest.Ingestion;
+import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.engine.model.Trigger;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns fire times into trigger events and runs (DESIGN §3). The idempotency key is the scheduled
+ * Turns fire times into trigger events and runs (DESIGN §3), through {@link Ingestion}. The idempotency key is the scheduled
  * fire time, so whichever node fires — Quartz's cluster lock, a catch-up on a node that just
  * started, a second scheduler — one fire time has one event and one run: the unique
  * (recipe, idempotency_key) drops the others. Schedule keys never expire.
@@ -32,17 +32,15 @@ public class ScheduleFires {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final RecipeCatalog catalog;
-    private final EventStore events;
-    private final ConcurrencySlots slots;
+    private final Ingestion ingestion;
     private final JdbcClient jdbc;
     private final Clock clock;
     private final int maxCatchUp;
 
-    public ScheduleFires(RecipeCatalog catalog, EventStore events, ConcurrencySlots slots, JdbcClient jdbc, Clock clock,
+    public ScheduleFires(RecipeCatalog catalog, Ingestion ingestion, JdbcClient jdbc, Clock clock,
                          BraidProperties properties) {
         this.catalog = catalog;
-        this.events = events;
-        this.slots = slots;
+        this.ingestion = ingestion;
         this.jdbc = jdbc;
         this.clock = clock;
         this.maxCatchUp = properties.schedules().maxCatchUp();
@@ -53,7 +51,7 @@ public class ScheduleFires {
      * queued run. Empty when the recipe is gone, disabled or no longer a schedule (a fire racing a
      * change); otherwise the answer says whether it was a duplicate.
      */
-    public Optional<EventStore.Ingested> fire(String slug, Instant scheduledAt, Instant firedAt, String firedBy) {
+    public Optional<Ingestion.Accepted> fire(String slug, Instant scheduledAt, Instant firedAt, String firedBy) {
         Optional<RecipeCatalog.Current> current = catalog.current(slug)
                 .filter(c -> c.enabled() && c.recipe().trigger().type() == Trigger.Type.SCHEDULE);
         if (current.isEmpty()) {
@@ -63,12 +61,10 @@ public class ScheduleFires {
     }
 
     /** Stores one fire time with the given run origin ({@code trigger} or {@code backfill}). */
-    EventStore.Ingested ingest(RecipeCatalog.Current recipe, Instant scheduledAt, Instant firedAt, String firedBy,
-                               String origin) {
-        ObjectNode trigger = trigger(scheduledAt, firedAt, firedBy);
-        ConcurrencySlots.Slot slot = slots.of(recipe.recipe(), trigger).orElse(null);
-        return events.ingest(recipe.slug(), recipe.version(), ScheduleSettings.key(scheduledAt), null, trigger, slot,
-                origin);
+    Ingestion.Accepted ingest(RecipeCatalog.Current recipe, Instant scheduledAt, Instant firedAt, String firedBy,
+                              String origin) {
+        return ingestion.accept(Ingestion.Target.of(recipe).as(origin),
+                TriggerEvent.of(trigger(scheduledAt, firedAt, firedBy), ScheduleSettings.key(scheduledAt)));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import dev.braid.app.ingest.TriggerEvent;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.StringNode;
 
@@ -74,7 +75,7 @@ class PendingBatchesTest {
 
     private static PendingBatches.Pending pending(TopicPartition partition, long offset, long arrivedAtNanos) {
         return new PendingBatches.Pending(partition, offset,
-                new KafkaIngestion.Event(partition.topic() + "/" + partition.partition() + "/" + offset,
-                        JsonNodeFactory.instance.objectNode().put("offset", offset), null), arrivedAtNanos);
+                TriggerEvent.of(JsonNodeFactory.instance.objectNode().put("type", "kafka").put("offset", offset),
+                        partition.topic() + "/" + partition.partition() + "/" + offset), arrivedAtNanos);
     }
 }
