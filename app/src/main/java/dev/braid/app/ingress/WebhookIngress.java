@@ -28,6 +28,7 @@ import dev.braid.app.store.RunRow;
 import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.run.RunStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -145,25 +146,25 @@ public class WebhookIngress {
             worker.cancelReservation();
         } else {
             Instant now = clock.instant();
-            worker.runReserved(new RunRow(ingested.runId(), slug, version, "running", "trigger", null,
+            worker.runReserved(new RunRow(ingested.runId(), slug, version, RunStatus.RUNNING, "trigger", null,
                     ingested.eventId(), trigger, 1, now, worker.nodeId(), null, now, now, null, null, null, null));
         }
         return ingested;
     }
 
     private Answer syncAnswer(RunRow run) {
-        if ("succeeded".equals(run.status())) {
+        if (run.status() == RunStatus.SUCCEEDED) {
             ObjectNode body = NODES.objectNode();
             body.put("runId", run.id().toString());
-            body.put("status", run.status());
+            body.put("status", run.status().wire());
             body.set("output", run.output() == null ? NODES.nullNode() : run.output());
             return new Answer(HttpStatus.OK.value(), body, false);
         }
-        ObjectNode problem = problem(HttpStatus.BAD_GATEWAY, "Run " + run.status(),
-                "The run " + run.status() + (run.error() == null ? "" : ": " + run.error().path("message").asString()));
+        ObjectNode problem = problem(HttpStatus.BAD_GATEWAY, "Run " + run.status().wire(),
+                "The run " + run.status().wire() + (run.error() == null ? "" : ": " + run.error().path("message").asString()));
         problem.put("runId", run.id().toString());
         problem.set("error", run.error());
-        problem.put("runStatus", run.status());
+        problem.put("runStatus", run.status().wire());
         return new Answer(HttpStatus.BAD_GATEWAY.value(), problem, true);
     }
 

@@ -16,21 +16,20 @@ import org.springframework.stereotype.Component;
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.secrets.Masker;
 import dev.braid.app.secrets.RunSecrets;
-import dev.braid.app.store.AttemptStore;
+import dev.braid.app.store.AttemptEnd;
 import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
+import dev.braid.app.store.RunStore;
 import dev.braid.app.store.StepStore;
 import dev.braid.engine.model.Recipe;
 import dev.braid.engine.run.ConnectionGuards;
 import dev.braid.engine.run.RunExecutor;
 import dev.braid.engine.run.RunOutcome;
 import dev.braid.engine.run.RunRequest;
-import dev.braid.engine.run.RunStatus;
 import dev.braid.engine.run.StepError;
-import dev.braid.engine.run.Transitions;
 import dev.braid.engine.spi.RunLog;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -48,7 +47,7 @@ public class RunProcessor {
     private final RecipeCatalog catalog;
     private final RunSecrets runSecrets;
     private final StepStore steps;
-    private final AttemptStore attempts;
+    private final RunStore runs;
     private final RunExecutor executor;
     private final RunCompletions completions;
     private final JsonColumns json;
@@ -59,14 +58,14 @@ public class RunProcessor {
     private final ConcurrencySlots slots;
     private final ConnectionGuards guards;
 
-    public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, AttemptStore attempts, RunExecutor executor,
+    public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, RunStore runs, RunExecutor executor,
                         RunCompletions completions, JsonColumns json, Clock clock, NodeIdentity node,
                         BraidProperties properties, ChildRunsStore children, ConcurrencySlots slots,
                         ObjectProvider<ConnectionGuards> guards) {
         this.catalog = catalog;
         this.runSecrets = runSecrets;
         this.steps = steps;
-        this.attempts = attempts;
+        this.runs = runs;
         this.executor = executor;
         this.completions = completions;
         this.json = json;
@@ -102,7 +101,7 @@ public class RunProcessor {
         RunSecrets.Scope scope = runSecrets.open();
         PgStepJournal journal = new PgStepJournal(previous, clock, scope.masker(),
                 (records, lines) -> {
-                    if (!attempts.checkpoint(run.id(), node.id(), settings.lease(), records, lines)) {
+                    if (!runs.checkpoint(run.id(), node.id(), settings.lease(), records, lines)) {
                         throw new LeaseLostException(run.id());
                     }
                 });
@@ -123,15 +122,14 @@ public class RunProcessor {
     }
 
     private void end(RunRow run, Recipe recipe, RunOutcome outcome, Masker masker, PgStepJournal journal) {
-        AttemptStore.Ending ending = switch (outcome) {
-            case RunOutcome.Succeeded s -> AttemptStore.Ending.finished(
-                    transition(RunStatus.SUCCEEDED), json.write(masker.mask(s.output())), null, null, List.of());
-            case RunOutcome.Retry r -> AttemptStore.Ending.retrying(
+        AttemptEnd ending = switch (outcome) {
+            case RunOutcome.Succeeded s -> AttemptEnd.succeeded(json.write(masker.mask(s.output())));
+            case RunOutcome.Retry r -> AttemptEnd.retrying(
                     json.write(masker.mask(error(r.stepPath(), r.error()))), r.nextAttemptAt());
             case RunOutcome.Waiting w -> waiting(run, w, journal);
             case RunOutcome.Failed f -> failed(run, recipe, f, masker, journal);
         };
-        if (!attempts.finish(run.id(), node.id(), ending,
+        if (!runs.finish(run.id(), node.id(), ending,
                 journal == null ? List.of() : journal.drainRecords(),
                 journal == null ? List.of() : journal.drainLines())) {
             throw new LeaseLostException(run.id());
@@ -143,10 +141,9 @@ public class RunProcessor {
      * Parks the run: until a time (a durable delay, an open circuit, a rate limit), or until the child
      * a {@code call:} step starts — created by the same statement — ends and wakes it.
      */
-    private AttemptStore.Ending waiting(RunRow run, RunOutcome.Waiting w, PgStepJournal journal) {
-        transition(RunStatus.WAITING);
+    private AttemptEnd waiting(RunRow run, RunOutcome.Waiting w, PgStepJournal journal) {
         if (w.call() == null) {
-            return AttemptStore.Ending.waiting(w.reason(), w.wakeAt(), null);
+            return AttemptEnd.waiting(w.reason(), w.wakeAt(), null);
         }
         RunOutcome.Call call = w.call();
         Optional<RecipeCatalog.Current> child = catalog.current(call.recipe());
@@ -160,13 +157,13 @@ public class RunProcessor {
         trigger.put("type", "manual");
         trigger.set("body", call.input());
         Optional<ConcurrencySlots.Slot> slot = slots.of(child.get().recipe(), trigger);
-        return AttemptStore.Ending.waiting("call", w.wakeAt(), new AttemptStore.StartedRun(UUID.fromString(call.runId()),
+        return AttemptEnd.waiting("call", w.wakeAt(), new AttemptEnd.StartedRun(UUID.fromString(call.runId()),
                 call.recipe(), child.get().version(), "call", w.stepPath(), json.write(trigger),
                 slot.map(ConcurrencySlots.Slot::key).orElse(null), slot.map(ConcurrencySlots.Slot::limit).orElse(null)));
     }
 
-    private AttemptStore.Ending failed(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker, PgStepJournal journal) {
-        AttemptStore.Ending ending = failedEnding(run, recipe, f, masker);
+    private AttemptEnd failed(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker, PgStepJournal journal) {
+        AttemptEnd ending = failedEnding(run, recipe, f, masker);
         if (recipe == null || recipe.onError().notifyRecipe() == null) {
             return ending;
         }
@@ -195,23 +192,18 @@ public class RunProcessor {
         trigger.put("type", "manual");
         trigger.set("body", body);
         Optional<ConcurrencySlots.Slot> slot = slots.of(notified.recipe(), trigger);
-        AttemptStore.StartedRun notify = new AttemptStore.StartedRun(Ids.next(), target, notified.version(), "notify", null,
+        AttemptEnd.StartedRun notify = new AttemptEnd.StartedRun(Ids.next(), target, notified.version(), "notify", null,
                 json.write(trigger), slot.map(ConcurrencySlots.Slot::key).orElse(null),
                 slot.map(ConcurrencySlots.Slot::limit).orElse(null));
-        return AttemptStore.Ending.finished(ending.status(), null, ending.errorJson(), ending.deadLetter(), List.of(notify));
+        return AttemptEnd.failed(ending.errorJson(), ending.deadLetter(), List.of(notify));
     }
 
-    private AttemptStore.Ending failedEnding(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker) {
+    private AttemptEnd failedEnding(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker) {
         String errorJson = json.write(masker.mask(error(f.stepPath(), f.error())));
         boolean deadLetter = recipe == null || recipe.onError().deadLetter();
-        return AttemptStore.Ending.finished(transition(RunStatus.FAILED), null, errorJson,
-                deadLetter ? new AttemptStore.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,
+        return AttemptEnd.failed(errorJson,
+                deadLetter ? new AttemptEnd.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,
                         json.write(run.trigger())) : null, List.of());
-    }
-
-    private static String transition(RunStatus to) {
-        Transitions.check(RunStatus.RUNNING, to);
-        return to.wire();
     }
 
     private static ObjectNode error(String stepPath, StepError error) {

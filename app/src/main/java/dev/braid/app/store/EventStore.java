@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.braid.engine.run.RunStatus;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,7 +73,7 @@ public class EventStore {
                       from ev
                     returning id""")
                     .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
-                            triggerJson, runId, runId, recipe, recipeVersion, claimed ? "running" : "queued", origin, triggerJson,
+                            triggerJson, runId, runId, recipe, recipeVersion, (claimed ? RunStatus.RUNNING : RunStatus.QUEUED).wire(), origin, triggerJson,
                             claimed ? 1 : 0, claimFor, claimed, lease == null ? 0.0 : lease.toMillis() / 1000.0, claimed,
                             slot == null ? null : slot.key(), slot == null ? null : slot.limit())
                     .query(UUID.class).optional();

@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.braid.app.store.ConcurrencySlots;
+import dev.braid.app.store.DeadLetterStore;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
 import tools.jackson.databind.JsonNode;
@@ -28,10 +29,12 @@ class KafkaIngestion {
 
     private final JdbcClient jdbc;
     private final JsonColumns json;
+    private final DeadLetterStore deadLetters;
 
-    KafkaIngestion(JdbcClient jdbc, JsonColumns json) {
+    KafkaIngestion(JdbcClient jdbc, JsonColumns json, DeadLetterStore deadLetters) {
         this.jdbc = jdbc;
         this.json = json;
+        this.deadLetters = deadLetters;
     }
 
     /** A record to store: its idempotency key, its trigger object and its run's concurrency slot (null: unlimited). */
@@ -111,22 +114,9 @@ class KafkaIngestion {
                 .query(UUID.class).optional().orElse(null);
     }
 
-    /**
-     * A record that could not be read: a dead letter with no run (DESIGN §3), error type
-     * {@code trigger.unreadable}. Written at most once per record position, so a redelivery after a
-     * crash does not list it twice (unreadable records are rare; the recipe's dead letters are indexed).
-     */
+    /** A record that could not be read: a dead letter with no run (DESIGN §3), at most one per record position. */
     void unreadable(String recipe, TriggerRecord record) {
-        ObjectNode error = NODES.objectNode().put("type", "trigger.unreadable").put("message", record.unreadable());
-        jdbc.sql("""
-                insert into dead_letters (id, run_id, recipe, step, error, payload)
-                select ?, null, ?, null, ?::jsonb, ?::jsonb
-                 where not exists (select 1 from dead_letters
-                                    where recipe = ? and error_type = 'trigger.unreadable' and run_id is null
-                                      and payload ->> 'topic' = ? and (payload ->> 'partition')::int = ?
-                                      and (payload ->> 'offset')::bigint = ?)""")
-                .params(Ids.next(), recipe, json.write(error), json.write(record.raw()),
-                        recipe, record.topic(), record.partition(), record.offset())
-                .update();
+        deadLetters.unreadableRecord(recipe, record.topic(), record.partition(), record.offset(), record.unreadable(),
+                record.raw());
     }
 }
