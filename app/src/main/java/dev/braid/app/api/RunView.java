@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import dev.braid.app.store.RunLogStore;
 import dev.braid.app.store.RunRow;
+import dev.braid.engine.run.RunStatus;
 import dev.braid.engine.run.StepError;
 import dev.braid.engine.run.StepRecord;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ public final class RunView {
         out.put("id", run.id().toString());
         out.put("recipe", run.recipe());
         out.put("recipeVersion", run.recipeVersion());
-        out.put("status", run.status());
+        out.put("status", run.status().wire());
         out.put("origin", run.origin());
         out.put("replayOf", text(run.replayOf()));
         out.put("eventId", text(run.eventId()));
@@ -46,8 +47,8 @@ public final class RunView {
         out.put("createdAt", text(run.createdAt()));
         out.put("startedAt", text(run.startedAt()));
         out.put("finishedAt", text(run.finishedAt()));
-        boolean waitingForAttempt = "queued".equals(run.status()) || "retrying".equals(run.status())
-                || "waiting".equals(run.status()) && run.nextAttemptAt() != null
+        boolean waitingForAttempt = run.status() == RunStatus.QUEUED || run.status() == RunStatus.RETRYING
+                || run.status() == RunStatus.WAITING && run.nextAttemptAt() != null
                         && run.nextAttemptAt().isBefore(Instant.parse("9999-01-01T00:00:00Z")); // waiting until woken: infinity
         out.put("nextAttemptAt", waitingForAttempt ? text(run.nextAttemptAt()) : null);
         out.set("output", orNull(run.output()));

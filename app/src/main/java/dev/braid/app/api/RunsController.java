@@ -107,12 +107,12 @@ public class RunsController {
         return UUID.fromString(id);
     }
 
-    private static String status(String status) {
+    private static RunStatus status(String status) {
         if (status == null || status.isBlank()) {
             return null;
         }
         try {
-            return RunStatus.fromWire(status.strip()).wire();
+            return RunStatus.fromWire(status.strip());
         } catch (IllegalArgumentException e) {
             String known = Arrays.stream(RunStatus.values()).map(RunStatus::wire).collect(Collectors.joining(", "));
             throw ApiException.badParameter("status", "'" + status + "' is not a run status; use one of " + known);

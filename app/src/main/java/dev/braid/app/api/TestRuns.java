@@ -22,6 +22,7 @@ import dev.braid.engine.model.Recipe;
 import dev.braid.engine.run.RunExecutor;
 import dev.braid.engine.run.RunOutcome;
 import dev.braid.engine.run.RunRequest;
+import dev.braid.engine.run.RunStatus;
 import dev.braid.engine.run.StepError;
 import dev.braid.engine.run.StepJournal;
 import dev.braid.engine.run.StepRecord;
@@ -96,17 +97,17 @@ public class TestRuns {
         }
         switch (outcome) {
             case RunOutcome.Succeeded s -> {
-                out.put("status", "succeeded");
+                out.put("status", RunStatus.SUCCEEDED.wire());
                 out.set("output", s.output() == null ? NODES.nullNode() : s.output());
                 out.putNull("error");
             }
             case RunOutcome.Failed f -> {
-                out.put("status", "failed");
+                out.put("status", RunStatus.FAILED.wire());
                 out.putNull("output");
                 out.set("error", RunView.runError(f.stepPath(), f.error()));
             }
             case RunOutcome.Retry r -> {
-                out.put("status", "failed");
+                out.put("status", RunStatus.FAILED.wire());
                 out.putNull("output");
                 ObjectNode error = RunView.runError(r.stepPath(), r.error());
                 error.put("retryAt", r.nextAttemptAt().toString());
@@ -116,7 +117,7 @@ public class TestRuns {
             }
             case RunOutcome.Waiting w -> {
                 // A test run answers at once; it cannot park in the queue.
-                out.put("status", "waiting");
+                out.put("status", RunStatus.WAITING.wire());
                 out.putNull("output");
                 ObjectNode error = RunView.runError(w.stepPath(), new StepError("run.waiting",
                         "A test run does not wait; a real run would wait (" + w.reason() + ") at step '" + w.stepPath()

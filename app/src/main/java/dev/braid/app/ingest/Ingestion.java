@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.ingest.IdempotencyKeys.Key;
-import dev.braid.app.store.AttemptStore;
+import dev.braid.app.store.AttemptEnd;
 import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.DeadLetterStore;
 import dev.braid.app.store.EventStore;
@@ -251,9 +251,9 @@ public class Ingestion {
      * A run that the statement ending another run writes ({@code call:} children, {@code onError.notify}),
      * so that it exists exactly when that run's ending does: what to write, with its slot.
      */
-    public AttemptStore.StartedRun started(Target recipe, UUID runId, String parentStep, TriggerEvent event) {
+    public AttemptEnd.StartedRun started(Target recipe, UUID runId, String parentStep, TriggerEvent event) {
         ConcurrencySlots.Slot slot = slot(recipe.recipe(), event.context());
-        return new AttemptStore.StartedRun(runId, recipe.slug(), recipe.version(), recipe.origin(), parentStep,
+        return new AttemptEnd.StartedRun(runId, recipe.slug(), recipe.version(), recipe.origin(), parentStep,
                 json.write(event.context()), slot == null ? null : slot.key(), slot == null ? null : slot.limit());
     }
 

@@ -21,6 +21,7 @@ import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
+import dev.braid.engine.run.RunStatus;
 import dev.braid.app.store.Sha256;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Trigger;
@@ -119,18 +120,18 @@ public class WebhookIngress {
     }
 
     private Answer syncAnswer(RunRow run) {
-        if ("succeeded".equals(run.status())) {
+        if (run.status() == RunStatus.SUCCEEDED) {
             ObjectNode body = NODES.objectNode();
             body.put("runId", run.id().toString());
-            body.put("status", run.status());
+            body.put("status", run.status().wire());
             body.set("output", run.output() == null ? NODES.nullNode() : run.output());
             return new Answer(HttpStatus.OK.value(), body, false);
         }
-        ObjectNode problem = problem(HttpStatus.BAD_GATEWAY, "Run " + run.status(),
-                "The run " + run.status() + (run.error() == null ? "" : ": " + run.error().path("message").asString()));
+        ObjectNode problem = problem(HttpStatus.BAD_GATEWAY, "Run " + run.status().wire(),
+                "The run " + run.status().wire() + (run.error() == null ? "" : ": " + run.error().path("message").asString()));
         problem.put("runId", run.id().toString());
         problem.set("error", run.error());
-        problem.put("runStatus", run.status());
+        problem.put("runStatus", run.status().wire());
         return new Answer(HttpStatus.BAD_GATEWAY.value(), problem, true);
     }
 

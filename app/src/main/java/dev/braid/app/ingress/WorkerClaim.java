@@ -8,6 +8,7 @@ import java.util.UUID;
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.queue.RunWorker;
 import dev.braid.app.store.RunRow;
+import dev.braid.engine.run.RunStatus;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -40,7 +41,7 @@ record WorkerClaim(RunWorker worker, Clock clock) implements Ingestion.Claim {
     @Override
     public void run(Ingestion.Target recipe, UUID eventId, UUID runId, ObjectNode trigger) {
         Instant now = clock.instant();
-        worker.runReserved(new RunRow(runId, recipe.slug(), recipe.version(), "running", recipe.origin(), null, eventId, trigger,
+        worker.runReserved(new RunRow(runId, recipe.slug(), recipe.version(), RunStatus.RUNNING, recipe.origin(), null, eventId, trigger,
                 1, now, worker.nodeId(), null, now, now, null, null, null, null));
     }
 }

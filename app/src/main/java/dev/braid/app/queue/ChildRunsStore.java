@@ -16,7 +16,7 @@ import dev.braid.engine.run.StepError;
 
 /**
  * The app's side of {@code call:} steps. Which recipes may be called is decided here; the child run
- * itself is inserted by {@link dev.braid.app.store.AttemptStore} in the statement that parks the
+ * itself is inserted by {@link RunStore#finish} in the statement that parks the
  * parent (so a parent is never waiting for a child that was not created, nor a child running for a
  * parent that did not park), and that statement's counterpart for the child wakes the parent.
  */
@@ -71,9 +71,9 @@ public class ChildRunsStore implements ChildRuns {
         }
         RunRow row = child.get();
         return switch (row.status()) {
-            case "succeeded" -> Optional.of(new ChildResult(true, row.output(), null));
-            case "failed" -> Optional.of(new ChildResult(false, null, error(row)));
-            case "cancelled" -> Optional.of(new ChildResult(false, null,
+            case SUCCEEDED -> Optional.of(new ChildResult(true, row.output(), null));
+            case FAILED -> Optional.of(new ChildResult(false, null, error(row)));
+            case CANCELLED -> Optional.of(new ChildResult(false, null,
                     new StepError("call.cancelled", "The called run " + runId + " was cancelled", false)));
             default -> Optional.empty();
         };
@@ -81,12 +81,13 @@ public class ChildRunsStore implements ChildRuns {
 
     /**
      * Cancels the child unless it has ended. A worker still running it loses its lease (its writes
-     * require {@code locked_by}); nothing is woken, as the caller is the run doing this.
+     * require {@code locked_by}); its parent is not waiting (it is the running run doing this), so
+     * nothing is woken.
      */
     @Override
     public void abandon(String runId) {
         UUID id = UUID.fromString(runId);
-        if (runs.cancel(id, RunStore.UNFINISHED)) {
+        if (runs.cancelUnfinished(id)) {
             logs.note(id, "warn", "Cancelled: the calling run stopped waiting (its call timeout passed)");
         }
     }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -18,6 +17,7 @@ import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RecipeStore;
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.RunStore;
+import dev.braid.app.store.StepStore;
 import dev.braid.engine.model.Recipe;
 import dev.braid.engine.model.Step;
 import tools.jackson.databind.JsonNode;
@@ -70,18 +70,18 @@ public class Redrive {
     private final Ingestion ingestion;
     private final RecipeCatalog catalog;
     private final RecipeStore recipes;
-    private final JdbcClient jdbc;
+    private final StepStore steps;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public Redrive(DeadLetterStore deadLetters, RunStore runs, Ingestion ingestion, RecipeCatalog catalog, RecipeStore recipes,
-                   JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
+                   StepStore steps, PlatformTransactionManager transactions, Clock clock) {
         this.deadLetters = deadLetters;
         this.runs = runs;
         this.ingestion = ingestion;
         this.catalog = catalog;
         this.recipes = recipes;
-        this.jdbc = jdbc;
+        this.steps = steps;
         this.tx = new TransactionTemplate(transactions);
         this.clock = clock;
     }
@@ -132,7 +132,7 @@ public class Redrive {
         UUID runId = ingestion.rerun(dead.recipe(), chosen, "replay", original == null ? null : original.eventId(),
                 original == null ? null : original.id(), trigger);
         if (start == From.FAILED_STEP) {
-            copyCheckpoints(original.id(), runId, dead.step());
+            steps.copyCheckpoints(original.id(), runId, dead.step());
         }
         ObjectNode entry = NODES.objectNode();
         entry.put("runId", runId.toString());
@@ -141,23 +141,6 @@ public class Redrive {
         entry.put("from", start.wire());
         deadLetters.markReplayed(id, entry);
         return new Replayed(id, runId);
-    }
-
-    /**
-     * The finished steps of the original run, so the replay resumes after them. Never the failed step's
-     * record, nor those of its container parents ({@code if}/{@code foreach}), which the engine walks again.
-     */
-    private void copyCheckpoints(UUID from, UUID to, String failedStep) {
-        jdbc.sql("""
-                insert into step_runs (run_id, path, seq, status, attempts, input, output, error, started_at, finished_at)
-                select ?, path, seq, status, attempts, input, output, error, started_at, finished_at
-                  from step_runs
-                 where run_id = ?
-                   and (status in ('succeeded', 'skipped') or (status = 'failed' and output is not null))
-                   and path <> ?
-                   and not starts_with(?, path || '.') and not starts_with(?, path || '[')""")
-                .params(to, from, failedStep, failedStep, failedStep)
-                .update();
     }
 
     private int version(String slug, Integer version) {

@@ -14,7 +14,6 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.RunStore;
-import dev.braid.engine.run.RunStatus;
 
 /**
  * Waits for a run to end (sync webhooks, test runs). A run finished on this node wakes its waiter at
@@ -40,7 +39,7 @@ public class RunCompletions {
             while (true) {
                 // Read after registering: a run that ended before registration is seen here.
                 Optional<RunRow> row = runs.find(runId);
-                if (row.isEmpty() || RunStatus.fromWire(row.get().status()).terminal()) {
+                if (row.isEmpty() || row.get().status().terminal()) {
                     return row;
                 }
                 long left = deadline - System.nanoTime();

@@ -18,20 +18,19 @@ import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.secrets.Masker;
 import dev.braid.app.secrets.RunSecrets;
-import dev.braid.app.store.AttemptStore;
+import dev.braid.app.store.AttemptEnd;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
+import dev.braid.app.store.RunStore;
 import dev.braid.app.store.StepStore;
 import dev.braid.engine.model.Recipe;
 import dev.braid.engine.run.ConnectionGuards;
 import dev.braid.engine.run.RunExecutor;
 import dev.braid.engine.run.RunOutcome;
 import dev.braid.engine.run.RunRequest;
-import dev.braid.engine.run.RunStatus;
 import dev.braid.engine.run.StepError;
-import dev.braid.engine.run.Transitions;
 import dev.braid.engine.spi.RunLog;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -49,7 +48,7 @@ public class RunProcessor {
     private final RecipeCatalog catalog;
     private final RunSecrets runSecrets;
     private final StepStore steps;
-    private final AttemptStore attempts;
+    private final RunStore runs;
     private final RunExecutor executor;
     private final RunCompletions completions;
     private final JsonColumns json;
@@ -60,14 +59,14 @@ public class RunProcessor {
     private final Ingestion ingestion;
     private final ConnectionGuards guards;
 
-    public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, AttemptStore attempts, RunExecutor executor,
+    public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, RunStore runs, RunExecutor executor,
                         RunCompletions completions, JsonColumns json, Clock clock, NodeIdentity node,
                         BraidProperties properties, ChildRunsStore children, Ingestion ingestion,
                         ObjectProvider<ConnectionGuards> guards) {
         this.catalog = catalog;
         this.runSecrets = runSecrets;
         this.steps = steps;
-        this.attempts = attempts;
+        this.runs = runs;
         this.executor = executor;
         this.completions = completions;
         this.json = json;
@@ -103,7 +102,7 @@ public class RunProcessor {
         RunSecrets.Scope scope = runSecrets.open();
         PgStepJournal journal = new PgStepJournal(previous, clock, scope.masker(),
                 (records, lines) -> {
-                    if (!attempts.checkpoint(run.id(), node.id(), settings.lease(), records, lines)) {
+                    if (!runs.checkpoint(run.id(), node.id(), settings.lease(), records, lines)) {
                         throw new LeaseLostException(run.id());
                     }
                 });
@@ -124,15 +123,14 @@ public class RunProcessor {
     }
 
     private void end(RunRow run, Recipe recipe, RunOutcome outcome, Masker masker, PgStepJournal journal) {
-        AttemptStore.Ending ending = switch (outcome) {
-            case RunOutcome.Succeeded s -> AttemptStore.Ending.finished(
-                    transition(RunStatus.SUCCEEDED), json.write(masker.mask(s.output())), null, null, List.of());
-            case RunOutcome.Retry r -> AttemptStore.Ending.retrying(
+        AttemptEnd ending = switch (outcome) {
+            case RunOutcome.Succeeded s -> AttemptEnd.succeeded(json.write(masker.mask(s.output())));
+            case RunOutcome.Retry r -> AttemptEnd.retrying(
                     json.write(masker.mask(error(r.stepPath(), r.error()))), r.nextAttemptAt());
             case RunOutcome.Waiting w -> waiting(run, w, journal);
             case RunOutcome.Failed f -> failed(run, recipe, f, masker, journal);
         };
-        if (!attempts.finish(run.id(), node.id(), ending,
+        if (!runs.finish(run.id(), node.id(), ending,
                 journal == null ? List.of() : journal.drainRecords(),
                 journal == null ? List.of() : journal.drainLines())) {
             throw new LeaseLostException(run.id());
@@ -144,10 +142,9 @@ public class RunProcessor {
      * Parks the run: until a time (a durable delay, an open circuit, a rate limit), or until the child
      * a {@code call:} step starts — created by the same statement — ends and wakes it.
      */
-    private AttemptStore.Ending waiting(RunRow run, RunOutcome.Waiting w, PgStepJournal journal) {
-        transition(RunStatus.WAITING);
+    private AttemptEnd waiting(RunRow run, RunOutcome.Waiting w, PgStepJournal journal) {
         if (w.call() == null) {
-            return AttemptStore.Ending.waiting(w.reason(), w.wakeAt(), null);
+            return AttemptEnd.waiting(w.reason(), w.wakeAt(), null);
         }
         RunOutcome.Call call = w.call();
         Optional<RecipeCatalog.Current> child = catalog.current(call.recipe());
@@ -157,12 +154,12 @@ public class RunProcessor {
             StepError error = new StepError("call.refused", "Recipe '" + call.recipe() + "' to call no longer exists", false);
             return failedEnding(run, null, new RunOutcome.Failed(w.stepPath(), error), new Masker());
         }
-        return AttemptStore.Ending.waiting("call", w.wakeAt(), ingestion.started(Ingestion.Target.of(child.get()).as("call"),
+        return AttemptEnd.waiting("call", w.wakeAt(), ingestion.started(Ingestion.Target.of(child.get()).as("call"),
                 UUID.fromString(call.runId()), w.stepPath(), TriggerEvent.manual(call.input())));
     }
 
-    private AttemptStore.Ending failed(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker, PgStepJournal journal) {
-        AttemptStore.Ending ending = failedEnding(run, recipe, f, masker);
+    private AttemptEnd failed(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker, PgStepJournal journal) {
+        AttemptEnd ending = failedEnding(run, recipe, f, masker);
         if (recipe == null || recipe.onError().notifyRecipe() == null) {
             return ending;
         }
@@ -187,22 +184,17 @@ public class RunProcessor {
         } else {
             body.putNull("deadLetterId");
         }
-        AttemptStore.StartedRun notify = ingestion.started(Ingestion.Target.of(notified).as("notify"), Ids.next(), null,
+        AttemptEnd.StartedRun notify = ingestion.started(Ingestion.Target.of(notified).as("notify"), Ids.next(), null,
                 TriggerEvent.manual(body));
-        return AttemptStore.Ending.finished(ending.status(), null, ending.errorJson(), ending.deadLetter(), List.of(notify));
+        return AttemptEnd.failed(ending.errorJson(), ending.deadLetter(), List.of(notify));
     }
 
-    private AttemptStore.Ending failedEnding(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker) {
+    private AttemptEnd failedEnding(RunRow run, Recipe recipe, RunOutcome.Failed f, Masker masker) {
         String errorJson = json.write(masker.mask(error(f.stepPath(), f.error())));
         boolean deadLetter = recipe == null || recipe.onError().deadLetter();
-        return AttemptStore.Ending.finished(transition(RunStatus.FAILED), null, errorJson,
-                deadLetter ? new AttemptStore.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,
+        return AttemptEnd.failed(errorJson,
+                deadLetter ? new AttemptEnd.DeadLetter(Ids.next(), run.recipe(), f.stepPath(), errorJson,
                         json.write(run.trigger())) : null, List.of());
-    }
-
-    private static String transition(RunStatus to) {
-        Transitions.check(RunStatus.RUNNING, to);
-        return to.wire();
     }
 
     private static ObjectNode error(String stepPath, StepError error) {

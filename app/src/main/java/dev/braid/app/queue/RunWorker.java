@@ -232,7 +232,7 @@ public class RunWorker implements SmartLifecycle {
      * The drain of DESIGN §3 (SIGTERM): stop claiming at once, let the running attempts finish for
      * {@code braid.worker.shutdown-grace}, then hand the rest back. Handing back releases their runs to
      * the queue first and only then interrupts them: an attempt's writes are fenced by its lease
-     * ({@link dev.braid.app.store.AttemptStore}), so the interrupted attempt finds no row and writes
+     * ({@link RunStore#finish}), so the interrupted attempt finds no row and writes
      * nothing — no retry scheduled, no failure recorded for the shutdown; the step that was in flight is
      * sent again, with the same idempotency key, by whichever node claims the run. Leases go on being
      * renewed while attempts drain, so a grace longer than the lease is safe.

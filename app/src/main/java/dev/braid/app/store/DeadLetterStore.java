@@ -1,5 +1,6 @@
 package dev.braid.app.store;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -15,12 +16,24 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The dead_letters table (DESIGN §3 "Dead letters"): failed runs kept for replay. Rows are written by
- * {@link AttemptStore} when a run fails, and here for an event that could not be read (no run); here they
- * are listed, replayed (status and {@code replays}) and discarded. A row is never deleted: a discarded dead letter stays listed.
+ * The dead_letters table (DESIGN §3 "Dead letters"): failed runs kept for replay, and trigger records
+ * that could not even be read. Every statement writing it is here; a failed run's row is inserted by
+ * {@link #FOR_ENDED_RUN} inside the statement that ends the run ({@link RunStore#finish}), so a node that
+ * lost its lease leaves none. Rows are listed, replayed (status and {@code replays}) and discarded, never
+ * deleted: a discarded dead letter stays listed.
  */
 @Repository
 public class DeadLetterStore {
+
+    /**
+     * A CTE inserting the dead letter bound by {@link #bind} for the run of the CTE {@code run}, when there
+     * is one (its id parameter is not null). Six parameters.
+     */
+    static final String FOR_ENDED_RUN = """
+            , dead as (
+                insert into dead_letters (id, run_id, recipe, step, error, payload)
+                select ?::uuid, run.id, ?, ?, ?::jsonb, ?::jsonb from run where ?::uuid is not null)
+            """;
 
     private static final String COLUMNS = "id, run_id, recipe, step, error, payload, status, created_at, replays";
 
@@ -83,6 +96,18 @@ public class DeadLetterStore {
                 .equal("error_type", filter.errorType())
                 .between("created_at", filter.from(), filter.to())
                 .page(jdbc, before, limit, this::map);
+    }
+
+    /** Binds the dead letter (or none) for {@link #FOR_ENDED_RUN} from parameter {@code i}; answers the next index. */
+    static int bind(PreparedStatement ps, int i, AttemptEnd.DeadLetter dead) throws SQLException {
+        String deadId = dead == null ? null : dead.id().toString();
+        ps.setString(i++, deadId);
+        ps.setString(i++, dead == null ? null : dead.recipe());
+        ps.setString(i++, dead == null ? null : dead.step());
+        ps.setString(i++, dead == null ? null : dead.errorJson());
+        ps.setString(i++, dead == null ? null : dead.payloadJson());
+        ps.setString(i++, deadId);
+        return i;
     }
 
     /** Status {@code replayed}, {@code replay} ({runId, at, by, from}) appended to {@code replays}. */

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.braid.engine.run.RunStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -86,7 +87,7 @@ public class EventStore {
                       from ev
                     returning id""")
                     .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
-                            triggerJson, runId, runId, recipe, recipeVersion, claimed ? "running" : "queued", origin, triggerJson,
+                            triggerJson, runId, runId, recipe, recipeVersion, (claimed ? RunStatus.RUNNING : RunStatus.QUEUED).wire(), origin, triggerJson,
                             claimed ? 1 : 0, claimFor, claimed, lease == null ? 0.0 : lease.toMillis() / 1000.0, claimed,
                             slot == null ? null : slot.key(), slot == null ? null : slot.limit())
                     .query(UUID.class).optional();
@@ -153,10 +154,10 @@ public class EventStore {
                     on conflict (recipe, idempotency_key) do nothing
                     returning id)
                 insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit)
-                select i.run_id, ?, ?, 'queued', ?, i.event_id, i.payload, i.slot_key, i.slot_limit
+                select i.run_id, ?, ?, ?, ?, i.event_id, i.payload, i.slot_key, i.slot_limit
                   from ev join input i on i.event_id = ev.id
                 returning event_id""")
-                .params(json.write(rows), recipe, recipe, recipeVersion, origin)
+                .params(json.write(rows), recipe, recipe, recipeVersion, RunStatus.QUEUED.wire(), origin)
                 .query(UUID.class).list());
         List<Ingested> out = new ArrayList<>(events.size());
         Map<String, Existing> stored = inserted.size() == events.size() ? Map.of() : existing(recipe, events);
@@ -203,14 +204,14 @@ public class EventStore {
                 agg as (
                     select jsonb_agg(payload order by id) as events, count(*) as n from ev)
                 insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit)
-                select ?, ?, ?, 'queued', ?, null,
+                select ?, ?, ?, ?, ?, null,
                        ?::jsonb || jsonb_build_object('events', agg.events)
                          || case when ? then jsonb_build_object('cursor', agg.events -> -1 -> 'cursor') else '{}'::jsonb end,
                        ?, ?
                   from agg
                  where agg.n > 0
                 returning id""")
-                .params(recipe, runId, json.write(rows), runId, recipe, recipeVersion, origin, json.write(header), carryCursor,
+                .params(recipe, runId, json.write(rows), runId, recipe, recipeVersion, RunStatus.QUEUED.wire(), origin, json.write(header), carryCursor,
                         slot == null ? null : slot.key(), slot == null ? null : slot.limit())
                 .query(UUID.class).optional();
     }

@@ -5,20 +5,21 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.braid.engine.run.RunStatus;
 
 /**
  * Claims runs of recipes with a concurrency limit (DESIGN §2) so that no slot group ever has more
  * runs running than its limit, across all nodes.
  *
  * <p><b>Slots are the leased running rows themselves</b>: a run holds a slot of its
- * {@code concurrency_key} while {@code status = 'running' and locked_until > now()}. There is no
+ * {@code concurrency_key} while it is running with a live lease ({@code locked_until > now()}). There is no
  * slot table that could leak: when a node dies its leases run out and its slots are free again (the
  * reaper then requeues those runs, which queue up for slots like any other).
  *
- * <p>Per slot group, one transaction takes {@code pg_advisory_xact_lock} on the key's hash (so
+ * <p>Which groups to serve is decided here; the claim itself is {@link RunStore}'s (the runs table's
+ * one writer). Per slot group, one transaction takes {@code pg_advisory_xact_lock} on the key's hash (so
  * claimers of that key on every node take turns; other keys are not held up), counts the slots
  * held and claims at most {@code limit - held} of the oldest due runs with {@code FOR UPDATE SKIP
  * LOCKED}. The lock is released at commit, after the claimed rows are visible as running. Two keys
@@ -53,11 +54,11 @@ final class LimitedClaims {
     private static final String CANDIDATES = """
             with recursive keys (k) as (
                 (select concurrency_key from runs
-                  where status in ('queued', 'retrying', 'waiting') and concurrency_key is not null
+                  where %1$s and concurrency_key is not null
                   order by concurrency_key limit 1)
                 union all
                 select (select r.concurrency_key from runs r
-                         where r.status in ('queued', 'retrying', 'waiting') and r.concurrency_key is not null
+                         where %2$s and r.concurrency_key is not null
                            and r.concurrency_key > keys.k
                          order by r.concurrency_key limit 1)
                   from keys where keys.k is not null)
@@ -65,46 +66,29 @@ final class LimitedClaims {
               from keys
               cross join lateral (
                     select d.next_attempt_at, d.concurrency_limit from runs d
-                     where d.concurrency_key = keys.k and d.status in ('queued', 'retrying', 'waiting')
+                     where d.concurrency_key = keys.k and %3$s
                        and d.next_attempt_at <= now()
                      order by d.next_attempt_at limit 1) head
              where keys.k is not null
                and head.concurrency_limit > (select count(*) from runs h
-                                              where h.concurrency_key = keys.k and h.status = 'running'
+                                              where h.concurrency_key = keys.k and h.status = %4$s
                                                 and h.locked_until > now())
              order by head.next_attempt_at
-             limit ?""";
+             limit ?""".formatted(RunChange.CLAIM.fromSql("status"), RunChange.CLAIM.fromSql("r.status"),
+            RunChange.CLAIM.fromSql("d.status"), StatusSql.literal(RunStatus.RUNNING));
 
-    /**
-     * Under the key's lock: the oldest due runs of the group, at most the free slots (the head's limit
-     * less the live leases) and at most {@code max}. {@code started_at} is the clock time, after the
-     * lock was granted, so that it is later than the end of the run whose slot it took.
-     */
-    private static final String CLAIM = """
-            update runs set status = 'running', locked_by = ?, locked_until = now() + make_interval(secs => ?),
-                   attempt = attempt + 1, started_at = coalesce(started_at, clock_timestamp())
-             where id in (
-                   select id from runs
-                    where concurrency_key = ? and status in ('queued', 'retrying', 'waiting') and next_attempt_at <= now()
-                    order by next_attempt_at
-                    limit greatest(0, least(?::bigint,
-                          coalesce((select d.concurrency_limit from runs d
-                                     where d.concurrency_key = ? and d.status in ('queued', 'retrying', 'waiting')
-                                       and d.next_attempt_at <= now()
-                                     order by d.next_attempt_at limit 1), 0)
-                          - (select count(*) from runs h
-                              where h.concurrency_key = ? and h.status = 'running' and h.locked_until > now())))
-                    for update skip locked)
-            returning""" + " " + RunStore.COLUMNS;
+    /** Claims up to {@code max} due runs of one slot group under its lock ({@link RunStore} owns the statement). */
+    @FunctionalInterface
+    interface SlotGroupClaim {
+        List<RunRow> claim(String key, String node, double leaseSeconds, int max);
+    }
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
-    private final RowMapper<RunRow> rows;
+    private final SlotGroupClaim slotGroup;
 
-    LimitedClaims(JdbcClient jdbc, TransactionTemplate transactions, RowMapper<RunRow> rows) {
+    LimitedClaims(JdbcClient jdbc, SlotGroupClaim slotGroup) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
-        this.rows = rows;
+        this.slotGroup = slotGroup;
     }
 
     List<RunRow> claim(String node, double leaseSeconds, int max) {
@@ -116,7 +100,7 @@ final class LimitedClaims {
                 int share = ceilDiv(max - claimed.size(), open.size() - i);
                 List<RunRow> got;
                 try {
-                    got = claimKey(open.get(i), node, leaseSeconds, share);
+                    got = slotGroup.claim(open.get(i), node, leaseSeconds, share);
                 } catch (RuntimeException e) {
                     if (claimed.isEmpty()) {
                         throw e;
@@ -135,13 +119,6 @@ final class LimitedClaims {
             open = more;
         }
         return claimed;
-    }
-
-    private List<RunRow> claimKey(String key, String node, double leaseSeconds, int max) {
-        return transactions.execute(tx -> {
-            jdbc.sql("select 1 from pg_advisory_xact_lock(?, hashtext(?))").params(LOCK_CLASS, key).query(Integer.class).single();
-            return jdbc.sql(CLAIM).params(node, leaseSeconds, key, max, key, key).query(rows).list();
-        });
     }
 
     private static int ceilDiv(int a, int b) {

@@ -1,5 +1,8 @@
 package dev.braid.app.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -7,9 +10,20 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** A run's log lines (written by {@link AttemptStore}) ({@code core.log}, connector and engine messages), per step. */
+/**
+ * A run's log lines ({@code core.log}, connector and engine messages), per step. An attempt's lines
+ * are inserted by {@link #FROM_RUN} inside the statement that proves its lease ({@link RunStore}).
+ */
 @Repository
 public class RunLogStore {
+
+    /** A CTE inserting the lines bound by {@link #bind} for the run of the CTE {@code run}. Four parameters. */
+    static final String FROM_RUN = """
+            , logs as (
+                insert into run_logs (run_id, step_path, level, message, at)
+                select run.id, l.step, l.level, l.message, l.at::timestamptz
+                  from run, unnest(?::text[], ?::text[], ?::text[], ?::text[]) as l(step, level, message, at))
+            """;
 
     /** Longer messages are cut: a log line is for people, and a runaway loop must not fill the disk. */
     static final int MAX_MESSAGE = 8_192;
@@ -26,6 +40,27 @@ public class RunLogStore {
     static String cut(String message) {
         String m = message == null ? "" : message;
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + " [cut]" : m;
+    }
+
+    /** Binds the lines for {@link #FROM_RUN} from parameter {@code i}; answers the next parameter index. */
+    static int bind(Connection con, PreparedStatement ps, int i, List<LogLine> lines) throws SQLException {
+        int m = lines.size();
+        String[] step = new String[m];
+        String[] level = new String[m];
+        String[] message = new String[m];
+        String[] at = new String[m];
+        for (int k = 0; k < m; k++) {
+            LogLine l = lines.get(k);
+            step[k] = l.stepPath();
+            level[k] = l.level();
+            message[k] = cut(l.message());
+            at[k] = l.at().toString();
+        }
+        ps.setArray(i++, con.createArrayOf("text", step));
+        ps.setArray(i++, con.createArrayOf("text", level));
+        ps.setArray(i++, con.createArrayOf("text", message));
+        ps.setArray(i++, con.createArrayOf("text", at));
+        return i;
     }
 
     /** A line about the run as a whole (an operator's action, a cancellation), not from one of its steps. */

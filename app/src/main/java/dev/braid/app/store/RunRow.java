@@ -3,6 +3,7 @@ package dev.braid.app.store;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.braid.engine.run.RunStatus;
 import tools.jackson.databind.JsonNode;
 
 /** One row of the runs table (the queue). */
@@ -10,7 +11,7 @@ public record RunRow(
         UUID id,
         String recipe,
         int recipeVersion,
-        String status,
+        RunStatus status,
         String origin,
         UUID replayOf,
         UUID eventId,
@@ -29,7 +30,7 @@ public record RunRow(
         String waitReason) {
 
     /** A run that is nobody's child and waits for nothing (webhook sync runs are built this way). */
-    public RunRow(UUID id, String recipe, int recipeVersion, String status, String origin, UUID replayOf, UUID eventId,
+    public RunRow(UUID id, String recipe, int recipeVersion, RunStatus status, String origin, UUID replayOf, UUID eventId,
                   JsonNode trigger, int attempt, Instant nextAttemptAt, String lockedBy, Instant lockedUntil,
                   Instant createdAt, Instant startedAt, Instant finishedAt, JsonNode output, JsonNode error,
                   UUID deadLetterId) {

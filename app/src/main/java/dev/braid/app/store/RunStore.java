@@ -1,5 +1,7 @@
 package dev.braid.app.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -9,14 +11,30 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.braid.engine.run.RunStatus;
+
+import static dev.braid.app.store.RunChange.CANCEL;
+import static dev.braid.app.store.RunChange.CLAIM;
+import static dev.braid.app.store.RunChange.RELEASE;
+import static dev.braid.app.store.RunChange.RETRY_NOW;
+import static dev.braid.app.store.RunChange.WAKE;
+
 /**
- * The runs table as a queue (DESIGN §3): enqueue, claim with {@code FOR UPDATE SKIP LOCKED} and a
- * lease, renew leases and requeue expired ones. What a running attempt writes is {@link AttemptStore}'s.
+ * The runs table — the queue (DESIGN §3) — and its one writer. Every status change is one method
+ * here, named by its {@link RunChange} (checked against the engine's {@code Transitions}), and made by
+ * a statement whose {@code where} guards the expected from-status, so a change another node or an
+ * operator made meanwhile is never overwritten: the late writer finds no row and is told so.
+ *
+ * <p>What a running attempt writes is fenced by its lease ({@code locked_by}): {@link #checkpoint} and
+ * {@link #finish} each write the runs row, the step records ({@link StepStore#FROM_RUN}), the log lines
+ * ({@link RunLogStore#FROM_RUN}) and the dead letter ({@link DeadLetterStore#FOR_ENDED_RUN}) in one
+ * statement — one round trip, one commit — and write nothing at all when the lease was lost.
  */
 @Repository
 public class RunStore {
@@ -26,25 +44,157 @@ public class RunStore {
             locked_by, locked_until, created_at, started_at, finished_at, output, error, dead_letter_id, parent_run_id,
             wait_reason""";
 
+    private static final String RUNNING = StatusSql.literal(RunStatus.RUNNING);
+
+    /** Claim's lease and attempt count; {@code started_at} is given by each claim. */
+    private static final String LEASE = "status = " + CLAIM.toSql()
+            + ", locked_by = ?, locked_until = now() + make_interval(secs => ?), attempt = attempt + 1";
+
+    private static final String CLAIM_UNLIMITED = """
+            update runs set %s, started_at = coalesce(started_at, now())
+             where id in (select id from runs
+                           where %s and next_attempt_at <= now() and concurrency_key is null
+                           order by next_attempt_at
+                           limit ? for update skip locked)
+            returning %s""".formatted(LEASE, CLAIM.fromSql("status"), COLUMNS);
+
+    /**
+     * Under the slot group's lock ({@link LimitedClaims}): the oldest due runs of the group, at most the
+     * free slots (the head's limit less the live leases) and at most {@code max}. {@code started_at} is the
+     * clock time, after the lock was granted, so that it is later than the end of the run whose slot it took.
+     */
+    private static final String CLAIM_SLOT_GROUP = """
+            update runs set %1$s, started_at = coalesce(started_at, clock_timestamp())
+             where id in (
+                   select id from runs
+                    where concurrency_key = ? and %2$s and next_attempt_at <= now()
+                    order by next_attempt_at
+                    limit greatest(0, least(?::bigint,
+                          coalesce((select d.concurrency_limit from runs d
+                                     where d.concurrency_key = ? and %3$s and d.next_attempt_at <= now()
+                                     order by d.next_attempt_at limit 1), 0)
+                          - (select count(*) from runs h
+                              where h.concurrency_key = ? and h.status = %4$s and h.locked_until > now())))
+                    for update skip locked)
+            returning %5$s""".formatted(LEASE, CLAIM.fromSql("status"), CLAIM.fromSql("d.status"), RUNNING, COLUMNS);
+
+    private static final String NEXT_DUE = """
+            select least(
+                (select min(next_attempt_at) from runs where %1$s and concurrency_key is null),
+                (select min(next_attempt_at) from runs
+                  where %1$s and concurrency_key is not null and next_attempt_at > now()))"""
+            .formatted(CLAIM.fromSql("status"));
+
+    private static final String RENEW = "update runs set locked_until = now() + make_interval(secs => ?)"
+            + " where locked_by = ? and status = " + RUNNING;
+
+    private static final String RELEASED = "update runs set status = " + RELEASE.toSql()
+            + ", locked_by = null, locked_until = null, next_attempt_at = now() where " + RELEASE.fromSql("status");
+
+    private static final String RETRIED = """
+            update runs set status = %s, next_attempt_at = now(), finished_at = null, error = null,
+                   locked_by = null, locked_until = null, wait_reason = null
+             where id = ? and status = ?""".formatted(RETRY_NOW.toSql());
+
+    /**
+     * Wakes the parent waiting (a {@code call:} step) for the run of the CTE {@code run} when that run
+     * ended for good — the one statement that does, used by {@link #finish} and the cancellations.
+     */
+    private static final String WAKE_PARENT = """
+            , wake as (
+                update runs parent set status = %s, next_attempt_at = now(), wait_reason = null
+                  from run
+                 where run.finished_at is not null and parent.id = run.parent_run_id and %s)
+            """.formatted(WAKE.toSql(), WAKE.fromSql("parent.status"));
+
+    /** Cancels the runs the {@code where} (appended) finds; a parent waiting for one of them is woken. */
+    private static final String CANCELLED = """
+            with run as (
+                update runs set status = %s, finished_at = now(), locked_by = null, locked_until = null, wait_reason = null
+                 where %%s
+                returning id, parent_run_id, finished_at)
+            """.formatted(CANCEL.toSql()) + WAKE_PARENT + "select count(*) from run";
+
+    private static final String CANCEL_ONE = CANCELLED.formatted("id = ? and status = ?");
+    private static final String CANCEL_UNFINISHED = CANCELLED.formatted("id = ? and " + CANCEL.fromSql("status"));
+    private static final String CANCEL_CHILDREN = CANCELLED.formatted("parent_run_id = ? and " + CANCEL.fromSql("status"));
+
+    /** {@code overlap: queue} backfill runs whose run ahead has ended (or is gone). */
+    private static final String RELEASE_OVERLAPS = """
+            update runs q set status = %s, next_attempt_at = now(), wait_reason = null
+             where %s and q.wait_reason = 'overlap'
+               and not exists (select 1 from runs p where p.id = q.replay_of and %s)"""
+            .formatted(WAKE.toSql(), WAKE.fromSql("q.status"), StatusSql.in("p.status", StatusSql.UNFINISHED));
+
+    private static final String ENQUEUE = """
+            insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger,
+                              concurrency_key, concurrency_limit)
+            values (?, ?, ?, %s, ?, ?, ?, ?::jsonb, ?, ?)""".formatted(StatusSql.literal(RunStatus.QUEUED));
+
+    /** Waiting without a due time (wait reason {@code overlap}) while the run ahead is unfinished, else queued. */
+    private static final String ENQUEUE_BEHIND = """
+            insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger,
+                              next_attempt_at, wait_reason, concurrency_key, concurrency_limit)
+            select ?, ?, ?, case when p.active then %s else %s end, ?, p.id, ?, ?::jsonb,
+                   case when p.active then 'infinity'::timestamptz else now() end,
+                   case when p.active then 'overlap' end, ?, ?
+              from (select id, %s as active from runs where id = ?) p"""
+            .formatted(StatusSql.literal(RunStatus.WAITING), StatusSql.literal(RunStatus.QUEUED),
+                    StatusSql.in("status", StatusSql.UNFINISHED));
+
+    private static final String CHECKPOINT = """
+            with run as (
+                update runs set locked_until = now() + make_interval(secs => ?)
+                 where id = ? and locked_by = ? and status = %s
+                returning id)
+            """.formatted(RUNNING) + StepStore.FROM_RUN + RunLogStore.FROM_RUN + "select count(*) from run";
+
+    /**
+     * Ends the attempt. Besides the runs row, step records, log lines and dead letter, the same statement
+     * (all only if the lease fence matched) creates the child run a {@code call:} step waits for and the
+     * run {@code onError.notify} starts, and wakes the parent waiting for this run when this one ended
+     * for good. The to-status is bound: each {@link AttemptEnd} is checked to be a change from running.
+     */
+    private static final String FINISH = """
+            with run as (
+                update runs set status = ?, output = ?::jsonb, error = ?::jsonb, locked_by = null, locked_until = null,
+                       finished_at = case when ? then now() else null end,
+                       next_attempt_at = case when ? then 'infinity'::timestamptz else coalesce(?, next_attempt_at) end,
+                       wait_reason = ?, dead_letter_id = ?
+                 where id = ? and locked_by = ? and status = %s
+                returning id, parent_run_id, finished_at)
+            """.formatted(RUNNING) + StepStore.FROM_RUN + RunLogStore.FROM_RUN + DeadLetterStore.FOR_ENDED_RUN + """
+            , started as (
+                insert into runs (id, recipe, recipe_version, status, origin, parent_run_id, parent_step, trigger,
+                                  concurrency_key, concurrency_limit)
+                select s.id, s.recipe, s.version, %s, s.origin,
+                       case when s.origin = 'call' then run.id end, s.step, s.trigger::jsonb, s.ckey, s.climit
+                  from run, unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[])
+                       as s(id, recipe, version, origin, step, trigger, ckey, climit)
+                on conflict (id) do nothing)
+            """.formatted(StatusSql.literal(RunStatus.QUEUED)) + WAKE_PARENT + "select count(*) from run";
+
     private final JdbcClient jdbc;
+    private final JdbcTemplate template;
     private final JsonColumns json;
     private final ConcurrencySlots slots;
     private final LimitedClaims limited;
+    private final TransactionTemplate transactions;
 
-    public RunStore(JdbcClient jdbc, JsonColumns json, ConcurrencySlots slots, PlatformTransactionManager transactions) {
+    public RunStore(JdbcClient jdbc, JdbcTemplate template, JsonColumns json, ConcurrencySlots slots,
+                    PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.template = template;
         this.json = json;
         this.slots = slots;
-        this.limited = new LimitedClaims(jdbc, new TransactionTemplate(transactions), this::map);
+        this.transactions = new TransactionTemplate(transactions);
+        this.limited = new LimitedClaims(jdbc, this::claimSlotGroup);
     }
 
     /** Queues a run; its concurrency slot (if its recipe version has a limit) is worked out here, see {@link ConcurrencySlots}. */
     public void enqueue(NewRun run) {
         Optional<ConcurrencySlots.Slot> slot = slots.of(run.recipe(), run.recipeVersion(), run.trigger());
-        jdbc.sql("""
-                insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger,
-                                  concurrency_key, concurrency_limit)
-                values (?, ?, ?, 'queued', ?, ?, ?, ?::jsonb, ?, ?)""")
+        jdbc.sql(ENQUEUE)
                 .params(run.id(), run.recipe(), run.recipeVersion(), run.origin(), run.replayOf(), run.eventId(),
                         json.write(run.trigger()), slot.map(ConcurrencySlots.Slot::key).orElse(null),
                         slot.map(ConcurrencySlots.Slot::limit).orElse(null))
@@ -52,34 +202,46 @@ public class RunStore {
     }
 
     /**
-     * Claims up to {@code limit} runs that are due: status running, leased to {@code node} until
-     * now + {@code lease}, attempt counted. Rows another node is claiming at the same moment are
-     * skipped, not waited for. Only runs without a concurrency limit: see {@link #claimLimited}.
+     * Enqueues a run behind the run {@code run.replayOf()} (a backfill's {@code overlap: queue}): while
+     * that one is unfinished the new run is {@code waiting} (reason {@code overlap}, no due time) and
+     * {@link #releaseOverlaps} queues it once it has ended; if it has already ended, queued at once.
+     */
+    public void enqueueBehind(NewRun run) {
+        ConcurrencySlots.Slot slot = slots.of(run.recipe(), run.recipeVersion(), run.trigger()).orElse(null);
+        jdbc.sql(ENQUEUE_BEHIND)
+                .params(run.id(), run.recipe(), run.recipeVersion(), run.origin(), run.eventId(), json.write(run.trigger()),
+                        slot == null ? null : slot.key(), slot == null ? null : slot.limit(), run.replayOf())
+                .update();
+    }
+
+    /**
+     * {@link RunChange#CLAIM}: up to {@code limit} runs that are due, leased to {@code node} until now +
+     * {@code lease}, attempt counted. Rows another node is claiming at the same moment are skipped, not
+     * waited for. Only runs without a concurrency limit: see {@link #claimLimited}.
      */
     public List<RunRow> claim(String node, Duration lease, int limit) {
         if (limit <= 0) {
             return List.of();
         }
-        return jdbc.sql("""
-                update runs set status = 'running', locked_by = ?, locked_until = now() + make_interval(secs => ?),
-                       attempt = attempt + 1, started_at = coalesce(started_at, now())
-                 where id in (select id from runs
-                               where status in ('queued', 'retrying', 'waiting') and next_attempt_at <= now()
-                                 and concurrency_key is null
-                               order by next_attempt_at
-                               limit ? for update skip locked)
-                returning""" + " " + COLUMNS)
-                .params(node, seconds(lease), limit)
-                .query(this::map).list();
+        return jdbc.sql(CLAIM_UNLIMITED).params(node, seconds(lease), limit).query(this::map).list();
     }
 
     /**
-     * Claims up to {@code max} due runs of recipes with a concurrency limit, never more per slot group
-     * than its free slots, cluster-wide ({@link LimitedClaims}). Finds nothing in one cheap query
-     * when no run is limited.
+     * {@link RunChange#CLAIM} of up to {@code max} due runs of recipes with a concurrency limit, never more
+     * per slot group than its free slots, cluster-wide ({@link LimitedClaims}). Finds nothing in one cheap
+     * query when no run is limited.
      */
     public List<RunRow> claimLimited(String node, Duration lease, int max) {
         return max <= 0 ? List.of() : limited.claim(node, seconds(lease), max);
+    }
+
+    /** One slot group's claim, in its own transaction under the group's advisory lock. */
+    private List<RunRow> claimSlotGroup(String key, String node, double leaseSeconds, int max) {
+        return transactions.execute(tx -> {
+            jdbc.sql("select 1 from pg_advisory_xact_lock(?, hashtext(?))").params(LimitedClaims.LOCK_CLASS, key)
+                    .query(Integer.class).single();
+            return jdbc.sql(CLAIM_SLOT_GROUP).params(node, leaseSeconds, key, max, key, key).query(this::map).list();
+        });
     }
 
     /**
@@ -88,74 +250,109 @@ public class RunStore {
      * the dispatcher (looking again at once would spin).
      */
     public Optional<Instant> nextDue() {
-        return jdbc.sql("""
-                select least(
-                    (select min(next_attempt_at) from runs
-                      where status in ('queued', 'retrying', 'waiting') and concurrency_key is null),
-                    (select min(next_attempt_at) from runs
-                      where status in ('queued', 'retrying', 'waiting') and concurrency_key is not null
-                        and next_attempt_at > now()))""")
-                .query((rs, n) -> {
-                    Timestamp t = rs.getTimestamp(1);
-                    return t == null ? null : t.toInstant();
-                }).optional();
+        return jdbc.sql(NEXT_DUE).query((rs, n) -> {
+            Timestamp t = rs.getTimestamp(1);
+            return t == null ? null : t.toInstant();
+        }).optional();
     }
 
-    /** Extends the leases of every run this node holds. */
+    /** Extends the leases of every run this node holds (no status changes). */
     public int renewLeases(String node, Duration lease) {
-        return jdbc.sql("""
-                update runs set locked_until = now() + make_interval(secs => ?)
-                 where locked_by = ? and status = 'running'""")
-                .params(seconds(lease), node).update();
+        return jdbc.sql(RENEW).params(seconds(lease), node).update();
     }
 
-    /** Puts runs whose lease expired (their node died or stalled) back in the queue. */
+    /** {@link RunChange#RELEASE} of runs whose lease expired (their node died or stalled). */
     public int requeueExpired() {
-        return jdbc.sql("""
-                update runs set status = 'queued', locked_by = null, locked_until = null, next_attempt_at = now()
-                 where status = 'running' and locked_until < now()""")
-                .update();
+        return jdbc.sql(RELEASED + " and locked_until < now()").update();
     }
 
-    /** Gives back this node's runs (shutdown): they are queued again for any node. */
+    /** {@link RunChange#RELEASE} of this node's runs (shutdown): they are queued again for any node. */
     public int release(String node) {
-        return jdbc.sql("""
-                update runs set status = 'queued', locked_by = null, locked_until = null, next_attempt_at = now()
-                 where status = 'running' and locked_by = ?""")
-                .param(node).update();
+        return jdbc.sql(RELEASED + " and locked_by = ?").param(node).update();
     }
 
-    /** The statuses from which a run has not ended yet. */
-    public static final List<String> UNFINISHED = List.of("queued", "retrying", "waiting", "running");
+    /** Renews the lease and writes records and lines; false (nothing written) when the lease was lost. */
+    public boolean checkpoint(UUID runId, String node, Duration lease, List<StepStore.SeqRecord> records,
+                              List<RunLogStore.LogLine> lines) {
+        return counted(CHECKPOINT, (con, ps) -> {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            ps.setObject(2, runId);
+            ps.setString(3, node);
+            RunLogStore.bind(con, ps, StepStore.bind(con, ps, 4, records, json), lines);
+        }) == 1;
+    }
 
     /**
-     * Cancels the run if it is still in one of {@code statuses}; false when it had moved on. A worker
-     * still running it loses its lease, so its fenced writes write nothing.
+     * Ends the attempt with {@link RunChange#SUCCEED}, {@link RunChange#FAIL}, {@link RunChange#RETRY_AT}
+     * or {@link RunChange#WAIT} ({@link AttemptEnd}); false (nothing written) when the lease was lost and
+     * another node, or an operator's cancel, owns the run now.
      */
-    public boolean cancel(UUID id, List<String> statuses) {
-        return jdbc.sql(CANCEL + " where id = ? and status in (" + placeholders(statuses) + ")")
-                .params(params(id, statuses)).update() == 1;
+    public boolean finish(UUID runId, String node, AttemptEnd end, List<StepStore.SeqRecord> records,
+                          List<RunLogStore.LogLine> lines) {
+        end.change().check(RunStatus.RUNNING);
+        return counted(FINISH, (con, ps) -> {
+            AttemptEnd.DeadLetter dead = end.deadLetter();
+            int i = 1;
+            ps.setString(i++, end.change().to().wire());
+            ps.setString(i++, end.outputJson());
+            ps.setString(i++, end.errorJson());
+            ps.setBoolean(i++, end.finished());
+            ps.setBoolean(i++, end.untilWoken());
+            ps.setTimestamp(i++, end.nextAttemptAt() == null ? null : Timestamp.from(end.nextAttemptAt()));
+            ps.setString(i++, end.waitReason());
+            ps.setObject(i++, dead == null ? null : dead.id());
+            ps.setObject(i++, runId);
+            ps.setString(i++, node);
+            i = StepStore.bind(con, ps, i, records, json);
+            i = RunLogStore.bind(con, ps, i, lines);
+            i = DeadLetterStore.bind(ps, i, dead);
+            List<AttemptEnd.StartedRun> started = end.started();
+            ps.setArray(i++, con.createArrayOf("uuid", started.stream().map(AttemptEnd.StartedRun::id).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(AttemptEnd.StartedRun::recipe).toArray()));
+            ps.setArray(i++, con.createArrayOf("int4", started.stream().map(AttemptEnd.StartedRun::version).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(AttemptEnd.StartedRun::origin).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(AttemptEnd.StartedRun::parentStep).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(AttemptEnd.StartedRun::triggerJson).toArray()));
+            ps.setArray(i++, con.createArrayOf("text", started.stream().map(AttemptEnd.StartedRun::concurrencyKey).toArray()));
+            ps.setArray(i, con.createArrayOf("int4", started.stream().map(AttemptEnd.StartedRun::concurrencyLimit).toArray()));
+        }) == 1;
     }
 
-    /** Cancels the unfinished runs a run's {@code call:} steps started. */
+    /**
+     * {@link RunChange#RETRY_NOW}: queues the run that is {@code from} at once, its error cleared; false
+     * when it is not {@code from} any more (a worker moved it meanwhile).
+     */
+    public boolean retryNow(UUID id, RunStatus from) {
+        RETRY_NOW.check(from);
+        return jdbc.sql(RETRIED).params(id, from.wire()).update() == 1;
+    }
+
+    /**
+     * {@link RunChange#CANCEL} of the run that is {@code from}; false when it had moved on. A worker
+     * still running it loses its lease, so its fenced writes write nothing; a parent waiting for it is
+     * woken to see the cancellation.
+     */
+    public boolean cancel(UUID id, RunStatus from) {
+        CANCEL.check(from);
+        return counted(CANCEL_ONE, (con, ps) -> {
+            ps.setObject(1, id);
+            ps.setString(2, from.wire());
+        }) == 1;
+    }
+
+    /** {@link RunChange#CANCEL} of the run whatever unfinished status it is in; false when it had ended. */
+    public boolean cancelUnfinished(UUID id) {
+        return counted(CANCEL_UNFINISHED, (con, ps) -> ps.setObject(1, id)) == 1;
+    }
+
+    /** {@link RunChange#CANCEL} of the unfinished runs a run's {@code call:} steps started. */
     public int cancelChildren(UUID parent) {
-        return jdbc.sql(CANCEL + " where parent_run_id = ? and status in (" + placeholders(UNFINISHED) + ")")
-                .params(params(parent, UNFINISHED)).update();
+        return (int) counted(CANCEL_CHILDREN, (con, ps) -> ps.setObject(1, parent));
     }
 
-    private static final String CANCEL = """
-            update runs set status = 'cancelled', finished_at = now(), locked_by = null, locked_until = null,
-                   wait_reason = null""";
-
-    private static String placeholders(List<String> values) {
-        return String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
-    }
-
-    private static List<Object> params(UUID id, List<String> statuses) {
-        List<Object> params = new java.util.ArrayList<>(statuses.size() + 1);
-        params.add(id);
-        params.addAll(statuses);
-        return params;
+    /** {@link RunChange#WAKE} of the backfill runs waiting behind a run that has ended; cluster-safe, idempotent. */
+    public int releaseOverlaps() {
+        return jdbc.sql(RELEASE_OVERLAPS).update();
     }
 
     public Optional<RunRow> find(UUID id) {
@@ -166,18 +363,18 @@ public class RunStore {
     public List<RunRow> list(RunFilter filter, UUID before, int limit) {
         return new NewestFirst("select " + COLUMNS + " from runs")
                 .equal("recipe", filter.recipe())
-                .equal("status", filter.status())
+                .equal("status", filter.status() == null ? null : filter.status().wire())
                 .between("created_at", filter.from(), filter.to())
                 .page(jdbc, before, limit, this::map);
     }
 
-    /** The recipe's runs by status filter; only fixed SQL fragments are appended above, never input. */
-    public record RunFilter(String recipe, String status, Instant from, Instant to) {}
+    /** The list's filters; null members do not filter. */
+    public record RunFilter(String recipe, RunStatus status, Instant from, Instant to) {}
 
     RunRow map(ResultSet rs, int row) throws SQLException {
         return new RunRow(
                 rs.getObject("id", UUID.class), rs.getString("recipe"), rs.getInt("recipe_version"),
-                rs.getString("status"), rs.getString("origin"), rs.getObject("replay_of", UUID.class),
+                RunStatus.fromWire(rs.getString("status")), rs.getString("origin"), rs.getObject("replay_of", UUID.class),
                 rs.getObject("event_id", UUID.class), json.read(rs, "trigger"), rs.getInt("attempt"),
                 instant(rs, "next_attempt_at"), rs.getString("locked_by"), instant(rs, "locked_until"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
@@ -192,5 +389,24 @@ public class RunStore {
 
     private static double seconds(Duration d) {
         return d.toMillis() / 1000.0;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(Connection con, PreparedStatement ps) throws SQLException;
+    }
+
+    /** Runs a statement ending in {@code select count(*) from run}: how many rows its guarded update changed. */
+    private long counted(String sql, Binder binder) {
+        Long found = template.execute((Connection con) -> {
+            try (PreparedStatement ps = con.prepareStatement(sql)) {
+                binder.bind(con, ps);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        return found == null ? 0 : found;
     }
 }

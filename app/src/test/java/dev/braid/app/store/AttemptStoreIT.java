@@ -21,7 +21,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 class AttemptStoreIT extends BraidIntegrationTest {
 
     @Autowired
-    AttemptStore attempts;
+    RunStore attempts;
 
     @Autowired
     JdbcClient jdbc;
@@ -39,8 +39,8 @@ class AttemptStoreIT extends BraidIntegrationTest {
                 JsonNodeFactory.instance.objectNode().put("url", "http://x"), null,
                 new StepError("http.status", "GET http://x answered 404", false), now, now)));
         List<RunLogStore.LogLine> lines = List.of(new RunLogStore.LogLine("call", "error", "gave up", now));
-        AttemptStore.Ending failed = AttemptStore.Ending.finished("failed", null, "{\"type\":\"http.status\"}",
-                new AttemptStore.DeadLetter(Ids.next(), "fenced", "call", "{\"type\":\"http.status\"}", "{}"), List.of());
+        AttemptEnd failed = AttemptEnd.failed("{\"type\":\"http.status\"}",
+                new AttemptEnd.DeadLetter(Ids.next(), "fenced", "call", "{\"type\":\"http.status\"}", "{}"), List.of());
 
         assertThat(attempts.checkpoint(runId, "intruder", Duration.ofSeconds(30), records, lines)).isFalse();
         assertThat(attempts.finish(runId, "intruder", failed, records, lines)).isFalse();

@@ -97,7 +97,7 @@ public class ScheduleBackfill {
                     started++;
                 }
             }
-            items.add(new Item(key, action, prior == null ? null : prior.runId(), prior == null ? null : prior.status(), runId));
+            items.add(new Item(key, action, prior == null ? null : prior.runId(), prior == null || prior.status() == null ? null : prior.status().wire(), runId));
         }
         return new Result(slug, request.preview(), request.mode().name().toLowerCase(java.util.Locale.ROOT),
                 request.overlap().name().toLowerCase(java.util.Locale.ROOT), request.from(), request.to(), times.size(),
