@@ -25,9 +25,10 @@ import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.EventStore;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
+import dev.braid.app.triggers.TriggerTemplates;
 import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
-import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -48,6 +49,7 @@ public class WebhookIngress {
     /** Credentials are not kept in run history. */
     private static final Set<String> DROPPED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebhookIngress.class);
 
     private final RecipeCatalog catalog;
     private final EventStore events;
@@ -56,12 +58,13 @@ public class WebhookIngress {
     private final ConcurrencySlots slots;
     private final Expressions expressions;
     private final WebhookRateLimits rateLimits;
+    private final TriggerTemplates templates;
     private final JsonMapper json;
     private final Clock clock;
 
     public WebhookIngress(RecipeCatalog catalog, EventStore events, RunCompletions completions, RunWorker worker,
-                          ConcurrencySlots slots, Expressions expressions, WebhookRateLimits rateLimits, JsonMapper json,
-                          Clock clock) {
+                          ConcurrencySlots slots, Expressions expressions, WebhookRateLimits rateLimits,
+                          TriggerTemplates templates, JsonMapper json, Clock clock) {
         this.catalog = catalog;
         this.events = events;
         this.completions = completions;
@@ -69,6 +72,7 @@ public class WebhookIngress {
         this.slots = slots;
         this.expressions = expressions;
         this.rateLimits = rateLimits;
+        this.templates = templates;
         this.json = json;
         this.clock = clock;
     }
@@ -76,8 +80,7 @@ public class WebhookIngress {
     public Answer receive(String slug, HttpServletRequest request) throws IOException, InterruptedException {
         RecipeCatalog.Current recipe = catalog.current(slug)
                 .orElseThrow(() -> new IngressException(HttpStatus.NOT_FOUND, "No recipe '" + slug + "' exists"));
-        Trigger.Webhook webhook = recipe.recipe().trigger().webhook();
-        if (recipe.recipe().trigger().type() != Trigger.Type.WEBHOOK || webhook == null) {
+        if (!(recipe.recipe().trigger().settings() instanceof TriggerSettings.Webhook webhook)) {
             throw new IngressException(HttpStatus.NOT_FOUND, "Recipe '" + slug + "' has a "
                     + recipe.recipe().trigger().type().wire() + " trigger, not a webhook");
         }
@@ -95,7 +98,7 @@ public class WebhookIngress {
         }
         byte[] raw = readBody(request);
         if (webhook.secret() != null) {
-            WebhookSignature.verify(request.getHeader(WebhookSignature.HEADER), raw, secret(webhook.secret()), clock.instant());
+            WebhookSignature.verify(request.getHeader(WebhookSignature.HEADER), raw, secret(slug, webhook.secret()), clock.instant());
         }
         ObjectNode trigger = NODES.objectNode();
         trigger.put("type", "webhook");
@@ -181,7 +184,7 @@ public class WebhookIngress {
      * In order (DESIGN §3): the recipe's expression, the {@code Idempotency-Key} header, else a hash
      * of the body. The prefixes keep the three kinds from colliding.
      */
-    private String idempotencyKey(Trigger.Webhook webhook, ObjectNode trigger, HttpServletRequest request, byte[] raw) {
+    private String idempotencyKey(TriggerSettings.Webhook webhook, ObjectNode trigger, HttpServletRequest request, byte[] raw) {
         if (webhook.idempotencyKey() != null) {
             JsonNode value;
             try {
@@ -201,13 +204,26 @@ public class WebhookIngress {
         return "body:" + sha256(raw);
     }
 
-    private String secret(String template) {
-        JsonNode rendered = expressions.render(NODES.stringNode(template), NODES.objectNode().set("secrets", NODES.objectNode()));
-        if (rendered == null || rendered.isNull() || rendered.asString().isEmpty()) {
+    /**
+     * The signing secret, rendered with the secret store's values. When it names a secret that does not
+     * exist (or renders to nothing) the sender gets 401 without the secret's name — that is the
+     * operator's to fix, and {@link TriggerTemplates} logs it naming the secret.
+     */
+    private String secret(String slug, String template) {
+        String rendered;
+        try {
+            rendered = templates.text(slug, "trigger.webhook.secret", template);
+        } catch (TriggerTemplates.MissingSecret e) {
+            rendered = "";
+        } catch (ExpressionException e) {
+            log.warn("Recipe {}: its webhook secret template failed, so no webhook can be verified: {}", slug, e.getMessage());
+            rendered = "";
+        }
+        if (rendered.isEmpty()) {
             throw new IngressException(HttpStatus.UNAUTHORIZED, "The recipe's webhook secret is not available; "
                     + "the webhook cannot be verified");
         }
-        return rendered.asString();
+        return rendered;
     }
 
     /**

@@ -25,6 +25,7 @@ import dev.braid.app.store.NewRun;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunStore;
 import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.TriggerSettings;
 import dev.braid.engine.spi.ActionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -101,7 +102,7 @@ class PollCycle {
             if (notBefore != null && stored.isPresent() && stored.get().polledAt().isAfter(notBefore)) {
                 return Outcome.skip();
             }
-            PollSettings settings = PollSettings.of(recipe.recipe().trigger().settings());
+            TriggerSettings.Poll settings = (TriggerSettings.Poll) recipe.recipe().trigger().settings();
             JsonNode cursor = stored.map(PollCursors.Stored::cursor)
                     .orElse(settings.initialCursor() == null ? NODES.nullNode() : settings.initialCursor());
             List<JsonNode> rows;
@@ -132,7 +133,7 @@ class PollCycle {
             }
             int fresh;
             int started;
-            if (settings.batchMaxSize() == null) {
+            if (settings.batch() == null) {
                 fresh = 0;
                 for (ObjectNode trigger : triggers) {
                     ConcurrencySlots.Slot slot = slots.of(recipe.recipe(), trigger).orElse(null);
@@ -157,11 +158,11 @@ class PollCycle {
      * read twice is dropped), and the run's {@code trigger.events} holds the new rows' trigger objects.
      * Returns {new events, runs}.
      */
-    private int[] batches(RecipeCatalog.Current recipe, PollSettings settings, List<ObjectNode> triggers, JsonNode cursor) {
+    private int[] batches(RecipeCatalog.Current recipe, TriggerSettings.Poll settings, List<ObjectNode> triggers, JsonNode cursor) {
         int fresh = 0;
         int started = 0;
-        for (int from = 0; from < triggers.size(); from += settings.batchMaxSize()) {
-            List<ObjectNode> chunk = triggers.subList(from, Math.min(triggers.size(), from + settings.batchMaxSize()));
+        for (int from = 0; from < triggers.size(); from += settings.batch().maxSize()) {
+            List<ObjectNode> chunk = triggers.subList(from, Math.min(triggers.size(), from + settings.batch().maxSize()));
             UUID runId = Ids.next();
             UUID firstEvent = null;
             var eventsOfRun = NODES.arrayNode();
@@ -195,7 +196,7 @@ class PollCycle {
      * The recipe's {@code idempotencyKey} over {@code {trigger}}, else the row's cursor value, else
      * (no cursor) a hash of the row. Prefixed like the webhook keys, so the kinds cannot collide.
      */
-    private String key(PollSettings settings, ObjectNode trigger) {
+    private String key(TriggerSettings.Poll settings, ObjectNode trigger) {
         if (settings.idempotencyKey() != null) {
             JsonNode value = expressions.evaluate(settings.idempotencyKey(), NODES.objectNode().set("trigger", trigger));
             if (value != null && !value.isMissingNode() && !value.isNull()) {

@@ -25,6 +25,7 @@ import dev.braid.app.config.BraidProperties;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerRuntime;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 
 /**
  * Runs a poll loop per enabled poll recipe on this node: every {@code every} (after the previous poll
@@ -94,7 +95,7 @@ public class PollRuntime implements TriggerRuntime {
         if (executor == null) {
             executor = Executors.newScheduledThreadPool(threads, r -> Thread.ofPlatform().name("braid-poll").daemon().unstarted(r));
         }
-        PollSettings settings = PollSettings.of(recipe.recipe().trigger().settings());
+        TriggerSettings.Poll settings = (TriggerSettings.Poll) recipe.recipe().trigger().settings();
         Loop loop = new Loop(recipe.slug(), recipe.version(), settings);
         loop.first();
         log.info("Recipe {}: polling {}", recipe.slug(), settings.every() != null ? "every " + settings.every()
@@ -106,14 +107,14 @@ public class PollRuntime implements TriggerRuntime {
     private final class Loop {
         final String slug;
         final int version;
-        final PollSettings settings;
+        final TriggerSettings.Poll settings;
         final CronExpression cron;
         volatile boolean cancelled;
         volatile ScheduledFuture<?> next;
         /** The cron time this poll is for; null with {@code every}. */
         volatile Instant due;
 
-        Loop(String slug, int version, PollSettings settings) {
+        Loop(String slug, int version, TriggerSettings.Poll settings) {
             this.slug = slug;
             this.version = version;
             this.settings = settings;

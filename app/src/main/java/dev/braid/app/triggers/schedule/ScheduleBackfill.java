@@ -59,7 +59,7 @@ public class ScheduleBackfill {
                     + " trigger; backfill fills in schedule fire times (to reprocess stored events, use replay)");
         }
         BackfillRequest request = BackfillRequest.read(body, clock.instant());
-        ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+        ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger());
         // Enumerated from a second before 'from' (the cron works in whole seconds), then cut to [from, to).
         List<Instant> times = settings.fireTimes(request.from().minusSeconds(1), request.to(), max + 3).stream()
                 .filter(t -> !t.isBefore(request.from()) && t.isBefore(request.to())).toList();

@@ -66,7 +66,7 @@ public class ScheduleRuntime implements TriggerRuntime {
         for (RecipeCatalog.Current recipe : wanted) {
             slugs.add(recipe.slug());
             try {
-                ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+                ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger());
                 String signature = settings.signature(recipe.version());
                 if (signature.equals(known.get(recipe.slug()))) {
                     continue;

@@ -7,40 +7,33 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.TimeZone;
 
 import org.quartz.CronExpression;
 
-import tools.jackson.databind.JsonNode;
+import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
+import dev.braid.engine.model.TriggerSettings.Schedule.CatchUp;
 
 /**
- * A recipe's {@code schedule:} settings (DESIGN §2), already validated by the parser:
- * {@code cron} with seconds (Quartz syntax), {@code timezone} (default UTC) and {@code catchUp}
- * (default {@code last}). Fire times are enumerated here with the same {@link CronExpression} Quartz
- * fires by, so catch-up and backfill agree with the live scheduler to the second.
+ * A recipe's {@code schedule:} settings (DESIGN §2, typed and checked by the parser as
+ * {@link TriggerSettings.Schedule}) with the fire-time arithmetic the scheduler needs: {@code cron}
+ * with seconds (Quartz syntax), {@code timezone} (default UTC) and {@code catchUp} (default
+ * {@code last}). Fire times are enumerated here with the same {@link CronExpression} Quartz fires by,
+ * so catch-up and backfill agree with the live scheduler to the second.
  */
 public record ScheduleSettings(String cron, ZoneId zone, CatchUp catchUp) {
 
-    /** What happens to fire times missed while no node was running the schedule. */
-    public enum CatchUp {
-        /** Skip them. */
-        NONE,
-        /** One run, for the most recent missed fire time. */
-        LAST,
-        /** One run per missed fire time (at most {@code braid.schedules.max-catch-up}, the most recent). */
-        ALL;
-
-        public String wire() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    public static ScheduleSettings of(TriggerSettings.Schedule schedule) {
+        return new ScheduleSettings(schedule.cron(), schedule.timezone(), schedule.catchUp());
     }
 
-    public static ScheduleSettings of(JsonNode settings) {
-        String zone = settings.path("timezone").asString("UTC");
-        String catchUp = settings.path("catchUp").asString("last");
-        return new ScheduleSettings(settings.path("cron").asString().strip(), ZoneId.of(zone),
-                CatchUp.valueOf(catchUp.toUpperCase(Locale.ROOT)));
+    /** The settings of a recipe's trigger, which must be a schedule. */
+    public static ScheduleSettings of(Trigger trigger) {
+        if (!(trigger.settings() instanceof TriggerSettings.Schedule schedule)) {
+            throw new IllegalArgumentException("Not a schedule trigger: " + trigger.type().wire());
+        }
+        return of(schedule);
     }
 
     /** A fresh expression (CronExpression is not thread-safe). */
