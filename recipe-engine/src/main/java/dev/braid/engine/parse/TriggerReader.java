@@ -3,7 +3,6 @@ package dev.braid.engine.parse;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -245,7 +244,7 @@ final class TriggerReader {
             cron(f, "cron", cron);
         }
         String zone = f.text("timezone");
-        ZoneId timezone = ZoneOffset.UTC;
+        ZoneId timezone = ZoneId.of("UTC");
         if (zone != null) {
             try {
                 timezone = ZoneId.of(zone);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 
@@ -102,7 +101,7 @@ class TriggerSettingsTest {
     @Test
     void scheduleKeepsTheCronAsWrittenWithUtcAndLastByDefault() {
         assertThat(settings("schedule: { cron: \"0 0 2 * * *\" }"))
-                .isEqualTo(new TriggerSettings.Schedule("0 0 2 * * *", ZoneOffset.UTC, CatchUp.LAST));
+                .isEqualTo(new TriggerSettings.Schedule("0 0 2 * * *", ZoneId.of("UTC"), CatchUp.LAST));
         assertThat(settings("schedule: { cron: \"0 */5 * * * ?\", timezone: Europe/Berlin, catchUp: all }"))
                 .isEqualTo(new TriggerSettings.Schedule("0 */5 * * * ?", ZoneId.of("Europe/Berlin"), CatchUp.ALL));
     }
