@@ -23,6 +23,7 @@ import dev.braid.app.store.RunStore;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Recipe;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -281,19 +282,15 @@ public class Ingestion {
     }
 
     private static String expression(Recipe recipe) {
-        Trigger trigger = recipe.trigger();
-        if (trigger.webhook() != null) {
-            return trigger.webhook().idempotencyKey();
-        }
-        JsonNode value = trigger.settings() == null ? null : trigger.settings().get("idempotencyKey");
-        return value == null || !value.isString() || value.asString().isBlank() ? null : value.asString();
+        String expression = recipe.trigger().settings().idempotencyKey();
+        return expression == null || expression.isBlank() ? null : expression;
     }
 
     /** When the keys of this recipe's events stop deduplicating; null: never. */
     private Instant expiry(Target recipe) {
         Trigger trigger = recipe.recipe().trigger();
-        if (trigger.type() == Trigger.Type.WEBHOOK && trigger.webhook() != null) {
-            return clock.instant().plus(trigger.webhook().dedupeWindow());
+        if (trigger.settings() instanceof TriggerSettings.Webhook webhook) {
+            return clock.instant().plus(webhook.dedupeWindow());
         }
         if (trigger.type() == Trigger.Type.CDC) {
             return clock.instant().plus(cdcDedupeWindow);

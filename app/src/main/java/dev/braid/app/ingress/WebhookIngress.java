@@ -23,8 +23,10 @@ import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunRow;
 import dev.braid.engine.run.RunStatus;
 import dev.braid.app.store.Sha256;
+import dev.braid.app.triggers.TriggerTemplates;
+import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
-import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -45,6 +47,7 @@ public class WebhookIngress {
     /** Credentials are not kept in run history. */
     private static final Set<String> DROPPED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebhookIngress.class);
 
     private final RecipeCatalog catalog;
     private final Ingestion ingestion;
@@ -52,17 +55,20 @@ public class WebhookIngress {
     private final Ingestion.Claim claim;
     private final Expressions expressions;
     private final WebhookRateLimits rateLimits;
+    private final TriggerTemplates templates;
     private final JsonMapper json;
     private final Clock clock;
 
     public WebhookIngress(RecipeCatalog catalog, Ingestion ingestion, RunCompletions completions, RunWorker worker,
-                          Expressions expressions, WebhookRateLimits rateLimits, JsonMapper json, Clock clock) {
+                          Expressions expressions, WebhookRateLimits rateLimits, TriggerTemplates templates, JsonMapper json,
+                          Clock clock) {
         this.catalog = catalog;
         this.ingestion = ingestion;
         this.completions = completions;
         this.claim = new WorkerClaim(worker, clock);
         this.expressions = expressions;
         this.rateLimits = rateLimits;
+        this.templates = templates;
         this.json = json;
         this.clock = clock;
     }
@@ -70,8 +76,7 @@ public class WebhookIngress {
     public Answer receive(String slug, HttpServletRequest request) throws IOException, InterruptedException {
         RecipeCatalog.Current recipe = catalog.current(slug)
                 .orElseThrow(() -> new IngressException(HttpStatus.NOT_FOUND, "No recipe '" + slug + "' exists"));
-        Trigger.Webhook webhook = recipe.recipe().trigger().webhook();
-        if (recipe.recipe().trigger().type() != Trigger.Type.WEBHOOK || webhook == null) {
+        if (!(recipe.recipe().trigger().settings() instanceof TriggerSettings.Webhook webhook)) {
             throw new IngressException(HttpStatus.NOT_FOUND, "Recipe '" + slug + "' has a "
                     + recipe.recipe().trigger().type().wire() + " trigger, not a webhook");
         }
@@ -89,7 +94,7 @@ public class WebhookIngress {
         }
         byte[] raw = readBody(request);
         if (webhook.secret() != null) {
-            WebhookSignature.verify(request.getHeader(WebhookSignature.HEADER), raw, secret(webhook.secret()), clock.instant());
+            WebhookSignature.verify(request.getHeader(WebhookSignature.HEADER), raw, secret(slug, webhook.secret()), clock.instant());
         }
         ObjectNode trigger = NODES.objectNode();
         trigger.put("type", "webhook");
@@ -145,13 +150,26 @@ public class WebhookIngress {
         return problem;
     }
 
-    private String secret(String template) {
-        JsonNode rendered = expressions.render(NODES.stringNode(template), NODES.objectNode().set("secrets", NODES.objectNode()));
-        if (rendered == null || rendered.isNull() || rendered.asString().isEmpty()) {
+    /**
+     * The signing secret, rendered with the secret store's values. When it names a secret that does not
+     * exist (or renders to nothing) the sender gets 401 without the secret's name — that is the
+     * operator's to fix, and {@link TriggerTemplates} logs it naming the secret.
+     */
+    private String secret(String slug, String template) {
+        String rendered;
+        try {
+            rendered = templates.text(slug, "trigger.webhook.secret", template);
+        } catch (TriggerTemplates.MissingSecret e) {
+            rendered = "";
+        } catch (ExpressionException e) {
+            log.warn("Recipe {}: its webhook secret template failed, so no webhook can be verified: {}", slug, e.getMessage());
+            rendered = "";
+        }
+        if (rendered.isEmpty()) {
             throw new IngressException(HttpStatus.UNAUTHORIZED, "The recipe's webhook secret is not available; "
                     + "the webhook cannot be verified");
         }
-        return rendered.asString();
+        return rendered;
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
 
-import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 
 /**
  * A recipe's {@code rateLimit: {requests, per}} as a token bucket on this node: {@code requests}
@@ -19,18 +19,18 @@ class WebhookRateLimits {
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     /** Takes a token, or answers how long until one is available. */
-    Duration acquire(String slug, Trigger.RateLimit limit) {
+    Duration acquire(String slug, TriggerSettings.RateLimit limit) {
         Bucket bucket = buckets.compute(slug, (k, b) -> b != null && b.limit.equals(limit) ? b : new Bucket(limit));
         return bucket.take(System.nanoTime());
     }
 
     private static final class Bucket {
-        final Trigger.RateLimit limit;
+        final TriggerSettings.RateLimit limit;
         final double nanosPerToken;
         double tokens;
         long last;
 
-        Bucket(Trigger.RateLimit limit) {
+        Bucket(TriggerSettings.RateLimit limit) {
             this.limit = limit;
             this.nanosPerToken = (double) limit.per().toNanos() / limit.requests();
             this.tokens = limit.requests();

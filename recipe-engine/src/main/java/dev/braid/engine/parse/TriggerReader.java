@@ -3,15 +3,23 @@ package dev.braid.engine.parse;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
-/** Reads and checks {@code trigger:} (DESIGN §2): exactly one type and that type's settings. */
+/**
+ * Reads and checks {@code trigger:} (DESIGN §2): exactly one type and that type's settings, as typed
+ * {@link TriggerSettings} with their defaults. The records are meaningful only when no problem was
+ * reported.
+ */
 final class TriggerReader {
 
     static final List<String> TYPES = List.of("webhook", "kafka", "cdc", "schedule", "poll", "manual");
@@ -68,26 +76,27 @@ final class TriggerReader {
             return null;
         }
         Fields fields = new Fields(settings, trigger.path(type), problems, expressions);
-        Trigger.Webhook webhook = null;
-        switch (type) {
-            case "webhook" -> webhook = webhook(fields);
-            case "kafka" -> kafka(fields);
-            case "cdc" -> cdc(fields);
-            case "schedule" -> schedule(fields);
-            case "poll" -> poll(fields);
-            default -> fields.allowOnly(List.of(), name -> "; a manual trigger takes no settings, write manual: {}");
-        }
-        JsonNode typedSettings = settings.isNull() ? JsonNodeFactory.instance.objectNode() : settings;
-        return new Trigger(Trigger.Type.fromWire(type), typedSettings, webhook);
+        TriggerSettings typed = switch (Trigger.Type.fromWire(type)) {
+            case WEBHOOK -> webhook(fields);
+            case KAFKA -> kafka(fields);
+            case CDC -> cdc(fields);
+            case SCHEDULE -> schedule(fields);
+            case POLL -> poll(fields);
+            case MANUAL -> {
+                fields.allowOnly(List.of(), name -> "; a manual trigger takes no settings, write manual: {}");
+                yield new TriggerSettings.Manual();
+            }
+        };
+        return new Trigger(typed);
     }
 
-    private Trigger.Webhook webhook(Fields f) {
+    private TriggerSettings.Webhook webhook(Fields f) {
         f.allowOnly(WEBHOOK);
         String secret = f.text("secret");
         f.templates("secret");
         String idempotencyKey = f.expression("idempotencyKey");
 
-        Duration window = Trigger.Webhook.DEFAULT_DEDUPE_WINDOW;
+        Duration window = TriggerSettings.Webhook.DEFAULT_DEDUPE_WINDOW;
         Fields dedupe = f.object("dedupe");
         if (dedupe != null) {
             dedupe.allowOnly(List.of("window"));
@@ -96,7 +105,7 @@ final class TriggerReader {
         }
 
         boolean sync = false;
-        Duration respondTimeout = Trigger.Webhook.DEFAULT_RESPOND_TIMEOUT;
+        Duration respondTimeout = TriggerSettings.Webhook.DEFAULT_RESPOND_TIMEOUT;
         Fields respond = f.object("respond");
         if (respond != null) {
             respond.allowOnly(List.of("mode", "timeout"));
@@ -105,7 +114,7 @@ final class TriggerReader {
             respondTimeout = t != null ? t : respondTimeout;
         }
 
-        Trigger.RateLimit rateLimit = null;
+        TriggerSettings.RateLimit rateLimit = null;
         Fields limit = f.object("rateLimit");
         if (limit != null) {
             limit.allowOnly(List.of("requests", "per"));
@@ -115,32 +124,36 @@ final class TriggerReader {
             }
             Duration per = limit.duration("per", false);
             if (requests != null) {
-                rateLimit = new Trigger.RateLimit(requests, per != null ? per : Duration.ofSeconds(1));
+                rateLimit = new TriggerSettings.RateLimit(requests, per != null ? per : Duration.ofSeconds(1));
             }
         }
-        return new Trigger.Webhook(secret, idempotencyKey, window, sync, respondTimeout, rateLimit);
+        return new TriggerSettings.Webhook(secret, idempotencyKey, window, sync, respondTimeout, rateLimit);
     }
 
-    private void kafka(Fields f) {
+    private TriggerSettings.Kafka kafka(Fields f) {
         f.allowOnly(KAFKA);
-        f.requiredText("topic", "name the Kafka topic to consume, e.g. topic: orders");
+        String topic = f.requiredText("topic", "name the Kafka topic to consume, e.g. topic: orders");
         String connection = f.text("connection");
         if (connection != null && connections != null) {
             kafkaConnection(f, connection);
         }
-        f.choice("format", List.of("json", "text"));
-        f.choice("startFrom", List.of("earliest", "latest"));
-        f.expression("idempotencyKey");
-        batch(f);
+        String format = f.choice("format", List.of("json", "text"));
+        String startFrom = f.choice("startFrom", List.of("earliest", "latest"));
+        String idempotencyKey = f.expression("idempotencyKey");
+        return new TriggerSettings.Kafka(topic, connection,
+                "text".equals(format) ? TriggerSettings.Kafka.Format.TEXT : TriggerSettings.Kafka.Format.JSON,
+                "earliest".equals(startFrom) ? TriggerSettings.Kafka.StartFrom.EARLIEST : TriggerSettings.Kafka.StartFrom.LATEST,
+                idempotencyKey, batch(f));
     }
 
-    private void cdc(Fields f) {
+    private TriggerSettings.Cdc cdc(Fields f) {
         f.allowOnly(CDC);
         String connection = f.requiredText("connection", "name the sql connection of the PostgreSQL database to follow, e.g. connection: shop-db");
         if (connection != null && connections != null) {
             cdcConnection(f, connection);
         }
         ArrayNode tables = f.list("tables");
+        List<String> qualified = new ArrayList<>();
         if (!f.has("tables")) {
             f.missing("tables", "list the tables to follow, e.g. tables: [public.orders]");
         } else if (tables != null) {
@@ -156,11 +169,15 @@ final class TriggerReader {
                     // The names go into a publication and into Debezium's include list: plain identifiers only.
                     problems.atValue(Positions.index(f.path("tables"), i), "'" + t.asString()
                             + "' is not a plain table name; write schema.table with letters, digits and '_', e.g. public.orders");
+                } else {
+                    qualified.add(qualified(t.asString().strip()));
                 }
             }
         }
         ArrayNode operations = f.list("operations");
+        Set<TriggerSettings.Cdc.Operation> wanted = EnumSet.allOf(TriggerSettings.Cdc.Operation.class);
         if (operations != null) {
+            wanted.clear();
             List<String> allowed = List.of("insert", "update", "delete");
             if (operations.isEmpty()) {
                 f.problem("operations", "'operations' is empty; list some of insert, update, delete, or leave it out for all three");
@@ -170,11 +187,20 @@ final class TriggerReader {
                 if (!op.isString() || !allowed.contains(op.asString())) {
                     problems.atValue(Positions.index(f.path("operations"), i), "Each operation must be one of insert, update, delete; found "
                             + Fields.found(op) + (op.isString() ? Closest.didYouMean(op.asString(), allowed) : ""));
+                } else {
+                    wanted.add(TriggerSettings.Cdc.Operation.valueOf(op.asString().toUpperCase(Locale.ROOT)));
                 }
             }
         }
-        f.choice("snapshot", List.of("never", "initial"));
-        f.expression("idempotencyKey");
+        String snapshot = f.choice("snapshot", List.of("never", "initial"));
+        String idempotencyKey = f.expression("idempotencyKey");
+        return new TriggerSettings.Cdc(connection, qualified, wanted, "initial".equals(snapshot), idempotencyKey);
+    }
+
+    /** {@code orders} → {@code public.orders}; {@code Sales.Orders} → {@code sales.orders}, as PostgreSQL folds unquoted names. */
+    private static String qualified(String table) {
+        String name = table.indexOf('.') < 0 ? "public." + table : table;
+        return name.toLowerCase(Locale.ROOT);
     }
 
     /** A kafka trigger's {@code connection:} is a kafka connection; without one it reads Braid's own Kafka. */
@@ -211,28 +237,32 @@ final class TriggerReader {
         return colon < 0 ? url.substring(0, Math.min(url.length(), 12)) : url.substring(0, colon + 1);
     }
 
-    private void schedule(Fields f) {
+    private TriggerSettings.Schedule schedule(Fields f) {
         f.allowOnly(SCHEDULE);
         String cron = f.requiredText("cron", "say when to run, e.g. cron: \"0 2 * * *\" (minute hour day month weekday: 02:00 every day) or with seconds first \"0 0 2 * * *\"");
         if (cron != null) {
             cron(f, "cron", cron);
         }
         String zone = f.text("timezone");
+        ZoneId timezone = ZoneId.of("UTC");
         if (zone != null) {
             try {
-                ZoneId.of(zone);
+                timezone = ZoneId.of(zone);
             } catch (DateTimeException e) {
                 f.problem("timezone", "Unknown time zone '" + zone + "'; use a region name such as Europe/London or UTC"
                         + Closest.didYouMean(zone, ZoneId.getAvailableZoneIds()));
             }
         }
-        f.choice("catchUp", List.of("none", "last", "all"));
+        String catchUp = f.choice("catchUp", List.of("none", "last", "all"));
+        return new TriggerSettings.Schedule(cron == null ? null : cron.strip(), timezone,
+                catchUp == null ? TriggerSettings.Schedule.CatchUp.LAST
+                        : TriggerSettings.Schedule.CatchUp.valueOf(catchUp.toUpperCase(Locale.ROOT)));
     }
 
-    private void poll(Fields f) {
+    private TriggerSettings.Poll poll(Fields f) {
         f.allowOnly(POLL);
         String connection = f.text("connection");
-        f.duration("every", false);
+        Duration interval = f.duration("every", false);
         String cron = f.text("cron");
         if (cron != null) {
             cron(f, "cron", cron);
@@ -265,24 +295,28 @@ final class TriggerReader {
                 f.templates("with");
             }
         }
-        f.text("cursor");
+        String cursor = f.text("cursor");
         JsonNode initial = f.get("initialCursor");
         if (initial != null && initial.isContainer()) {
             f.problem("initialCursor", "'initialCursor' must be a single value such as 0 or '2024-01-01'; found " + Fields.found(initial));
         }
-        f.expression("idempotencyKey");
-        batch(f);
+        String idempotencyKey = f.expression("idempotencyKey");
+        return new TriggerSettings.Poll(connection, interval, cron, query, action, f.get("with"), cursor, initial,
+                idempotencyKey, batch(f));
     }
 
-    private void batch(Fields f) {
+    /** {@code batch:} with its defaults, or null when the trigger has none (one run per event). */
+    private TriggerSettings.Batch batch(Fields f) {
         Fields batch = f.object("batch");
         if (batch == null) {
-            return;
+            return null;
         }
         batch.allowOnly(BATCH);
-        batch.integer("maxSize", 1, Integer.MAX_VALUE);
-        batch.duration("maxWait", false);
-        batch.expression("key");
+        Integer maxSize = batch.integer("maxSize", 1, Integer.MAX_VALUE);
+        Duration maxWait = batch.duration("maxWait", false);
+        String key = batch.expression("key");
+        return new TriggerSettings.Batch(maxSize == null ? TriggerSettings.Batch.DEFAULT_MAX_SIZE : maxSize,
+                maxWait == null ? TriggerSettings.Batch.DEFAULT_MAX_WAIT : maxWait, key);
     }
 
     /** Read by the class the scheduler fires with (DESIGN §11 "Cron dialects"), so what is saved fires. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.TriggerSettings;
 
 /** Saving a recipe checks its trigger's connection: a cdc one exists, is sql and PostgreSQL; a kafka one exists and is kafka. */
 class TriggerConnectionTest {
@@ -57,8 +58,8 @@ class TriggerConnectionTest {
 
     @Test
     void aPostgresSqlConnectionIsAccepted() {
-        assertThat(parser.parse(recipe("shop-db", "public.orders"), SourceFormat.YAML, TYPES).trigger().settings()
-                .path("connection").asString()).isEqualTo("shop-db");
+        assertThat(((TriggerSettings.Cdc) parser.parse(recipe("shop-db", "public.orders"), SourceFormat.YAML, TYPES).trigger()
+                .settings()).connection()).isEqualTo("shop-db");
     }
 
     @Test
@@ -104,8 +105,8 @@ class TriggerConnectionTest {
 
     @Test
     void aKafkaTriggersConnectionMustExistAndBeAKafkaConnection() {
-        assertThat(parser.parse(kafkaRecipe("events"), SourceFormat.YAML, TYPES).trigger().settings().path("connection")
-                .asString()).isEqualTo("events");
+        assertThat(((TriggerSettings.Kafka) parser.parse(kafkaRecipe("events"), SourceFormat.YAML, TYPES).trigger().settings())
+                .connection()).isEqualTo("events");
         assertThat(errors(kafkaRecipe("nowhere"))).singleElement().satisfies(e -> {
             assertThat(e.path()).isEqualTo("trigger.kafka.connection");
             assertThat(e.line()).isEqualTo(4);

@@ -11,6 +11,7 @@ import dev.braid.engine.model.Recipe;
 import dev.braid.engine.model.RetrySpec;
 import dev.braid.engine.model.Step;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,10 +48,10 @@ class ValidRecipesTest {
 
         Trigger trigger = recipe.trigger();
         assertThat(trigger.type()).isEqualTo(Trigger.Type.WEBHOOK);
-        assertThat(trigger.settings().path("dedupe").path("window").asString()).isEqualTo("12h");
-        assertThat(trigger.webhook()).isEqualTo(new Trigger.Webhook("{{ secrets.SHOP_WEBHOOK_SECRET }}",
+        assertThat(((TriggerSettings.Webhook) trigger.settings()).dedupeWindow()).isEqualTo(Duration.ofHours(12));
+        assertThat(trigger.settings()).isEqualTo(new TriggerSettings.Webhook("{{ secrets.SHOP_WEBHOOK_SECRET }}",
                 "trigger.headers.'x-event-id'", Duration.ofHours(12), true, Duration.ofSeconds(10),
-                new Trigger.RateLimit(100, Duration.ofSeconds(1))));
+                new TriggerSettings.RateLimit(100, Duration.ofSeconds(1))));
 
         assertThat(recipe.definition().path("steps").size()).isEqualTo(5);
         assertThat(recipe.steps()).extracting(Step::id).containsExactly("customer", "big", "lines", "invalid", "done");
@@ -99,8 +100,8 @@ class ValidRecipesTest {
         Recipe recipe = parse("manual.yaml");
 
         assertThat(recipe.trigger().type()).isEqualTo(Trigger.Type.MANUAL);
-        assertThat(recipe.trigger().webhook()).isNull();
-        assertThat(recipe.trigger().settings().isObject()).isTrue();
+        assertThat(recipe.trigger().settings()).isNotInstanceOf(TriggerSettings.Webhook.class);
+        assertThat(recipe.trigger().settings()).isEqualTo(new TriggerSettings.Manual());
         assertThat(recipe.enabled()).isTrue();
         assertThat(recipe.retry()).isEqualTo(RetrySpec.NONE);
         assertThat(recipe.timeout()).isNull();
@@ -123,9 +124,10 @@ class ValidRecipesTest {
         assertThat(recipe.enabled()).isFalse();
         assertThat(recipe.timeout()).isEqualTo(Duration.ofMinutes(15));
         assertThat(recipe.trigger().type()).isEqualTo(Trigger.Type.SCHEDULE);
-        assertThat(recipe.trigger().settings().path("cron").asString()).isEqualTo("0 0 2 * * *");
-        assertThat(recipe.trigger().settings().path("timezone").asString()).isEqualTo("Europe/London");
-        assertThat(recipe.trigger().webhook()).isNull();
+        TriggerSettings.Schedule schedule = (TriggerSettings.Schedule) recipe.trigger().settings();
+        assertThat(schedule.cron()).isEqualTo("0 0 2 * * *");
+        assertThat(schedule.timezone().getId()).isEqualTo("Europe/London");
+        assertThat(recipe.trigger().settings()).isNotInstanceOf(TriggerSettings.Webhook.class);
     }
 
     @Test
@@ -137,16 +139,16 @@ class ValidRecipesTest {
         assertThat(recipe.retry()).isEqualTo(new RetrySpec(4, null, 1.5, null));
         Step.ActionStep log = (Step.ActionStep) recipe.steps().get(1);
         assertThat(log.with().path("message").asString()).isEqualTo("a/b é {{ steps.echo.output.value.id }}");
-        assertThat(recipe.trigger().webhook()).isEqualTo(new Trigger.Webhook(null, null,
-                Trigger.Webhook.DEFAULT_DEDUPE_WINDOW, false, Trigger.Webhook.DEFAULT_RESPOND_TIMEOUT, null));
+        assertThat(recipe.trigger().settings()).isEqualTo(new TriggerSettings.Webhook(null, null,
+                TriggerSettings.Webhook.DEFAULT_DEDUPE_WINDOW, false, TriggerSettings.Webhook.DEFAULT_RESPOND_TIMEOUT, null));
     }
 
     @Test
     void kafkaCdcAndPollTriggersKeepTheirSettings() {
-        assertThat(parse("kafka-batch.yaml").trigger().settings().path("batch").path("maxSize").asInt()).isEqualTo(500);
-        assertThat(parse("cdc.yaml").trigger().settings().path("tables").size()).isEqualTo(2);
+        assertThat(((TriggerSettings.Kafka) parse("kafka-batch.yaml").trigger().settings()).batch().maxSize()).isEqualTo(500);
+        assertThat(((TriggerSettings.Cdc) parse("cdc.yaml").trigger().settings()).tables()).hasSize(2);
         Trigger poll = parse("poll.yaml").trigger();
         assertThat(poll.type()).isEqualTo(Trigger.Type.POLL);
-        assertThat(poll.settings().path("initialCursor").asInt()).isZero();
+        assertThat(((TriggerSettings.Poll) poll.settings()).initialCursor().asInt()).isZero();
     }
 }

@@ -7,6 +7,7 @@ import dev.braid.engine.model.Recipe;
 import dev.braid.engine.model.RetrySpec;
 import dev.braid.engine.model.Step;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,7 +31,7 @@ final class TestRecipes {
 
     static Recipe recipe(RetrySpec retry, Step... steps) {
         return new Recipe("test-recipe", "Test recipe", null, true,
-                new Trigger(Trigger.Type.MANUAL, JsonNodeFactory.instance.objectNode(), null),
+                new Trigger(new TriggerSettings.Manual()),
                 List.of(steps), retry, null, null, null, JsonNodeFactory.instance.objectNode());
     }
 

@@ -23,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 class CdcIngress {
 
     /** A recipe on a source, at the version whose trigger it was started with. */
-    record Route(String slug, int version, dev.braid.engine.model.Recipe recipe, CdcTrigger trigger) {}
+    record Route(String slug, int version, dev.braid.engine.model.Recipe recipe,
+                 dev.braid.engine.model.TriggerSettings.Cdc trigger) {}
 
     private static final Logger log = LoggerFactory.getLogger(CdcIngress.class);
 

@@ -24,6 +24,7 @@ import dev.braid.app.connections.Connections;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerRuntime;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -72,7 +73,9 @@ class CdcRuntime implements TriggerRuntime {
         Map<String, List<CdcIngress.Route>> bySource = new LinkedHashMap<>();
         for (RecipeCatalog.Current c : wanted) {
             try {
-                CdcTrigger trigger = CdcTrigger.of(c.recipe().trigger());
+                TriggerSettings.Cdc trigger = (TriggerSettings.Cdc) c.recipe().trigger().settings();
+                // The names go into DDL and Debezium's include list: checked again right before that.
+                trigger.tables().forEach(TableName::qualified);
                 bySource.computeIfAbsent(trigger.connection(), k -> new ArrayList<>())
                         .add(new CdcIngress.Route(c.slug(), c.version(), c.recipe(), trigger));
             } catch (CdcSourceException e) {

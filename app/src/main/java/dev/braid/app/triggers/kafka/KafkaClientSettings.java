@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import dev.braid.app.connections.Connections;
 import dev.braid.app.kafka.BraidKafka;
 import dev.braid.connectors.kafka.KafkaSettings;
+import dev.braid.engine.model.TriggerSettings;
 import dev.braid.engine.spi.ActionException;
 
 /**
@@ -19,7 +20,7 @@ final class KafkaClientSettings {
 
     private KafkaClientSettings() {}
 
-    static Map<String, Object> consumer(String slug, KafkaTriggerSettings trigger, BraidKafka braidKafka, Connections connections) {
+    static Map<String, Object> consumer(String slug, TriggerSettings.Kafka trigger, BraidKafka braidKafka, Connections connections) {
         Map<String, Object> props = new HashMap<>();
         if (trigger.connection() == null) {
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, braidKafka.requireBootstrapServers());
@@ -30,7 +31,7 @@ final class KafkaClientSettings {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "braid." + slug);
         // Offsets are committed by hand, after PostgreSQL has the events and their runs.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, trigger.startFrom());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, trigger.startFrom().wire());
         // Batch mode writes a whole poll in few statements: bigger polls, fewer round trips.
         int maxPoll = trigger.batch() == null ? 500 : Math.max(500, Math.min(trigger.batch().maxSize(), 5000));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll);

@@ -21,6 +21,7 @@ import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerRuntime;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -76,7 +77,7 @@ public class KafkaTriggers implements TriggerRuntime {
     }
 
     private void start(RecipeCatalog.Current recipe) {
-        KafkaTriggerSettings settings = KafkaTriggerSettings.of(recipe.recipe().trigger().settings());
+        TriggerSettings.Kafka settings = (TriggerSettings.Kafka) recipe.recipe().trigger().settings();
         String attempt = recipe.slug() + "@" + recipe.version();
         try {
             RecipeConsumer consumer = new RecipeConsumer(recipe, settings,

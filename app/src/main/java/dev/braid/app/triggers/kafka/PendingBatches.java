@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 import dev.braid.app.ingest.TriggerEvent;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
@@ -39,7 +40,7 @@ final class PendingBatches {
     private final long maxWaitNanos;
     private final Map<JsonNode, Group> groups = new LinkedHashMap<>();
 
-    PendingBatches(KafkaTriggerSettings.Batch batch) {
+    PendingBatches(TriggerSettings.Batch batch) {
         this.maxSize = batch.maxSize();
         this.maxWaitNanos = batch.maxWait().toNanos();
     }

@@ -26,6 +26,7 @@ import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -57,7 +58,7 @@ final class RecipeConsumer {
     record Context(Ingestion ingestion, Expressions expressions, JsonMapper json, Duration pollTimeout, Duration retryDelay) {}
 
     private final RecipeCatalog.Current recipe;
-    private final KafkaTriggerSettings settings;
+    private final TriggerSettings.Kafka settings;
     private final Map<String, Object> clientProperties;
     private final Context context;
     private final PendingBatches pending;
@@ -70,7 +71,7 @@ final class RecipeConsumer {
     private boolean partitionsLost;
     private Thread thread;
 
-    RecipeConsumer(RecipeCatalog.Current recipe, KafkaTriggerSettings settings, Map<String, Object> clientProperties,
+    RecipeConsumer(RecipeCatalog.Current recipe, TriggerSettings.Kafka settings, Map<String, Object> clientProperties,
                    Context context) {
         this.recipe = recipe;
         this.settings = settings;

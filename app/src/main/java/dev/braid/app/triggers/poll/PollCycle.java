@@ -16,6 +16,9 @@ import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.Sha256;
+import dev.braid.app.store.RunStore;
+import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.TriggerSettings;
 import dev.braid.engine.spi.ActionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -84,7 +87,7 @@ class PollCycle {
             if (notBefore != null && stored.isPresent() && stored.get().polledAt().isAfter(notBefore)) {
                 return Outcome.skip();
             }
-            PollSettings settings = PollSettings.of(recipe.recipe().trigger().settings());
+            TriggerSettings.Poll settings = (TriggerSettings.Poll) recipe.recipe().trigger().settings();
             JsonNode cursor = stored.map(PollCursors.Stored::cursor)
                     .orElse(settings.initialCursor() == null ? NODES.nullNode() : settings.initialCursor());
             List<JsonNode> rows;
@@ -117,7 +120,7 @@ class PollCycle {
             int started = 0;
             Ingestion.Target target = Ingestion.Target.of(recipe);
             List<TriggerEvent> events = triggers.stream().map(t -> TriggerEvent.of(t, naturalKey(t))).toList();
-            if (settings.batchMaxSize() == null) {
+            if (settings.batch() == null) {
                 for (Ingestion.Accepted accepted : ingestion.accept(target, events)) {
                     if (accepted.outcome() == Ingestion.Outcome.STARTED) {
                         fresh++;
@@ -126,8 +129,8 @@ class PollCycle {
                 started = fresh;
             } else {
                 // One run per maxSize rows; each row is still its own event (its own key, so a row read twice is dropped).
-                for (int from = 0; from < events.size(); from += settings.batchMaxSize()) {
-                    List<TriggerEvent> chunk = events.subList(from, Math.min(events.size(), from + settings.batchMaxSize()));
+                for (int from = 0; from < events.size(); from += settings.batch().maxSize()) {
+                    List<TriggerEvent> chunk = events.subList(from, Math.min(events.size(), from + settings.batch().maxSize()));
                     Ingestion.Accepted accepted = ingestion.accept(target,
                             new Ingestion.Batch(NODES.objectNode().put("type", "poll"), chunk, true));
                     if (accepted.outcome() == Ingestion.Outcome.STARTED) {

@@ -22,6 +22,7 @@ import dev.braid.app.config.BraidProperties;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerRuntime;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import dev.braid.engine.schedule.CronSchedule;
 
 /**
@@ -92,7 +93,7 @@ public class PollRuntime implements TriggerRuntime {
         if (executor == null) {
             executor = Executors.newScheduledThreadPool(threads, r -> Thread.ofPlatform().name("braid-poll").daemon().unstarted(r));
         }
-        PollSettings settings = PollSettings.of(recipe.recipe().trigger().settings());
+        TriggerSettings.Poll settings = (TriggerSettings.Poll) recipe.recipe().trigger().settings();
         Loop loop = new Loop(recipe.slug(), recipe.version(), settings);
         loop.first();
         log.info("Recipe {}: polling {}", recipe.slug(), settings.every() != null ? "every " + settings.every()
@@ -104,14 +105,14 @@ public class PollRuntime implements TriggerRuntime {
     private final class Loop {
         final String slug;
         final int version;
-        final PollSettings settings;
+        final TriggerSettings.Poll settings;
         final CronSchedule cron;
         volatile boolean cancelled;
         volatile ScheduledFuture<?> next;
         /** The cron time this poll is for; null with {@code every}. */
         volatile Instant due;
 
-        Loop(String slug, int version, PollSettings settings) {
+        Loop(String slug, int version, TriggerSettings.Poll settings) {
             this.slug = slug;
             this.version = version;
             this.settings = settings;

@@ -64,7 +64,7 @@ public class ScheduleBackfill {
         BackfillRequest request = BackfillRequest.read(body, clock.instant());
         ScheduleSettings settings;
         try {
-            settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+            settings = ScheduleSettings.of(recipe.recipe().trigger());
         } catch (InvalidCron e) {
             // Saved before crons were checked at save; it never fired, so there is nothing to fill in.
             throw ApiException.conflict("Recipe '" + slug + "' has a cron Braid cannot schedule: " + e.getMessage()

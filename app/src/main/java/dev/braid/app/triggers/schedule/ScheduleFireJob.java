@@ -80,7 +80,7 @@ public class ScheduleFireJob implements Job {
             if (current.isEmpty()) {
                 return; // disabled or gone: the reconciler removes the job
             }
-            ScheduleSettings settings = ScheduleSettings.of(current.get().recipe().trigger().settings());
+            ScheduleSettings settings = ScheduleSettings.of(current.get().recipe().trigger());
             triggers.arm(slug, settings, settings.signature(current.get().version()), after);
         } catch (SchedulerException | RuntimeException e) {
             // The reconciler's sweep arms it again within ScheduleRuntime.SWEEP_SECONDS; catch-up fills the gap.

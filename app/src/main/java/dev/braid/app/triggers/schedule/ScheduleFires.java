@@ -16,6 +16,7 @@ import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -99,16 +100,16 @@ public class ScheduleFires {
         if (current.isEmpty()) {
             return 0;
         }
-        ScheduleSettings settings = ScheduleSettings.of(current.get().recipe().trigger().settings());
-        if (settings.catchUp() == ScheduleSettings.CatchUp.NONE) {
+        ScheduleSettings settings = ScheduleSettings.of(current.get().recipe().trigger());
+        if (settings.catchUp() == TriggerSettings.Schedule.CatchUp.NONE) {
             return 0;
         }
         Instant since = missedSince(slug);
-        int keep = settings.catchUp() == ScheduleSettings.CatchUp.LAST ? 1 : maxCatchUp;
+        int keep = settings.catchUp() == TriggerSettings.Schedule.CatchUp.LAST ? 1 : maxCatchUp;
         // One more than kept, to tell whether older ones were dropped.
         List<Instant> missed = settings.latestFireTimes(since, upTo, keep + 1);
         if (missed.size() > keep) {
-            if (settings.catchUp() == ScheduleSettings.CatchUp.ALL) {
+            if (settings.catchUp() == TriggerSettings.Schedule.CatchUp.ALL) {
                 log.warn("Recipe {}: more than {} missed fire times since {}; catching up only the latest {} "
                         + "(braid.schedules.max-catch-up); backfill the rest if needed", slug, keep, since, keep);
             }

@@ -85,7 +85,7 @@ public class ScheduleRuntime implements TriggerRuntime {
             }
             ScheduleSettings settings;
             try {
-                settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+                settings = ScheduleSettings.of(recipe.recipe().trigger());
             } catch (IllegalArgumentException | java.time.DateTimeException e) { // InvalidCron, an unknown zone
                 log.warn("Recipe {} version {}: its schedule cannot run and is left out until a corrected version is "
                         + "saved: {}", recipe.slug(), recipe.version(), e.getMessage());
@@ -148,7 +148,7 @@ public class ScheduleRuntime implements TriggerRuntime {
     private void rearmIfLost(RecipeCatalog.Current recipe, String signature) {
         try {
             if (!triggers.armedSignature(recipe.slug()).filter(signature::equals).isPresent()) {
-                ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger().settings());
+                ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger());
                 Instant now = clock.instant();
                 fires.catchUp(recipe.slug(), now, instanceId());
                 triggers.arm(recipe.slug(), settings, settings.signature(recipe.version()), now);

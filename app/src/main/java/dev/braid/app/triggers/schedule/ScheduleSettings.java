@@ -7,11 +7,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
+import dev.braid.engine.model.Trigger;
+import dev.braid.engine.model.TriggerSettings;
+import dev.braid.engine.model.TriggerSettings.Schedule.CatchUp;
 import dev.braid.engine.schedule.CronSchedule;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A recipe's {@code schedule:} settings (DESIGN §2), already validated by the parser: {@code cron}
@@ -21,28 +22,23 @@ import tools.jackson.databind.JsonNode;
  */
 public record ScheduleSettings(CronSchedule cron, ZoneId zone, CatchUp catchUp) {
 
-    /** What happens to fire times missed while no node was running the schedule. */
-    public enum CatchUp {
-        /** Skip them. */
-        NONE,
-        /** One run, for the most recent missed fire time. */
-        LAST,
-        /** One run per missed fire time (at most {@code braid.schedules.max-catch-up}, the most recent). */
-        ALL;
-
-        public String wire() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     /**
      * @throws dev.braid.engine.schedule.InvalidCron for a cron stored before it was checked at save
      */
-    public static ScheduleSettings of(JsonNode settings) {
-        String zone = settings.path("timezone").asString("UTC");
-        String catchUp = settings.path("catchUp").asString("last");
-        return new ScheduleSettings(CronSchedule.parse(settings.path("cron").asString()), ZoneId.of(zone),
-                CatchUp.valueOf(catchUp.toUpperCase(Locale.ROOT)));
+    public static ScheduleSettings of(TriggerSettings.Schedule schedule) {
+        return new ScheduleSettings(CronSchedule.parse(schedule.cron()), schedule.timezone(), schedule.catchUp());
+    }
+
+    /**
+     * The settings of a recipe's trigger, which must be a schedule.
+     *
+     * @throws dev.braid.engine.schedule.InvalidCron for a cron stored before it was checked at save
+     */
+    public static ScheduleSettings of(Trigger trigger) {
+        if (!(trigger.settings() instanceof TriggerSettings.Schedule schedule)) {
+            throw new IllegalArgumentException("Not a schedule trigger: " + trigger.type().wire());
+        }
+        return of(schedule);
     }
 
     /** The first fire time after {@code after}; empty when the cron has none left (its years are over). */

@@ -10,6 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import dev.braid.app.ingest.TriggerEvent;
+import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.StringNode;
 
@@ -21,7 +22,7 @@ class PendingBatchesTest {
 
     @Test
     void fullBatchesAreTakenInMaxSizeSlicesAndTheRestWaitsForMaxWait() {
-        PendingBatches batches = new PendingBatches(new KafkaTriggerSettings.Batch(10, Duration.ofSeconds(5), null));
+        PendingBatches batches = new PendingBatches(new TriggerSettings.Batch(10, Duration.ofSeconds(5), null));
         for (int i = 0; i < 25; i++) {
             batches.add(null, pending(P0, i, 0));
         }
@@ -36,7 +37,7 @@ class PendingBatchesTest {
 
     @Test
     void eachKeyValueHasItsOwnBatchAndClock() {
-        PendingBatches batches = new PendingBatches(new KafkaTriggerSettings.Batch(100, Duration.ofSeconds(2), "trigger.body.store"));
+        PendingBatches batches = new PendingBatches(new TriggerSettings.Batch(100, Duration.ofSeconds(2), "trigger.body.store"));
         batches.add(StringNode.valueOf("north"), pending(P0, 1, 0));
         batches.add(StringNode.valueOf("south"), pending(P1, 7, SECOND));
         batches.add(StringNode.valueOf("north"), pending(P1, 8, SECOND));
@@ -55,7 +56,7 @@ class PendingBatchesTest {
 
     @Test
     void whatIsLeftAfterAFullSliceWaitsFromItsOwnFirstEvent() {
-        PendingBatches batches = new PendingBatches(new KafkaTriggerSettings.Batch(2, Duration.ofSeconds(5), null));
+        PendingBatches batches = new PendingBatches(new TriggerSettings.Batch(2, Duration.ofSeconds(5), null));
         batches.add(null, pending(P0, 0, 0));
         batches.add(null, pending(P0, 1, 0));
         batches.add(null, pending(P0, 2, 4 * SECOND));
@@ -67,7 +68,7 @@ class PendingBatchesTest {
 
     @Test
     void takingEverythingEmptiesThePartialBatches() {
-        PendingBatches batches = new PendingBatches(new KafkaTriggerSettings.Batch(10, Duration.ofMinutes(1), null));
+        PendingBatches batches = new PendingBatches(new TriggerSettings.Batch(10, Duration.ofMinutes(1), null));
         batches.add(null, pending(P0, 4, 0));
         assertThat(batches.takeDue(0, true)).hasSize(1);
         assertThat(batches.lowestWaiting()).isEmpty();

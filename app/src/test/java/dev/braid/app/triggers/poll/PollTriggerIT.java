@@ -13,7 +13,10 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -178,6 +181,40 @@ class PollTriggerIT extends BraidIntegrationTest {
                     .containsExactly("{\"since\":0}", "{\"since\":2}", "{\"since\":3}");
             assertThat(jdbc.sql("select output ->> 'value' from runs where recipe = 'feed-poll' order by (trigger -> 'cursor')::int")
                     .query(String.class).list()).containsExactly("a", "b", "c");
+        }
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aPollsWithRendersSecretsOfTheStoreAndAMissingOneFailsThePollNamingIt(CapturedOutput output) {
+        String token = "feed-token-5a9c27e1-must-not-leak";
+        try (StubServer stub = new StubServer()) {
+            stub.reply("/secured-feed", n -> Reply.json(200, n == 1 ? "{\"items\": [{\"seq\": 1}]}" : "{\"items\": []}"));
+            create("""
+                    slug: secured-feed-poll
+                    name: Secured feed
+                    trigger:
+                      poll:
+                        every: 1s
+                        action: http.request
+                        with: { method: POST, url: "%s", body: { since: "{{ cursor }}", token: "{{ secrets.FEED_TOKEN }}" } }
+                        cursor: seq
+                        initialCursor: 0
+                    steps:
+                      - { id: seq, action: core.transform, with: { value: "{{ trigger.body.seq }}" } }
+                    """.formatted(stub.url("/secured-feed")));
+            reconciler.reconcileNow();
+            // Before the secret exists the poll fails, and the log says which secret is missing.
+            await().atMost(Duration.ofSeconds(30)).until(() -> output.getAll().contains("FEED_TOKEN"));
+            assertThat(output.getAll()).contains("secured-feed-poll").contains("does not exist");
+            assertThat(stub.received("/secured-feed")).isEmpty();
+
+            assertThat(api.postJson("/api/v1/secrets", Map.of("name", "FEED_TOKEN", "value", token)).status()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(30)).until(() -> succeeded("secured-feed-poll") == 1);
+            api.post("/api/v1/recipes/secured-feed-poll/disable", "application/json", "");
+            reconciler.reconcileNow();
+            assertThat(stub.received("/secured-feed").getFirst().body()).isEqualTo("{\"since\":0,\"token\":\"" + token + "\"}");
+            assertThat(output.getAll()).doesNotContain(token);
         }
     }
 
