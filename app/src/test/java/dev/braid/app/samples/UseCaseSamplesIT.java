@@ -435,6 +435,32 @@ class UseCaseSamplesIT extends BraidIntegrationTest {
         assertDeviceStats(prefix, sent);
         log.info("IoT telemetry: {} readings of {} devices in {} batch runs (largest {}); 300 re-sent readings started nothing",
                 total, DEVICES, batches.get("runs"), batches.get("largest"));
+
+        // A batch step sent again after its transaction committed (a crash before the checkpoint): the
+        // sample's own statement, twice with the same step key, adds the batch once.
+        String upsert = sampleStep("iot-telemetry.yaml", "upsert").path("with").path("sql").asString();
+        String readings = """
+                [{"device": "%1$sretry", "value": 1.5, "at": "2026-11-28T12:00:00Z"},
+                 {"device": "%1$sretry", "value": 2.5, "at": "2026-11-28T12:00:10Z"}]""".formatted(prefix);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            jdbc.sql(upsert).param("idempotencyKey", "run-" + prefix + "/upsert").param("readings", readings).update();
+        }
+        assertThat(jdbc.sql("select readings || ' ' || sum_value from demo.device_stats where device = ?").param(prefix + "retry")
+                .query(String.class).single()).isEqualTo("2 4");
+    }
+
+    /** A step of a sample as it is shipped (the YAML file on the class path). */
+    private static JsonNode sampleStep(String file, String id) throws java.io.IOException {
+        try (java.io.InputStream in = UseCaseSamplesIT.class.getClassLoader().getResourceAsStream("samples/" + file)) {
+            Object yaml = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                    new org.yaml.snakeyaml.LoaderOptions())).load(in);
+            for (JsonNode step : JSON.valueToTree(yaml).path("steps").values()) {
+                if (step.path("id").asString().equals(id)) {
+                    return step;
+                }
+            }
+        }
+        throw new AssertionError("no step " + id + " in " + file);
     }
 
     private void assertDeviceStats(String prefix, Map<String, List<Double>> sent) {
