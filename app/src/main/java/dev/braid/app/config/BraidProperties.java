@@ -7,6 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
+import dev.braid.engine.expr.ExpressionLimits;
+
 /**
  * Braid's own settings ({@code braid.*}, or environment variables such as {@code BRAID_HOME}). The
  * README's settings table documents each one.
@@ -107,7 +109,14 @@ public record BraidProperties(
     public record Limits(
             @DefaultValue("1MB") DataSize maxBodySize,
             @DefaultValue("1s") Duration expressionTime,
-            @DefaultValue("200") int expressionDepth) {}
+            @DefaultValue("200") int expressionDepth,
+            @DefaultValue("10000000") int expressionStringLength,
+            @DefaultValue("1000000") int expressionItems) {
+
+        public ExpressionLimits expressions() {
+            return new ExpressionLimits(expressionTime, expressionDepth, expressionStringLength, expressionItems);
+        }
+    }
 
     /** Whether the sample recipes are loaded (once, when their slug does not exist yet). */
     public record Samples(@DefaultValue("true") boolean load) {}

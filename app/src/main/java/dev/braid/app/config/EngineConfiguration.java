@@ -26,7 +26,7 @@ public class EngineConfiguration {
 
     @Bean
     Expressions expressions(BraidProperties properties) {
-        return new Expressions(properties.limits().expressionTime(), properties.limits().expressionDepth());
+        return new Expressions(properties.limits().expressions());
     }
 
     @Bean

@@ -35,18 +35,28 @@ public final class Expressions {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int CACHE_LIMIT = 20_000;
 
-    private final long timeLimitMillis;
-    private final int maxDepth;
+    private final ExpressionLimits limits;
     private final Map<String, Pool> cache = new ConcurrentHashMap<>();
 
-    public Expressions(Duration timeLimit, int maxDepth) {
-        this.timeLimitMillis = Math.max(1, timeLimit.toMillis());
-        this.maxDepth = maxDepth;
+    public Expressions(ExpressionLimits limits) {
+        this.limits = limits;
     }
 
-    /** 1 s and a depth of 200: generous for mapping, tight enough that a runaway recursion ends quickly. */
+    /** The given time and depth limits with the default size limits. */
+    public Expressions(Duration timeLimit, int maxDepth) {
+        this(ExpressionLimits.defaults().withTime(timeLimit, maxDepth));
+    }
+
+    /**
+     * 1 s, a depth of 200, strings of 10 million characters, arrays and objects of a million items:
+     * generous for mapping a batch of 100,000 events, tight enough that a runaway ends quickly.
+     */
     public static Expressions withDefaults() {
-        return new Expressions(Duration.ofSeconds(1), 200);
+        return new Expressions(ExpressionLimits.defaults());
+    }
+
+    public ExpressionLimits limits() {
+        return limits;
     }
 
     /** Checks a bare expression's syntax; throws {@link ExpressionException} naming the problem. */
@@ -123,6 +133,10 @@ public final class Expressions {
                     continue;
                 }
                 out.append(value.isString() ? value.asString() : JSON.writeValueAsString(value));
+                if (out.length() > limits.maxStringLength()) {
+                    throw new ExpressionException("The text '" + abbreviate(text) + "' became " + out.length()
+                            + " characters long, over the size limit of " + limits.maxStringLength() + " characters");
+                }
             }
             return NODES.stringNode(out.toString());
         }
@@ -144,25 +158,48 @@ public final class Expressions {
     }
 
     private JsonNode evaluate(String expression, Object input) {
-        return toJson(evaluateRaw(expression, input), expression);
+        return toJson(evaluateRaw(expression, input), expression, limits);
     }
 
+    /**
+     * Runs one evaluation inside its {@link Bounds}: the evaluator's entry and exit callbacks (bound
+     * in {@link #compile}) and the bounded built-ins read them from this thread.
+     */
     private Object evaluateRaw(String expression, Object input) {
         Pool pool = pool(expression);
         Jsonata compiled = pool.acquire();
-        try {
-            Jsonata.Frame frame = compiled.createFrame();
-            frame.setRuntimeBounds(timeLimitMillis, maxDepth);
-            return compiled.evaluate(input, frame);
-        } catch (JException e) {
-            throw new ExpressionException(describe(expression, e), e);
-        } catch (StackOverflowError e) {
-            throw new ExpressionException("Expression '" + abbreviate(expression) + "' recursed too deeply", e);
+        try (Bounds.Scope bounds = Bounds.open(limits)) {
+            return compiled.evaluate(input, compiled.createFrame());
         } catch (RuntimeException e) {
-            throw new ExpressionException("Expression '" + abbreviate(expression) + "' failed: " + e.getMessage(), e);
+            throw failure(expression, e);
+        } catch (StackOverflowError e) {
+            throw new ExpressionException("Expression '" + abbreviate(expression) + "' failed: it nested deeper than the"
+                    + " stack allows (lower braid.limits.expression-depth, now " + limits.maxDepth() + ")", e);
+        } catch (OutOfMemoryError e) {
+            throw new ExpressionException("Expression '" + abbreviate(expression) + "' failed: it needed more memory than"
+                    + " there is (" + e.getMessage() + ")", e);
         } finally {
             pool.release(compiled);
         }
+    }
+
+    /** The message naming the limit when one was passed, even where the library wrapped it. */
+    private ExpressionException failure(String expression, RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ExpressionLimitExceeded limit) {
+                return new ExpressionException("Expression '" + abbreviate(expression) + "' failed: " + limit.detail(), e);
+            }
+        }
+        if (e instanceof JException j && "D2014".equals(j.getError())) {
+            return new ExpressionException("Expression '" + abbreviate(expression) + "' failed: a range (..) of "
+                    + j.getCurrent() + " items, over the size limit of " + limits.maxItems() + " items", e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JException j) {
+                return new ExpressionException(describe(expression, j), e);
+            }
+        }
+        return new ExpressionException("Expression '" + abbreviate(expression) + "' failed: " + e.getMessage(), e);
     }
 
     private Pool pool(String expression) {
@@ -184,7 +221,11 @@ public final class Expressions {
             throw new ExpressionException("The expression is empty");
         }
         try {
-            return Jsonata.jsonata(expression);
+            Jsonata compiled = Jsonata.jsonata(expression);
+            compiled.assign("__evaluate_entry", Bounds.CALLBACKS);
+            compiled.assign("__evaluate_exit", Bounds.CALLBACKS);
+            BoundedFunctions.register(compiled);
+            return compiled;
         } catch (JException e) {
             throw new ExpressionException(describe(expression, e), e);
         } catch (RuntimeException | StackOverflowError e) {
@@ -194,12 +235,6 @@ public final class Expressions {
 
     private static String describe(String expression, JException e) {
         String detail = e.getMessage() == null ? e.getError() : e.getMessage();
-        // The timebox reports both limits under one code; its message tells them apart.
-        if (detail != null && detail.toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
-            detail = "it ran longer than the time limit (an endless loop?)";
-        } else if (detail != null && detail.toLowerCase(java.util.Locale.ROOT).contains("stack overflow")) {
-            detail = "it recursed deeper than the depth limit";
-        }
         return "Expression '" + abbreviate(expression) + "' is invalid or failed: " + detail;
     }
 
@@ -249,14 +284,19 @@ public final class Expressions {
     }
 
     /** JSONata's result back to JSON; functions cannot be returned. */
-    static JsonNode toJson(Object value, String expression) {
+    static JsonNode toJson(Object value, String expression, ExpressionLimits limits) {
         if (value == null) {
             return tools.jackson.databind.node.MissingNode.getInstance();
         }
-        return toJsonValue(value, expression);
+        return toJsonValue(value, expression, new long[] {10L * limits.maxStringLength(), 10L * limits.maxStringLength()});
     }
 
-    private static JsonNode toJsonValue(Object value, String expression) {
+    /**
+     * {@code textLeft[0]} is what the whole answer may still hold in characters, of {@code textLeft[1]}: each string was checked
+     * when it was built, but one string repeated a million times in an array is cheap to build and
+     * huge to write.
+     */
+    private static JsonNode toJsonValue(Object value, String expression, long[] textLeft) {
         if (value == null || value == Jsonata.NULL_VALUE) {
             return NODES.nullNode();
         }
@@ -265,18 +305,24 @@ public final class Expressions {
             // JSONata leaves undefined values out of objects itself; a null left in a map is a JSON null
             // (the library turns its null marker into Java null before answering), so the key stays.
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.set(String.valueOf(e.getKey()), toJsonValue(e.getValue(), expression));
+                out.set(String.valueOf(e.getKey()), toJsonValue(e.getValue(), expression, textLeft));
             }
             return out;
         }
         if (value instanceof Iterable<?> list) {
             ArrayNode out = NODES.arrayNode();
             for (Iterator<?> it = list.iterator(); it.hasNext();) {
-                out.add(toJsonValue(it.next(), expression));
+                out.add(toJsonValue(it.next(), expression, textLeft));
             }
             return out;
         }
         if (value instanceof String s) {
+            textLeft[0] -= s.length();
+            if (textLeft[0] < 0) {
+                throw new ExpressionException("Expression '" + abbreviate(expression) + "' failed: its answer holds more than "
+                        + textLeft[1] + " characters of text altogether, over the size limit (ten strings of the longest"
+                        + " allowed); answer less, or split the work (foreach with chunk)");
+            }
             return NODES.stringNode(s);
         }
         if (value instanceof Boolean b) {
@@ -292,7 +338,7 @@ public final class Expressions {
             return NODES.numberNode(d);
         }
         if (value instanceof Float f) {
-            return toJsonValue(f.doubleValue(), expression);
+            return toJsonValue(f.doubleValue(), expression, textLeft);
         }
         if (value instanceof Long l) {
             return integral(l);
@@ -301,7 +347,7 @@ public final class Expressions {
             return integral(i.longValue());
         }
         if (value instanceof Number n) {
-            return toJsonValue(n.doubleValue(), expression);
+            return toJsonValue(n.doubleValue(), expression, textLeft);
         }
         throw new ExpressionException("Expression '" + abbreviate(expression) + "' produced a function or an unsupported value ("
                 + value.getClass().getSimpleName() + "); answer data instead");

@@ -143,7 +143,7 @@ class ExpressionsTest {
         assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
                 assertThatThrownBy(() -> limited.evaluate(expression, context))
                         .isInstanceOf(ExpressionException.class)
-                        .hasMessageMatching("(?s).*(time limit|depth limit).*"));
+                        .hasMessageMatching("(?s).*(time limit|depth limit|size limit).*"));
     }
 
     @ParameterizedTest
