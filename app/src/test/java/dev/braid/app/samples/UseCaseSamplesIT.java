@@ -309,7 +309,7 @@ class UseCaseSamplesIT extends BraidIntegrationTest {
     static final int DAY_ROWS = 100_000;
 
     @Test
-    void nightlyEtlLoadsADayInChunksWithProgressAndReplacesItOnARerun() {
+    void nightlyEtlLoadsADayInPagesWithProgressAndReplacesItOnARerun() {
         jdbc.sql("drop table if exists demo.sales").update();
         jdbc.sql("drop table if exists demo.sales_history").update();
         // The first run on a fresh database creates the tables and loads nothing.
@@ -338,7 +338,7 @@ class UseCaseSamplesIT extends BraidIntegrationTest {
             jdbc.sql("select output::text from step_runs where run_id = ?::uuid and path = 'load'").param(runId)
                     .query(String.class).optional().map(text -> JSON.readTree(text).path("progress"))
                     .filter(p -> p.has("done")).ifPresent(p -> {
-                        assertThat(p.path("total").asInt()).isEqualTo(DAY_ROWS);
+                        assertThat(p.path("total").asInt()).as("pages").isEqualTo(DAY_ROWS / 1000);
                         progress.add(p.path("done").asInt());
                     });
             return jdbc.sql("select finished_at is not null from runs where id = ?::uuid").param(runId).query(Boolean.class).single();
@@ -347,8 +347,8 @@ class UseCaseSamplesIT extends BraidIntegrationTest {
         assertThat(run.path("status").asString()).as(run.path("error").toString()).isEqualTo("succeeded");
         assertThat(run.path("output").path("extracted").asInt()).isEqualTo(DAY_ROWS);
         assertThat(run.path("output").path("loaded").asInt()).isEqualTo(DAY_ROWS);
-        assertThat(run.path("output").path("chunks").asInt()).isEqualTo(DAY_ROWS / 1000);
-        assertThat(progress).as("progress seen part-way, only growing").anyMatch(done -> done > 0 && done < DAY_ROWS).isSorted();
+        assertThat(run.path("output").path("pages").asInt()).isEqualTo(DAY_ROWS / 1000);
+        assertThat(progress).as("progress seen part-way, only growing").anyMatch(done -> done > 0 && done < DAY_ROWS / 1000).isSorted();
         assertThat(days()).containsExactly(Map.entry("2026-11-27", (long) DAY_ROWS));
         assertThat(jdbc.sql("select sum(revenue) from demo.sales_history").query(BigDecimal.class).single())
                 .isEqualByComparingTo(jdbc.sql("select sum(round(qty * unit_price, 2)) from demo.sales where sold_at < '2026-11-28' and sold_at >= '2026-11-27'")
@@ -367,7 +367,7 @@ class UseCaseSamplesIT extends BraidIntegrationTest {
         assertThat(rerun.path("output").path("loaded").asInt()).isEqualTo(1500);
         assertThat(days()).containsExactly(Map.entry("2026-11-26", 1500L), Map.entry("2026-11-27", (long) DAY_ROWS));
 
-        log.info("Nightly ETL: {} rows in {} chunks; run created {}, finished {}; progress seen {} times: {}", DAY_ROWS,
+        log.info("Nightly ETL: {} rows in {} pages; run created {}, finished {}; progress seen {} times: {}", DAY_ROWS,
                 DAY_ROWS / 1000, run.path("createdAt").asString(), run.path("finishedAt").asString(), progress.size(), progress.size() > 10 ? progress.subList(0, 10) + "…" : progress);
     }
 
