@@ -22,6 +22,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.spi.ConnectorRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -37,6 +38,14 @@ class SamplesTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> AVAILABLE_ACTIONS = Set.of("core.log", "core.transform", "http.request");
+    /** The first samples: webhooks that need nothing at all. */
+    private static final Set<String> STARTERS = Set.of("hello-webhook.yaml", "order-fanout.yaml", "sync-echo.yaml");
+    /**
+     * The connections the use-case samples may name: embedded-db exists in the embedded default, warehouse
+     * is created by the README's steps for inventory-sync (loaded disabled). Kafka steps name none (braid-kafka).
+     */
+    private static final Set<String> DOCUMENTED_CONNECTIONS = Set.of("embedded-db", "warehouse");
+    private static final ConnectorRegistry CONNECTORS = ConnectorRegistry.load();
     private static final Set<String> STEP_KINDS = Set.of("action", "if", "foreach", "stop", "fail", "call");
     private final Expressions expressions = Expressions.withDefaults();
 
@@ -73,12 +82,16 @@ class SamplesTest {
     private static final Set<String> ON_THE_EMBEDDED_DB = Set.of("reconcile-orders.yaml");
     private static final Set<String> EMBEDDED_DB_ACTIONS = Set.of("sql.query", "sql.execute", "sql.batchInsert");
 
-    static List<String> selfContained() throws IOException {
-        return index().stream().filter(file -> !ON_THE_EMBEDDED_DB.contains(file)).toList();
+    static List<String> starters() throws IOException {
+        return index().stream().filter(STARTERS::contains).toList();
+    }
+
+    static List<String> useCases() throws IOException {
+        return index().stream().filter(f -> !STARTERS.contains(f)).toList();
     }
 
     @ParameterizedTest
-    @MethodSource("selfContained")
+    @MethodSource("starters")
     void eachSampleIsAWellFormedRecipeThatRunsWithoutConnectionsOrSecrets(String file) throws IOException {
         JsonNode recipe = load(file);
         assertThat(recipe.path("slug").asString()).isEqualTo(file.replaceFirst("\\.yaml$", "")).matches("[a-z0-9-]{1,64}");
@@ -133,13 +146,58 @@ class SamplesTest {
         assertThat(actions).contains("core.reconcile", "sql.query", "sql.execute");
     }
 
+    /**
+     * The use-case samples need no secrets and name only connections that exist on the embedded defaults
+     * or that the README creates; every action is in the built-in catalogue; a sample with a connection
+     * the embedded default lacks is loaded disabled.
+     */
+    @ParameterizedTest
+    @MethodSource("useCases")
+    void eachUseCaseSampleIsAWellFormedRecipeOnTheEmbeddedDefaults(String file) throws IOException {
+        JsonNode recipe = load(file);
+        assertThat(recipe.path("slug").asString()).isEqualTo(file.replaceFirst("\\.yaml$", "")).matches("[a-z0-9-]{1,64}");
+        assertThat(recipe.path("name").asString()).isNotBlank();
+        assertThat(recipe.path("description").asString()).isNotBlank();
+        assertThat(recipe.toString()).doesNotContain("secrets.");
+        Set<String> ids = new HashSet<>();
+        Set<String> connections = new HashSet<>();
+        forEachStep(recipe.path("steps"), step -> {
+            String id = step.path("id").asString();
+            assertThat(id).matches("[A-Za-z][A-Za-z0-9_]*");
+            assertThat(ids.add(id)).as("step id '%s' is unique", id).isTrue();
+            if (step.has("action")) {
+                String action = step.path("action").asString();
+                assertThat(CONNECTORS.action(action)).as("action %s", action).isPresent();
+                if (step.has("connection")) {
+                    connections.add(step.path("connection").asString());
+                }
+            }
+        });
+        recipe.path("trigger").values().forEach(t -> {
+            if (t.has("connection")) {
+                connections.add(t.path("connection").asString());
+            }
+        });
+        assertThat(connections).isSubsetOf(DOCUMENTED_CONNECTIONS);
+        if (!DOCUMENTED_CONNECTIONS.stream().filter(c -> !c.equals("embedded-db")).filter(connections::contains).toList().isEmpty()) {
+            assertThat(recipe.path("enabled").asBoolean(true)).as("%s needs a connection the README creates: loaded disabled", file).isFalse();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("index")
     void everyExpressionCompiles(String file) throws IOException {
         JsonNode recipe = load(file);
-        JsonNode webhook = recipe.path("trigger").path("webhook");
-        if (webhook.has("idempotencyKey")) {
-            expressions.check(webhook.path("idempotencyKey").asString());
+        recipe.path("trigger").values().forEach(t -> {
+            if (t.has("idempotencyKey")) {
+                expressions.check(t.path("idempotencyKey").asString());
+            }
+            if (t.path("batch").has("key")) {
+                expressions.check(t.path("batch").path("key").asString());
+            }
+        });
+        if (recipe.path("concurrency").has("key")) {
+            expressions.check(recipe.path("concurrency").path("key").asString());
         }
         forEachStep(recipe.path("steps"), step -> {
             if (step.has("if")) {

@@ -30,11 +30,17 @@ class SampleRecipesIT extends BraidIntegrationTest {
     @BeforeEach
     void createSamples() throws IOException {
         api = ApiClient.admin(port, ADMIN_PASSWORD);
+        // The connections the samples name, as the README sets them up: embedded-db exists in the embedded
+        // default (here pointed at the test database), warehouse is the one inventory-sync asks for.
         embeddedDb(api);
+        if (api.get("/api/v1/connections/warehouse").status() == 404) {
+            assertThat(api.postJson("/api/v1/connections", java.util.Map.of("name", "warehouse", "connector", "http",
+                    "settings", java.util.Map.of("baseUrl", "http://127.0.0.1:" + port + "/hooks"))).status()).isEqualTo(201);
+        }
         for (String file : sampleFiles()) {
             String yaml = resource("samples/" + file);
-            int status = api.postYaml("/api/v1/recipes", yaml).status();
-            assertThat(status).as(file).isIn(201, 409);
+            ApiClient.Response saved = api.postYaml("/api/v1/recipes", yaml);
+            assertThat(saved.status()).as(file + ": " + saved.body()).isIn(201, 409);
         }
     }
 
