@@ -1,14 +1,13 @@
 package dev.braid.engine.expr;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import com.dashjoin.jsonata.GroupingEvaluator;
 import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
 
@@ -114,10 +113,10 @@ public final class Expressions {
         if (template == null) {
             return null;
         }
-        return render(template, new LazyInput(context));
+        return renderNode(template, context);
     }
 
-    private JsonNode render(JsonNode template, LazyInput input) {
+    private JsonNode renderNode(JsonNode template, JsonNode context) {
         if (template.isString()) {
             String text = template.asString();
             if (!isTemplate(text)) {
@@ -125,7 +124,7 @@ public final class Expressions {
             }
             List<Segment> segments = Template.parse(text);
             if (segments.size() == 1 && segments.getFirst().expression()) {
-                JsonNode value = evaluate(segments.getFirst().text(), input.get());
+                JsonNode value = evaluate(segments.getFirst().text(), toJava(context));
                 return value.isMissingNode() ? NODES.nullNode() : value;
             }
             StringBuilder out = new StringBuilder();
@@ -134,7 +133,7 @@ public final class Expressions {
                     out.append(s.text());
                     continue;
                 }
-                JsonNode value = evaluate(s.text(), input.get());
+                JsonNode value = evaluate(s.text(), toJava(context));
                 if (value.isMissingNode() || value.isNull()) {
                     continue;
                 }
@@ -149,14 +148,14 @@ public final class Expressions {
         if (template.isObject()) {
             ObjectNode out = NODES.objectNode();
             for (Map.Entry<String, JsonNode> e : template.properties()) {
-                out.set(e.getKey(), render(e.getValue(), input));
+                out.set(e.getKey(), renderNode(e.getValue(), context));
             }
             return out;
         }
         if (template.isArray()) {
             ArrayNode out = NODES.arrayNode();
             for (JsonNode child : template.values()) {
-                out.add(render(child, input));
+                out.add(renderNode(child, context));
             }
             return out;
         }
@@ -175,6 +174,7 @@ public final class Expressions {
         Pool pool = pool(expression);
         Jsonata compiled = pool.acquire();
         try (Bounds.Scope bounds = Bounds.open(limits)) {
+            GroupingEvaluator.install();
             return compiled.evaluate(input, compiled.createFrame());
         } catch (RuntimeException e) {
             throw failure(expression, e);
@@ -232,6 +232,9 @@ public final class Expressions {
             compiled.assign("__evaluate_entry", Bounds.CALLBACKS);
             compiled.assign("__evaluate_exit", Bounds.CALLBACKS);
             BoundedFunctions.register(compiled);
+            // The library would walk the whole input to check its types before each evaluation, reading
+            // every row of every step output; what toJava makes holds JSON types only.
+            compiled.setValidateInput(false);
             return compiled;
         } catch (JException e) {
             throw new ExpressionException(describe(expression, e), e);
@@ -249,25 +252,13 @@ public final class Expressions {
         return s.length() <= 120 ? s : s.substring(0, 117) + "...";
     }
 
-    /** JSON to the plain Java values JSONata evaluates (Map, List, String, Number, Boolean, null). */
+    /** JSON to the plain Java values JSONata evaluates (Map, List, String, Number, Boolean, null), converted as read. */
     static Object toJava(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        if (node.isObject()) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                map.put(e.getKey(), toJava(e.getValue()));
-            }
-            return map;
-        }
-        if (node.isArray()) {
-            List<Object> list = new ArrayList<>(node.size());
-            for (JsonNode child : node.values()) {
-                list.add(toJava(child));
-            }
-            return list;
-        }
+        return JsonView.of(node);
+    }
+
+    /** A string, boolean or number node as the Java value JSONata evaluates. */
+    static Object scalar(JsonNode node) {
         if (node.isString()) {
             return node.asString();
         }
@@ -366,25 +357,6 @@ public final class Expressions {
      */
     private static JsonNode integral(long value) {
         return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
-    }
-
-    /** Converts the context to Java values once per render, and only if some part needs it. */
-    private static final class LazyInput {
-        private final JsonNode context;
-        private Object converted;
-        private boolean done;
-
-        LazyInput(JsonNode context) {
-            this.context = context;
-        }
-
-        Object get() {
-            if (!done) {
-                converted = toJava(context);
-                done = true;
-            }
-            return converted;
-        }
     }
 
     private static final class Pool {

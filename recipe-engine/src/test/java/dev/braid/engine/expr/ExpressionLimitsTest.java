@@ -112,9 +112,8 @@ class ExpressionLimitsTest {
     }
 
     /**
-     * A thousand groups of a hundred. The library appends each item to its group by copying the
-     * group (quadratic in the size of a group), so a few groups of tens of thousands of items are
-     * still slow: see the README's "Expression limits".
+     * A thousand groups of a hundred. A few huge groups (the library's quadratic spot) are in
+     * {@link ExpressionsAtBatchSizeTest#groupingIntoAFewHugeGroupsIsLinear}.
      */
     @Test
     void aBatchIsGrouped() {
