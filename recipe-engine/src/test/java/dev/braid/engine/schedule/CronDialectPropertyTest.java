@@ -252,6 +252,11 @@ class CronDialectPropertyTest {
         String[] names = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
         int a = r.nextInt(7);
         int b = a + r.nextInt(7 - a);
+        if (a == 0) {
+            // The reference reads SUN as 7 in its Unix dialect, so it refuses SUN-TUE as the range [7,2];
+            // Braid reads it as 0-2 (Sunday to Tuesday). Ranges from SUN are checked in CronScheduleTest instead.
+            return names[0];
+        }
         return r.nextBoolean() ? names[a] : names[a] + (a == b ? "" : "-" + names[b]);
     }
 

@@ -46,6 +46,13 @@ class CronScheduleTest {
     }
 
     @Test
+    void aWeekdayRangeFromSundayRunsSundayToTheLastDayNamed() {
+        // 29 November 2026 is a Sunday: SUN-TUE is Sunday, Monday and Tuesday, never the rest of the week.
+        assertThat(times("0 9 * * SUN-TUE", UTC, "2026-11-28T00:00:00Z", 4)).containsExactly("2026-11-29T09:00:00Z",
+                "2026-11-30T09:00:00Z", "2026-12-01T09:00:00Z", "2026-12-06T09:00:00Z");
+    }
+
+    @Test
     void unixFiresOnADayMatchingEitherDayFieldSpringOnlyOnOneMatchingBoth() {
         // The 13th or a Friday (Unix) against Friday the 13th (6 fields, Spring).
         assertThat(times("0 0 13 * 5", UTC, "2026-11-01T00:00:00Z", 4)).containsExactly("2026-11-06T00:00:00Z",
