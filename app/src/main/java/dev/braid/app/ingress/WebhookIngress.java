@@ -173,7 +173,7 @@ public class WebhookIngress {
     }
 
     /**
-     * The body size limit is {@link dev.braid.app.api.BodySizeLimitFilter}'s, as for every request: a
+     * The body size limit is {@link dev.braid.app.http.BodySizeLimitFilter}'s, as for every request: a
      * declared length above it never gets here, a longer chunked body throws while it is read.
      */
     private static byte[] readBody(HttpServletRequest request) throws IOException {

@@ -1,11 +1,12 @@
-package dev.braid.app.secrets;
+package dev.braid.app.connections;
 
 import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
-import dev.braid.app.connections.Connections;
+import dev.braid.app.secrets.Masker;
+import dev.braid.app.secrets.SecretStore;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;

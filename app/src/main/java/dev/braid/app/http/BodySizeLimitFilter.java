@@ -1,4 +1,4 @@
-package dev.braid.app.api;
+package dev.braid.app.http;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code braid.limits.max-body-size} for every request, before authentication: a declared
  * {@code Content-Length} above it is answered 413 at once; a body without one (chunked) is counted
  * while it is read, and the read that passes the limit throws {@link BodyTooLargeException}, which
- * {@link ProblemAdvice} answers as 413.
+ * the API's problem advice answers as 413.
  */
 @Component
 public class BodySizeLimitFilter extends OncePerRequestFilter implements Ordered {

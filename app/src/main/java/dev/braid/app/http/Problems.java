@@ -1,4 +1,4 @@
-package dev.braid.app.api;
+package dev.braid.app.http;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.braid.app.triggers.schedule;
+package dev.braid.app.api;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -6,6 +6,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.app.triggers.schedule.ScheduleBackfill;
 import tools.jackson.databind.JsonNode;
 
 /**

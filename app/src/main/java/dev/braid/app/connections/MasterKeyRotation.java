@@ -1,4 +1,4 @@
-package dev.braid.app.secrets;
+package dev.braid.app.connections;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 import dev.braid.app.config.BraidProperties;
-import dev.braid.app.connections.ConnectionStore;
+import dev.braid.app.secrets.SecretStore;
 
 /**
  * Rotating the master key: start with the new key in {@code BRAID_MASTER_KEY} and the old one in

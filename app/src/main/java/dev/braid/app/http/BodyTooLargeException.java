@@ -1,10 +1,10 @@
-package dev.braid.app.api;
+package dev.braid.app.http;
 
 /**
  * The request body is above {@code braid.limits.max-body-size}. Thrown by the stream
  * {@link BodySizeLimitFilter} hands out as soon as one byte too many is read (so anything reading a
  * body — a message converter, the webhook ingress — stops there), and answered as 413 by
- * {@link ProblemAdvice}.
+ * the API's problem advice.
  */
 public class BodyTooLargeException extends RuntimeException {
 
