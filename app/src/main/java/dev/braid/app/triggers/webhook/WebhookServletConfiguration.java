@@ -1,4 +1,4 @@
-package dev.braid.app.ingress;
+package dev.braid.app.triggers.webhook;
 
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;

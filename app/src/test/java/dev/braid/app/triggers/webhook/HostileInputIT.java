@@ -1,4 +1,4 @@
-package dev.braid.app.ingress;
+package dev.braid.app.triggers.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
