@@ -1,4 +1,4 @@
-package dev.braid.app.triggers.kafka;
+package dev.braid.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,8 +9,8 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.engine.model.TriggerSettings;
+import dev.braid.engine.spi.SourceEvent;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.StringNode;
 
@@ -76,7 +76,7 @@ class PendingBatchesTest {
 
     private static PendingBatches.Pending pending(TopicPartition partition, long offset, long arrivedAtNanos) {
         return new PendingBatches.Pending(partition, offset,
-                TriggerEvent.of(JsonNodeFactory.instance.objectNode().put("type", "kafka").put("offset", offset),
+                SourceEvent.of(JsonNodeFactory.instance.objectNode().put("type", "kafka").put("offset", offset),
                         partition.topic() + "/" + partition.partition() + "/" + offset), arrivedAtNanos);
     }
 }

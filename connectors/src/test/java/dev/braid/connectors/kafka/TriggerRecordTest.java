@@ -1,4 +1,4 @@
-package dev.braid.app.triggers.kafka;
+package dev.braid.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

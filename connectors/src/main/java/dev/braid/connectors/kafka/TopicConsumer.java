@@ -1,4 +1,4 @@
-package dev.braid.app.triggers.kafka;
+package dev.braid.connectors.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,23 +18,22 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import dev.braid.app.ingest.Ingestion;
-import dev.braid.app.ingest.TriggerEvent;
-import dev.braid.app.store.RecipeCatalog;
 import dev.braid.engine.expr.ExpressionException;
-import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.TriggerSettings;
+import dev.braid.engine.spi.RunLog;
+import dev.braid.engine.spi.SourceEvent;
+import dev.braid.engine.spi.TriggerContext;
+import dev.braid.engine.spi.TriggerSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The consumer of one recipe version: a plain {@link KafkaConsumer} polled by one platform thread, in
- * the recipe's consumer group {@code braid.<slug>}.
+ * The consumer of one recipe version, started by {@link KafkaTriggerSource}: a plain {@link KafkaConsumer}
+ * polled by one platform thread, in the recipe's consumer group {@code braid.<slug>}, handing what it
+ * reads to the {@link TriggerContext} and committing offsets only after {@code accept} returned.
  *
  * <p>Why not spring-kafka's listener container: the two things that matter here are that offsets are
  * committed only after the events and runs are committed to PostgreSQL, and that a micro-batch may
@@ -49,18 +48,16 @@ import tools.jackson.databind.node.ObjectNode;
  * was stored meanwhile is skipped by the unique idempotency key. Partitions lost to the group are
  * handled the same way.
  */
-final class RecipeConsumer {
+public final class TopicConsumer implements TriggerSource.Running {
 
-    private static final Logger log = LoggerFactory.getLogger(RecipeConsumer.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonMapper JSON = JsonMapper.shared();
 
-    /** What every consumer shares. */
-    record Context(Ingestion ingestion, Expressions expressions, JsonMapper json, Duration pollTimeout, Duration retryDelay) {}
-
-    private final RecipeCatalog.Current recipe;
+    private final TriggerContext context;
+    private final String recipe;
     private final TriggerSettings.Kafka settings;
     private final Map<String, Object> clientProperties;
-    private final Context context;
+    private final RunLog log;
     private final PendingBatches pending;
     private final Map<TopicPartition, Long> consumed = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -71,29 +68,27 @@ final class RecipeConsumer {
     private boolean partitionsLost;
     private Thread thread;
 
-    RecipeConsumer(RecipeCatalog.Current recipe, TriggerSettings.Kafka settings, Map<String, Object> clientProperties,
-                   Context context) {
-        this.recipe = recipe;
+    TopicConsumer(TriggerContext context, TriggerSettings.Kafka settings, Map<String, Object> clientProperties) {
+        this.context = context;
+        this.recipe = context.recipe();
         this.settings = settings;
         this.clientProperties = clientProperties;
-        this.context = context;
+        this.log = context.log();
         this.pending = settings.batch() == null ? null : new PendingBatches(settings.batch());
     }
 
-    int version() {
-        return recipe.version();
-    }
-
-    Set<TopicPartition> assignment() {
+    /** The partitions this consumer holds right now (empty until the group has assigned them). */
+    public Set<TopicPartition> assignment() {
         return assignment;
     }
 
     void start() {
-        thread = Thread.ofPlatform().name("braid-kafka-" + recipe.slug()).daemon().start(this::run);
+        thread = Thread.ofPlatform().name("braid-kafka-" + recipe).daemon().start(this::run);
     }
 
     /** Stops polling, flushes waiting batch events and commits, then leaves the group; waits up to {@code timeout}. */
-    void stop(Duration timeout) {
+    @Override
+    public void stop(Duration timeout) {
         stopping = true;
         stopSignal.countDown();
         KafkaConsumer<byte[], byte[]> c = consumer;
@@ -102,7 +97,7 @@ final class RecipeConsumer {
         }
         try {
             if (thread != null && !thread.join(timeout)) {
-                log.warn("The Kafka consumer of recipe '{}' did not stop within {}", recipe.slug(), timeout);
+                log.warn("The Kafka consumer of recipe '" + recipe + "' did not stop within " + timeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -122,8 +117,8 @@ final class RecipeConsumer {
                 flushAndCommit(c, true);
                 return;
             } catch (RuntimeException e) {
-                log.warn("The Kafka consumer of recipe '{}' (topic {}) failed; it starts again from its committed offsets in {}: {}",
-                        recipe.slug(), settings.topic(), context.retryDelay(), e.toString());
+                log.warn("The Kafka consumer of recipe '" + recipe + "' (topic " + settings.topic() + ") failed; it starts "
+                        + "again from its committed offsets in " + context.retryDelay() + ": " + e);
                 forget();
                 awaitRetry();
             } finally {
@@ -143,7 +138,7 @@ final class RecipeConsumer {
                 long now = System.nanoTime();
                 List<TriggerRecord> read = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    read.add(TriggerRecord.read(record, settings.json(), context.json()));
+                    read.add(TriggerRecord.read(record, settings.json(), JSON));
                     consumed.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
                 ingest(read, now);
@@ -162,18 +157,17 @@ final class RecipeConsumer {
     }
 
     /**
-     * Hands the records to {@link Ingestion} (per-event: all of a poll in one statement; batch: into their
-     * group). An unreadable record becomes a dead letter without a run; either way its offset may be committed.
+     * Hands the records to the context (per-event: all of a poll in one call; batch: into their group).
+     * An unreadable record becomes a dead letter without a run; either way its offset may be committed.
      */
     private void ingest(List<TriggerRecord> read, long now) {
-        Ingestion.Target target = Ingestion.Target.of(recipe);
-        List<TriggerEvent> events = new ArrayList<>();
+        List<SourceEvent> events = new ArrayList<>();
         for (TriggerRecord r : read) {
             if (!r.readable()) {
-                context.ingestion().unreadable(target, r.position(), r.unreadable(), r.raw());
+                context.unreadable(r.position(), r.unreadable(), r.raw());
                 continue;
             }
-            TriggerEvent event = TriggerEvent.of(r.trigger(), r.position());
+            SourceEvent event = SourceEvent.of(r.trigger(), r.position());
             if (pending == null) {
                 events.add(event);
             } else {
@@ -182,7 +176,7 @@ final class RecipeConsumer {
             }
         }
         if (!events.isEmpty()) {
-            context.ingestion().accept(target, events);
+            context.accept(events);
         }
     }
 
@@ -191,7 +185,7 @@ final class RecipeConsumer {
         if (pending != null) {
             for (PendingBatches.Group group : pending.takeDue(System.nanoTime(), all)) {
                 // trigger.events in partition and offset order
-                List<TriggerEvent> events = group.records().stream()
+                List<SourceEvent> events = group.records().stream()
                         .sorted(Comparator.comparing((PendingBatches.Pending p) -> p.partition().partition())
                                 .thenComparingLong(PendingBatches.Pending::offset))
                         .map(PendingBatches.Pending::event).toList();
@@ -199,7 +193,7 @@ final class RecipeConsumer {
                 if (group.key() != null) {
                     header.set("key", group.key());
                 }
-                context.ingestion().accept(Ingestion.Target.of(recipe), new Ingestion.Batch(header, events, false));
+                context.accept(header, events);
             }
         }
         commit(c);
@@ -226,10 +220,10 @@ final class RecipeConsumer {
             return null;
         }
         try {
-            JsonNode value = context.expressions().evaluate(settings.batch().key(), NODES.objectNode().set("trigger", r.trigger()));
+            JsonNode value = context.evaluate(settings.batch().key(), NODES.objectNode().set("trigger", r.trigger()));
             return value.isMissingNode() || value.isNull() ? null : value;
         } catch (ExpressionException e) {
-            log.debug("batch.key of recipe '{}' failed on {}: {}", recipe.slug(), r.position(), e.getMessage());
+            log.log(RunLog.Level.DEBUG, "batch.key of recipe '" + recipe + "' failed on " + r.position() + ": " + e.getMessage());
             return null;
         }
     }

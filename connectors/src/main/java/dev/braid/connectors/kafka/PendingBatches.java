@@ -1,4 +1,4 @@
-package dev.braid.app.triggers.kafka;
+package dev.braid.connectors.kafka;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,8 +9,8 @@ import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
 
-import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.engine.model.TriggerSettings;
+import dev.braid.engine.spi.SourceEvent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
@@ -23,7 +23,7 @@ import tools.jackson.databind.node.NullNode;
 final class PendingBatches {
 
     /** An event waiting for its batch run, with the record position it came from and when it arrived here. */
-    record Pending(TopicPartition partition, long offset, TriggerEvent event, long arrivedAtNanos) {}
+    record Pending(TopicPartition partition, long offset, SourceEvent event, long arrivedAtNanos) {}
 
     /**
      * Events of one key value waiting for their batch run, oldest first; {@code key} is null without

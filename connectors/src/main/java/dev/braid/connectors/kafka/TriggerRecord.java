@@ -1,4 +1,4 @@
-package dev.braid.app.triggers.kafka;
+package dev.braid.connectors.kafka;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
