@@ -40,6 +40,14 @@ class AppArchitectureTest {
                     + "exception (dev.braid.app.refusal) that the api's ProblemAdvice turns into an RFC 9457 problem");
 
     @ArchTest
+    static final ArchRule theAppReadsNoTopicItself = noClasses()
+            .that().resideInAPackage("dev.braid.app..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.apache.kafka.clients.consumer..", "org.apache.kafka.clients.producer..")
+            .because("Kafka's consuming side is the kafka connector's TriggerSource and its producing side "
+                    + "the connector's actions; the app only runs them (triggers/kafka is glue)");
+
+    @ArchTest
     static final ArchRule controllersLiveInTheWebLayer = classes()
             .that().areAnnotatedWith(RestController.class).or().areAnnotatedWith(RestControllerAdvice.class)
             .should().resideInAPackage("dev.braid.app.api..")
