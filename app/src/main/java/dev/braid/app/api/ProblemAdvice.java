@@ -25,7 +25,12 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import dev.braid.app.queue.Refused;
+import dev.braid.app.http.BodyTooLargeException;
+import dev.braid.app.http.Problems;
+import dev.braid.app.refusal.Conflict;
+import dev.braid.app.refusal.Invalid;
+import dev.braid.app.refusal.NotFound;
+import dev.braid.app.refusal.Refused;
 import dev.braid.engine.parse.RecipeValidationException;
 import dev.braid.engine.parse.ValidationError;
 import tools.jackson.core.JacksonException;
@@ -62,10 +67,21 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return answer(problem);
     }
 
-    /** An operator action the queue refused (a discarded dead letter, a run that has ended, ...). */
+    /** What the domain refused (a discarded dead letter, a run that has ended, settings that do not fit, ...). */
     @ExceptionHandler(Refused.class)
-    ResponseEntity<ProblemDetail> refusedAction(Refused e, HttpServletRequest request) {
-        return answer(Problems.of(HttpStatus.valueOf(e.status()), e.getMessage(), request));
+    ResponseEntity<ProblemDetail> refusedByTheDomain(Refused e, HttpServletRequest request) {
+        ProblemDetail problem = Problems.of(status(e), e.getMessage(), request);
+        e.properties().forEach(problem::setProperty);
+        return answer(problem);
+    }
+
+    /** The one place a domain refusal gets its HTTP status. */
+    static HttpStatus status(Refused e) {
+        return switch (e) {
+            case NotFound notFound -> HttpStatus.NOT_FOUND;
+            case Conflict conflict -> HttpStatus.CONFLICT;
+            case Invalid invalid -> HttpStatus.BAD_REQUEST;
+        };
     }
 
     @ExceptionHandler(BodyTooLargeException.class)

@@ -13,6 +13,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.app.http.BodyTooLargeException;
+import dev.braid.app.http.Problems;
+
 /**
  * {@code /error}, where the servlet container sends what never reached a controller's advice (an
  * exception in a filter, a {@code sendError}): answered as a problem too, never as an HTML page or a

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -12,9 +11,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.braid.app.ingest.Ingestion;
-import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
+import dev.braid.app.triggers.manual.ManualTrigger;
 import dev.braid.engine.model.Recipe;
 import dev.braid.engine.parse.ConnectionTypes;
 import dev.braid.engine.parse.RecipeParser;
@@ -26,9 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Starting a recipe from the API: a manual run through the durable queue
- * ({@code POST /api/v1/recipes/{slug}/runs}), or a synchronous test run with a sample trigger that
- * persists nothing ({@code POST /api/v1/recipes/test} for an unsaved recipe,
- * {@code POST /api/v1/recipes/{slug}/test} for the saved one).
+ * ({@code POST /api/v1/recipes/{slug}/runs}, the {@link ManualTrigger}), or a synchronous test run
+ * with a sample trigger that persists nothing ({@code POST /api/v1/recipes/test} for an unsaved
+ * recipe, {@code POST /api/v1/recipes/{slug}/test} for the saved one).
  */
 @RestController
 @RequestMapping("/api/v1/recipes")
@@ -37,18 +35,18 @@ public class RecipeRunsController {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final RecipeCatalog catalog;
-    private final Ingestion ingestion;
+    private final ManualTrigger manual;
     private final RecipeParser parser;
     /** Saving or testing a recipe checks its connections against those that exist. */
     private final ConnectionTypes connectionTypes;
     private final TestRuns tests;
     private final JsonMapper json;
 
-    public RecipeRunsController(RecipeCatalog catalog, Ingestion ingestion, RecipeParser parser, ConnectionTypes connectionTypes,
+    public RecipeRunsController(RecipeCatalog catalog, ManualTrigger manual, RecipeParser parser, ConnectionTypes connectionTypes,
                                 TestRuns tests, JsonMapper json) {
         this.connectionTypes = connectionTypes;
         this.catalog = catalog;
-        this.ingestion = ingestion;
+        this.manual = manual;
         this.parser = parser;
         this.tests = tests;
         this.json = json;
@@ -58,19 +56,7 @@ public class RecipeRunsController {
     @PostMapping("/{slug}/runs")
     public ResponseEntity<Map<String, String>> start(@PathVariable String slug,
                                                      @RequestBody(required = false) JsonNode body) {
-        RecipeCatalog.Current recipe = catalog.current(slug).orElseThrow(() -> RecipesController.notFound(slug));
-        if (!recipe.enabled()) {
-            throw ApiException.conflict("Recipe '" + slug + "' is disabled; enable it (POST /api/v1/recipes/" + slug
-                    + "/enable) to start runs");
-        }
-        UUID runId;
-        try {
-            runId = ingestion.accept(Ingestion.Target.of(recipe).as("manual"), TriggerEvent.manual(body)).runId();
-        } catch (DataIntegrityViolationException e) {
-            // deleted a moment ago
-            catalog.evict(slug);
-            throw RecipesController.notFound(slug);
-        }
+        UUID runId = manual.start(slug, body);
         return ResponseEntity.accepted().location(URI.create("/api/v1/runs/" + runId))
                 .body(Map.of("runId", runId.toString()));
     }

@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.braid.app.secrets.RunSecrets;
+import dev.braid.app.connections.RunSecrets;
 import dev.braid.app.secrets.SecretStore;
 import tools.jackson.databind.JsonNode;
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
-import dev.braid.app.secrets.RunSecrets;
+import dev.braid.app.connections.RunSecrets;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.RunLogStore;
 import dev.braid.engine.model.Recipe;

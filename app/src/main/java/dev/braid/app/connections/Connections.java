@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-import dev.braid.app.api.ApiException;
+import dev.braid.app.refusal.Invalid;
 import dev.braid.connectors.schema.JsonSchema;
 import dev.braid.engine.parse.ConnectionTypes;
 import dev.braid.engine.spi.Connector;
@@ -63,8 +62,8 @@ public class Connections implements ConnectionTypes {
                 errors.add(Map.of("path", colon > 0 ? v.substring(0, colon) : "settings",
                         "message", colon > 0 ? v.substring(colon + 2) : v));
             }
-            throw new ApiException(HttpStatus.BAD_REQUEST, "The settings do not fit the " + connector.name()
-                    + " connector (" + violations.size() + " problem(s))", Map.of("errors", errors));
+            throw Invalid.errors("The settings do not fit the " + connector.name()
+                    + " connector (" + violations.size() + " problem(s))", errors);
         }
         return store.put(name, connector.name(), secret.publicPart(given), secrets);
     }
@@ -94,8 +93,7 @@ public class Connections implements ConnectionTypes {
                 .filter(JsonNode::isString).map(JsonNode::asString);
     }
 
-    private static ApiException invalid(String field, String message) {
-        return new ApiException(HttpStatus.BAD_REQUEST, message,
-                Map.of("errors", List.of(Map.of("path", field, "message", message))));
+    private static Invalid invalid(String field, String message) {
+        return Invalid.errors(message, List.of(Map.of("path", field, "message", message)));
     }
 }

@@ -11,6 +11,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.braid.app.ingest.Ingestion;
+import dev.braid.app.refusal.Conflict;
+import dev.braid.app.refusal.NotFound;
+import dev.braid.app.refusal.Refused;
 import dev.braid.app.store.DeadLetterStore;
 import dev.braid.app.store.DeadLetterStore.DeadLetterRow;
 import dev.braid.app.store.RecipeCatalog;
@@ -112,9 +115,9 @@ public class Redrive {
 
     private Replayed replayLocked(UUID id, From from, Integer version, JsonNode payload, String user) {
         DeadLetterRow dead = deadLetters.lock(id)
-                .orElseThrow(() -> new Refused(404, "No dead letter '" + id + "' exists"));
+                .orElseThrow(() -> new NotFound("No dead letter '" + id + "' exists"));
         if ("discarded".equals(dead.status())) {
-            throw new Refused(409, "Dead letter " + id + " was discarded; a discarded dead letter cannot be replayed");
+            throw new Conflict("Dead letter " + id + " was discarded; a discarded dead letter cannot be replayed");
         }
         RunRow original = dead.runId() == null ? null : runs.find(dead.runId()).orElse(null);
         // Without the original run there are no checkpoints to resume from: the payload is all there is.
@@ -123,7 +126,7 @@ public class Redrive {
         if (start == From.FAILED_STEP) {
             Recipe recipe = catalog.version(dead.recipe(), chosen);
             if (!hasStep(recipe.steps(), dead.step())) {
-                throw new Refused(409, "Version " + chosen + " of recipe '" + dead.recipe() + "' has no step '"
+                throw new Conflict("Version " + chosen + " of recipe '" + dead.recipe() + "' has no step '"
                         + dead.step() + "' to resume from; replay with \"from\": \"trigger\" or choose a \"version\" "
                         + "that has that step");
             }
@@ -146,10 +149,10 @@ public class Redrive {
     private int version(String slug, Integer version) {
         if (version == null) {
             return catalog.current(slug).map(RecipeCatalog.Current::version)
-                    .orElseThrow(() -> new Refused(404, "Recipe '" + slug + "' no longer exists"));
+                    .orElseThrow(() -> new NotFound("Recipe '" + slug + "' no longer exists"));
         }
         if (recipes.findVersion(slug, version).isEmpty()) {
-            throw new Refused(404, "Recipe '" + slug + "' has no version " + version);
+            throw new NotFound("Recipe '" + slug + "' has no version " + version);
         }
         return version;
     }

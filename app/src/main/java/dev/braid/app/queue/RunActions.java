@@ -7,6 +7,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.braid.app.refusal.Conflict;
+import dev.braid.app.refusal.NotFound;
 import dev.braid.app.store.DeadLetterStore;
 import dev.braid.app.store.RunChange;
 import dev.braid.app.store.RunLogStore;
@@ -48,7 +50,7 @@ public class RunActions {
             RunRow run = existing(id);
             RunStatus from = run.status();
             if (!RunChange.RETRY_NOW.from().contains(from)) {
-                throw new Refused(409, "Run " + id + " is " + from.wire() + "; only " + RunChange.RETRY_NOW.names()
+                throw new Conflict("Run " + id + " is " + from.wire() + "; only " + RunChange.RETRY_NOW.names()
                         + " runs can be retried");
             }
             if (!runs.retryNow(id, from)) {
@@ -82,7 +84,7 @@ public class RunActions {
             RunRow run = existing(id);
             RunStatus from = run.status();
             if (!RunChange.CANCEL.from().contains(from)) {
-                throw new Refused(409, "Run " + id + " is " + from.wire() + "; only " + RunChange.CANCEL.names()
+                throw new Conflict("Run " + id + " is " + from.wire() + "; only " + RunChange.CANCEL.names()
                         + " runs can be cancelled");
             }
             if (!runs.cancel(id, from)) {
@@ -95,15 +97,15 @@ public class RunActions {
     }
 
     private RunRow existing(UUID id) {
-        return runs.find(id).orElseThrow(() -> new Refused(404, "No run '" + id + "' exists"));
+        return runs.find(id).orElseThrow(() -> new NotFound("No run '" + id + "' exists"));
     }
 
     private void log(UUID id, String message) {
         logs.note(id, "info", message);
     }
 
-    private static Refused raced(UUID id, RunStatus from) {
-        return new Refused(409, "Run " + id + " is no longer " + from.wire()
+    private static Conflict raced(UUID id, RunStatus from) {
+        return new Conflict("Run " + id + " is no longer " + from.wire()
                 + " (a worker moved it meanwhile); look at it again and retry the action if it still applies");
     }
 }

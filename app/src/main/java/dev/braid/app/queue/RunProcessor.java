@@ -14,10 +14,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
+import dev.braid.app.connections.RunSecrets;
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.secrets.Masker;
-import dev.braid.app.secrets.RunSecrets;
 import dev.braid.app.store.AttemptEnd;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;

@@ -57,7 +57,7 @@ public class SecretStore {
     }
 
     /** Re-seals values sealed with the previous master key; answers how many. */
-    int reseal() {
+    public int reseal() {
         int n = 0;
         for (var row : jdbc.sql("select name, value from secrets").query((rs, i) -> Map.entry(rs.getString(1), rs.getBytes(2))).list()) {
             if (!box.sealedWithCurrentKey(row.getValue(), bound(row.getKey()))) {

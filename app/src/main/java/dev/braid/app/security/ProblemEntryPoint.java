@@ -16,7 +16,7 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.stereotype.Component;
 
-import dev.braid.app.api.Problems;
+import dev.braid.app.http.Problems;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

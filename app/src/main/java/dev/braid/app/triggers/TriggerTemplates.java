@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.braid.app.connections.RunSecrets;
 import dev.braid.app.secrets.Masker;
-import dev.braid.app.secrets.RunSecrets;
 import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
 import tools.jackson.databind.JsonNode;

@@ -15,10 +15,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.ActionException;
 import dev.braid.engine.spi.Connector;
+import dev.braid.engine.spi.TriggerSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code kafka.publish} and {@code kafka.publishAll}. One idempotent producer per distinct connection
+ * {@code kafka.publish} and {@code kafka.publishAll}, and the {@code kafka:} trigger ({@link KafkaTriggerSource}). One idempotent producer per distinct connection
  * (opened on first use, closed by {@link #close()}): producers are thread-safe and batch records from
  * all steps that share them, and the idempotent producer keeps a retried send inside the client from
  * writing a record twice. A retried step sends again; its records carry the step's idempotency key
@@ -30,6 +31,7 @@ public final class KafkaConnector implements Connector, AutoCloseable {
 
     private final Map<Map<String, String>, Producer<String, byte[]>> producers = new ConcurrentHashMap<>();
     private final Map<String, Action> actions;
+    private final Map<String, TriggerSource> triggers = Map.of("kafka", new KafkaTriggerSource());
 
     public KafkaConnector() {
         actions = Map.of("publish", new KafkaPublishAction(this), "publishAll", new KafkaPublishAllAction(this));
@@ -45,6 +47,12 @@ public final class KafkaConnector implements Connector, AutoCloseable {
         return actions;
     }
 
+    /** The {@code kafka:} trigger: consuming a topic in the recipe's consumer group. */
+    @Override
+    public Map<String, TriggerSource> triggers() {
+        return triggers;
+    }
+
     @Override
     public JsonNode connectionSchema() {
         return KafkaSettings.SCHEMA.node();
@@ -58,7 +66,8 @@ public final class KafkaConnector implements Connector, AutoCloseable {
 
     @Override
     public String description() {
-        return "Publish JSON records to Kafka topics, one or many per step, with an idempotent producer.";
+        return "Publish JSON records to Kafka topics, one or many per step, with an idempotent producer; "
+                + "start runs from a topic (trigger kafka:).";
     }
 
     Producer<String, byte[]> producer(KafkaSettings settings) throws ActionException {

@@ -6,7 +6,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * A named set of actions plus the JSON Schema of its connection settings; a catalogue entry.
+ * A named set of actions (and, optionally, {@link #triggers() trigger sources}) plus the JSON Schema of
+ * its connection settings; a catalogue entry.
  * Found through {@link java.util.ServiceLoader}: a jar lists its implementations in
  * {@code META-INF/services/dev.braid.engine.spi.Connector}.
  *
@@ -24,6 +25,14 @@ public interface Connector {
 
     /** Actions by their short name ({@code request}); the recipe names them {@code http.request}. */
     Map<String, Action> actions();
+
+    /**
+     * Its consuming side, by trigger type ({@code kafka}): sources that read events from the outside
+     * system and start runs (see {@link TriggerSource}); none for a connector that only acts.
+     */
+    default Map<String, TriggerSource> triggers() {
+        return Map.of();
+    }
 
     /** JSON Schema of the connection settings; an empty object schema when it needs no connection. */
     default JsonNode connectionSchema() {

@@ -50,6 +50,23 @@ public final class ConnectorRegistry implements AutoCloseable {
         return connectorOf(fullName).map(c -> c.actions().get(fullName.substring(dot + 1)));
     }
 
+    /**
+     * The trigger source of a trigger type ({@code kafka}) and the connector that ships it; empty when no
+     * connector on the class path consumes that type.
+     */
+    public Optional<Shipped> triggerSource(String type) {
+        for (Connector c : connectors.values()) {
+            TriggerSource source = c.triggers().get(type);
+            if (source != null) {
+                return Optional.of(new Shipped(c, source));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A trigger source with the connector it came from (whose connection schema and default it uses). */
+    public record Shipped(Connector connector, TriggerSource source) {}
+
     /** The connector an action's full name belongs to: {@code http} for {@code http.request}. */
     public Optional<Connector> connectorOf(String actionFullName) {
         int dot = actionFullName.indexOf('.');

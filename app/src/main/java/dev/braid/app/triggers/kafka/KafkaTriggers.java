@@ -1,16 +1,12 @@
 package dev.braid.app.triggers.kafka;
 
-import java.time.Duration;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
@@ -19,37 +15,43 @@ import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.kafka.BraidKafka;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerRuntime;
+import dev.braid.app.triggers.source.IngestingContext;
+import dev.braid.app.triggers.source.SourceTriggers;
+import dev.braid.connectors.kafka.TopicConsumer;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Trigger;
 import dev.braid.engine.model.TriggerSettings;
-import tools.jackson.databind.json.JsonMapper;
+import dev.braid.engine.spi.ConnectorRegistry;
+import dev.braid.engine.spi.TriggerSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * The Kafka trigger runtime (DESIGN §3): one {@link RecipeConsumer} per enabled recipe with a
- * {@code kafka:} trigger, in the consumer group {@code braid.<slug>} — so several nodes share a
- * topic's partitions. A new version restarts the consumer (the old one flushes and commits first);
- * a disabled or deleted recipe's consumer stops. The {@link dev.braid.app.triggers.TriggerReconciler}
- * calls in, from one thread.
+ * The runtime glue of the {@code kafka:} trigger (DESIGN §3): the consuming itself is the kafka
+ * connector's {@link TriggerSource} ({@code dev.braid.connectors.kafka.KafkaTriggerSource}); this
+ * runs it for every enabled recipe with a kafka trigger through {@link SourceTriggers}, backs its
+ * context with {@link Ingestion} and picks the cluster: Braid's own Kafka, or the {@code kafka}
+ * connection the trigger names. The {@link dev.braid.app.triggers.TriggerReconciler} calls in, from one thread.
  */
 @Component
 public class KafkaTriggers implements TriggerRuntime {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaTriggers.class);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-
     private final BraidKafka braidKafka;
     private final Connections connections;
-    private final RecipeConsumer.Context context;
-    private final Map<String, RecipeConsumer> consumers = new ConcurrentHashMap<>();
-    /** Recipe versions whose consumer could not be built, so the refresh does not log the same problem every pass. */
-    private final Set<String> reported = new HashSet<>();
+    private final SourceTriggers sources;
 
-    public KafkaTriggers(BraidKafka braidKafka, Connections connections, Ingestion ingestion, Expressions expressions,
-                         JsonMapper json, BraidProperties properties) {
+    public KafkaTriggers(ConnectorRegistry connectors, BraidKafka braidKafka, Connections connections, Ingestion ingestion,
+                         Expressions expressions, Clock clock, BraidProperties properties) {
         this.braidKafka = braidKafka;
         this.connections = connections;
-        this.context = new RecipeConsumer.Context(ingestion, expressions, json,
-                properties.kafka().pollTimeout(), properties.kafka().retryDelay());
+        TriggerSource source = connectors.triggerSource("kafka").map(ConnectorRegistry.Shipped::source)
+                .orElseThrow(() -> new IllegalStateException("No connector on the class path consumes kafka triggers; "
+                        + "the kafka connector (braid-connectors) ships it"));
+        IngestingContext.Timing timing = new IngestingContext.Timing(properties.kafka().pollTimeout(),
+                properties.kafka().retryDelay());
+        this.sources = new SourceTriggers(source, recipe -> new IngestingContext(recipe,
+                connection((TriggerSettings.Kafka) recipe.recipe().trigger().settings()), ingestion, expressions, timing,
+                clock, source.getClass()));
     }
 
     @Override
@@ -59,58 +61,44 @@ public class KafkaTriggers implements TriggerRuntime {
 
     @Override
     public void reconcile(Collection<RecipeCatalog.Current> wanted) {
-        Map<String, RecipeCatalog.Current> bySlug = new HashMap<>();
-        wanted.forEach(c -> bySlug.put(c.slug(), c));
-        for (Map.Entry<String, RecipeConsumer> running : Map.copyOf(consumers).entrySet()) {
-            RecipeCatalog.Current want = bySlug.get(running.getKey());
-            if (want == null || want.version() != running.getValue().version()) {
-                running.getValue().stop(STOP_TIMEOUT);
-                consumers.remove(running.getKey());
-                log.info("Kafka trigger of recipe '{}' v{} stopped", running.getKey(), running.getValue().version());
-            }
-        }
-        for (RecipeCatalog.Current recipe : bySlug.values()) {
-            if (!consumers.containsKey(recipe.slug())) {
-                start(recipe);
-            }
-        }
-    }
-
-    private void start(RecipeCatalog.Current recipe) {
-        TriggerSettings.Kafka settings = (TriggerSettings.Kafka) recipe.recipe().trigger().settings();
-        String attempt = recipe.slug() + "@" + recipe.version();
-        try {
-            RecipeConsumer consumer = new RecipeConsumer(recipe, settings,
-                    KafkaClientSettings.consumer(recipe.slug(), settings, braidKafka, connections), context);
-            consumer.start();
-            consumers.put(recipe.slug(), consumer);
-            reported.remove(attempt);
-            log.info("Kafka trigger of recipe '{}' v{} consumes topic {}{}", recipe.slug(), recipe.version(), settings.topic(),
-                    settings.batch() == null ? "" : " in batches");
-        } catch (RuntimeException e) {
-            if (reported.add(attempt)) {
-                log.warn("The Kafka trigger of recipe '{}' cannot start (tried again every refresh): {}", recipe.slug(), e.getMessage());
-            }
-        }
+        sources.reconcile(wanted);
     }
 
     @Override
     public void stopAll() {
-        consumers.values().parallelStream().forEach(c -> c.stop(STOP_TIMEOUT));
-        consumers.clear();
+        sources.stopAll();
+    }
+
+    /** The kafka connection's settings the consumer reads: Braid's own Kafka when the trigger names none. */
+    private JsonNode connection(TriggerSettings.Kafka trigger) {
+        if (trigger.connection() == null) {
+            return JsonNodeFactory.instance.objectNode().put("bootstrapServers", braidKafka.requireBootstrapServers());
+        }
+        String name = trigger.connection();
+        Connections.Resolved connection = connections.resolve(name).orElseThrow(() -> new IllegalStateException(
+                "The trigger's connection '" + name + "' does not exist; create a kafka connection with bootstrapServers"));
+        if (!"kafka".equals(connection.connector())) {
+            throw new IllegalStateException("The trigger's connection '" + name + "' is a '" + connection.connector()
+                    + "' connection; a Kafka trigger needs a kafka connection");
+        }
+        return connection.settings();
     }
 
     /** The recipe version each running consumer starts runs of. */
     public Map<String, Integer> versions() {
         Map<String, Integer> out = new HashMap<>();
-        consumers.forEach((slug, c) -> out.put(slug, c.version()));
+        sources.started().forEach((slug, s) -> out.put(slug, s.version()));
         return out;
     }
 
     /** The partitions each recipe's consumer holds right now (empty until the group has assigned them). */
     public Map<String, Set<TopicPartition>> assignments() {
         Map<String, Set<TopicPartition>> out = new HashMap<>();
-        consumers.forEach((slug, c) -> out.put(slug, c.assignment()));
+        sources.started().forEach((slug, s) -> {
+            if (s.running() instanceof TopicConsumer consumer) {
+                out.put(slug, consumer.assignment());
+            }
+        });
         return out;
     }
 }

@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.springframework.http.HttpStatus;
 
-import dev.braid.app.api.ApiException;
+import dev.braid.app.refusal.Invalid;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -99,9 +98,9 @@ record BackfillRequest(Instant from, Instant to, Mode mode, Overlap overlap, boo
         return error;
     }
 
-    static ApiException invalid(List<Map<String, Object>> errors) {
+    static Invalid invalid(List<Map<String, Object>> errors) {
         String detail = errors.size() == 1 ? (String) errors.getFirst().get("message")
                 : "The backfill request has " + errors.size() + " problems";
-        return new ApiException(HttpStatus.BAD_REQUEST, detail, Map.of("errors", errors));
+        return Invalid.errors(detail, errors);
     }
 }

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-import dev.braid.app.api.ApiException;
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.ingest.Ingestion;
+import dev.braid.app.refusal.Conflict;
+import dev.braid.app.refusal.Invalid;
+import dev.braid.app.refusal.NotFound;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.engine.model.Trigger;
@@ -56,9 +57,9 @@ public class ScheduleBackfill {
 
     public Result backfill(String slug, JsonNode body) {
         RecipeCatalog.Current recipe = catalog.current(slug)
-                .orElseThrow(() -> ApiException.notFound("No recipe '" + slug + "' exists"));
+                .orElseThrow(() -> new NotFound("No recipe '" + slug + "' exists"));
         if (recipe.recipe().trigger().type() != Trigger.Type.SCHEDULE) {
-            throw ApiException.conflict("Recipe '" + slug + "' has a " + recipe.recipe().trigger().type().wire()
+            throw new Conflict("Recipe '" + slug + "' has a " + recipe.recipe().trigger().type().wire()
                     + " trigger; backfill fills in schedule fire times (to reprocess stored events, use replay)");
         }
         BackfillRequest request = BackfillRequest.read(body, clock.instant());
@@ -67,17 +68,17 @@ public class ScheduleBackfill {
             settings = ScheduleSettings.of(recipe.recipe().trigger());
         } catch (InvalidCron e) {
             // Saved before crons were checked at save; it never fired, so there is nothing to fill in.
-            throw ApiException.conflict("Recipe '" + slug + "' has a cron Braid cannot schedule: " + e.getMessage()
+            throw new Conflict("Recipe '" + slug + "' has a cron Braid cannot schedule: " + e.getMessage()
                     + "; save a corrected version first");
         }
         // Enumerated from a second before 'from' (the cron works in whole seconds), then cut to [from, to).
         List<Instant> times = settings.fireTimes(request.from().minusSeconds(1), request.to(), max + 3).stream()
                 .filter(t -> !t.isBefore(request.from()) && t.isBefore(request.to())).toList();
         if (times.size() > max) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "More than " + max + " fire times of '" + settings.cron()
+            throw Invalid.errors("More than " + max + " fire times of '" + settings.cron()
                     + "' fall between " + request.from() + " and " + request.to() + " (braid.schedules.max-backfill); "
-                    + "split the range into smaller ones", Map.of("errors", List.of(BackfillRequest.error("to",
-                    "the range holds more than " + max + " fire times; choose an earlier 'to'"))));
+                    + "split the range into smaller ones", List.of(BackfillRequest.error("to",
+                    "the range holds more than " + max + " fire times; choose an earlier 'to'")));
         }
         List<String> keys = times.stream().map(ScheduleSettings::key).toList();
         Map<String, BackfillStore.Existing> existing = keys.isEmpty() ? Map.of() : store.existing(slug, keys);

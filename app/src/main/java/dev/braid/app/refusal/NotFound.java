@@ -1,0 +1,11 @@
+package dev.braid.app.refusal;
+
+import java.util.Map;
+
+/** What the caller named does not exist (answered 404). */
+public final class NotFound extends Refused {
+
+    public NotFound(String detail) {
+        super(detail, Map.of());
+    }
+}

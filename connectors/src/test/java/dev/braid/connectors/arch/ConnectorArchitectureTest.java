@@ -1,0 +1,41 @@
+package dev.braid.connectors.arch;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * A connector is written against the SPI only (DESIGN §5), so a third-party jar can do the same:
+ * it sees {@code dev.braid.engine.spi} and the engine's plain value types, never the server that runs
+ * it, and no connector reaches into another one (the shared {@code schema} helper is the exception).
+ */
+@AnalyzeClasses(packages = "dev.braid.connectors", importOptions = ImportOption.DoNotIncludeTests.class)
+class ConnectorArchitectureTest {
+
+    @ArchTest
+    static final ArchRule connectorsSeeOnlyTheSpi = noClasses()
+            .that().resideInAPackage("dev.braid.connectors..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "dev.braid.app..", "dev.braid.engine.run..", "dev.braid.engine.parse..",
+                    "dev.braid.engine.schedule..", "org.springframework..", "jakarta.servlet..")
+            .because("connectors depend only on the SPI (dev.braid.engine.spi), the engine's value types "
+                    + "(dev.braid.engine.model) and their own client libraries");
+
+    @ArchTest
+    static final ArchRule connectorsDoNotReachIntoEachOther = slices()
+            .matching("dev.braid.connectors.(*)..")
+            .should().notDependOnEachOther()
+            .ignoreDependency(DescribedPredicate.alwaysTrue(), resideInAPackage("dev.braid.connectors.schema.."))
+            .because("each connector ships alone; the JSON Schema helper in schema is the one shared piece");
+
+    @ArchTest
+    static final ArchRule connectorPackagesHaveNoCycles = slices()
+            .matching("dev.braid.connectors.(*)..")
+            .should().beFreeOfCycles();
+}
