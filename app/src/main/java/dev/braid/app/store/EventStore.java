@@ -166,9 +166,10 @@ public class EventStore {
         }
         Set<UUID> inserted = new HashSet<>(jdbc.sql("""
                 with input as (
-                    select * from jsonb_to_recordset(?::jsonb) with ordinality
-                        as t(event_id uuid, run_id uuid, key text, expires timestamptz, payload jsonb, slot_key text, slot_limit integer,
-                             ordering text, n bigint)),
+                    select * from rows from (jsonb_to_recordset(?::jsonb)
+                        as (event_id uuid, run_id uuid, key text, expires timestamptz, payload jsonb, slot_key text, slot_limit integer,
+                            ordering text)) with ordinality
+                        as t(event_id, run_id, key, expires, payload, slot_key, slot_limit, ordering, n)),
                 ev as (
                     insert into trigger_events (id, recipe, idempotency_key, key_expires_at, payload, first_run_id)
                     select event_id, ?, key, expires, payload, run_id from input
