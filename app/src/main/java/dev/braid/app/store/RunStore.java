@@ -49,14 +49,18 @@ public class RunStore {
     /**
      * Ordering (DESIGN §11): a run of the table alias {@code %1$s} with an ordering key is claimable only
      * when no run of its recipe and key accepted before it ({@code ordering_seq}) is unfinished — queued,
-     * running, retrying or waiting all hold the key; failed and cancelled ones release it. One probe of
-     * runs_ordering_unfinished. Part of every claim, so no claim path can run a key's runs out of order.
+     * running, retrying or waiting all hold the key; failed and cancelled ones release it — and no other
+     * run of the key is running (a redrive, which takes its failed run's place, waits for the run that
+     * went on meanwhile). One probe of runs_ordering_unfinished. Part of every claim, so no claim path can
+     * run a key's runs out of order.
      */
     static final String IN_ORDER = """
             (%%1$s.ordering_key is null or not exists (
                 select 1 from runs ahead
-                 where ahead.recipe = %%1$s.recipe and ahead.ordering_key = %%1$s.ordering_key
-                   and ahead.ordering_seq < %%1$s.ordering_seq and %s))""".formatted(StatusSql.in("ahead.status", StatusSql.UNFINISHED));
+                 where ahead.recipe = %%1$s.recipe and ahead.ordering_key = %%1$s.ordering_key and ahead.id <> %%1$s.id
+                   and %s
+                   and (ahead.ordering_seq < %%1$s.ordering_seq or ahead.status = %s)))"""
+            .formatted(StatusSql.in("ahead.status", StatusSql.UNFINISHED), RUNNING);
 
     /** Claim's lease and attempt count; {@code started_at} is given by each claim. */
     private static final String LEASE = "status = " + CLAIM.toSql()
