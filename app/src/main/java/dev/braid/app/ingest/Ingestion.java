@@ -18,6 +18,7 @@ import dev.braid.app.store.EventStore;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.NewRun;
+import dev.braid.app.store.OrderingKeys;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunStore;
 import dev.braid.engine.expr.Expressions;
@@ -50,6 +51,11 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li><b>Concurrency slot</b>: worked out here, once per new run, by {@link ConcurrencySlots}; a run
  *       that stores no new event (manual, replay, redrive, backfill {@code overlap: allow}) is queued by
  *       {@link RunStore#enqueue}, the runs table's own gateway, which works it out with the same rule.</li>
+ *   <li><b>Ordering key</b> ({@code ordering: {key}}, DESIGN §11): worked out here, once per new run, by
+ *       {@link OrderingKeys}, with the same failure policy as the idempotency key (a webhook refused naming
+ *       {@code ordering.key}, any other event a dead letter without a run). Runs of one key are claimed
+ *       in the order they are accepted here, so an ordered run is never pre-leased by a {@link Claim}.
+ *       Reruns queued by {@link RunStore#enqueue} get theirs there, with the same rule.</li>
  *   <li><b>Duplicates</b> start nothing and answer the first event's id and its first run's id.</li>
  * </ul>
  *
@@ -126,17 +132,19 @@ public class Ingestion {
     private final RunStore runs;
     private final DeadLetterStore deadLetters;
     private final ConcurrencySlots slots;
+    private final OrderingKeys orderings;
     private final IdempotencyKeys keys;
     private final JsonColumns json;
     private final Clock clock;
     private final Duration cdcDedupeWindow;
 
     public Ingestion(EventStore events, RunStore runs, DeadLetterStore deadLetters, ConcurrencySlots slots,
-                     Expressions expressions, JsonColumns json, Clock clock, BraidProperties properties) {
+                     OrderingKeys orderings, Expressions expressions, JsonColumns json, Clock clock, BraidProperties properties) {
         this.events = events;
         this.runs = runs;
         this.deadLetters = deadLetters;
         this.slots = slots;
+        this.orderings = orderings;
         this.keys = new IdempotencyKeys(expressions);
         this.json = json;
         this.clock = clock;
@@ -162,11 +170,16 @@ public class Ingestion {
         if (key.unusable() != null) {
             return deadLetter(recipe, event, key);
         }
+        Key ordering = ordering(recipe, event, event.context());
+        if (ordering.unusable() != null) {
+            return deadLetter(recipe, event, ordering);
+        }
         ConcurrencySlots.Slot slot = slot(recipe.recipe(), event.context());
-        // A run with a concurrency limit is only ever claimed under its slot group's lock: never pre-leased.
-        if (slot != null || claim == null || !claim.tryReserve()) {
+        // A run with a concurrency limit is only ever claimed under its slot group's lock, an ordered run only
+        // after the runs of its key ahead of it: neither is pre-leased.
+        if (slot != null || ordering.value() != null || claim == null || !claim.tryReserve()) {
             return accepted(events.ingest(recipe.slug(), recipe.version(), key.value(), expiry(recipe), event.context(), slot,
-                    null, null, recipe.origin()));
+                    ordering.value(), null, null, recipe.origin()));
         }
         EventStore.Ingested ingested;
         try {
@@ -200,9 +213,15 @@ public class Ingestion {
                 out.add(deadLetter(recipe, event, key));
                 continue;
             }
+            Key ordering = ordering(recipe, event, event.context());
+            if (ordering.unusable() != null) {
+                out.add(deadLetter(recipe, event, ordering));
+                continue;
+            }
             positions.add(out.size());
             out.add(null);
-            fresh.add(new EventStore.NewEvent(key.value(), expires, event.context(), slot(recipe.recipe(), event.context())));
+            fresh.add(new EventStore.NewEvent(key.value(), expires, event.context(), slot(recipe.recipe(), event.context()),
+                    ordering.value()));
         }
         List<EventStore.Ingested> stored = this.events.ingestEach(recipe.slug(), recipe.version(), recipe.origin(), fresh);
         for (int i = 0; i < stored.size(); i++) {
@@ -232,8 +251,16 @@ public class Ingestion {
         if (fresh.isEmpty()) {
             return new Accepted(Outcome.DEAD_LETTER, null, null);
         }
+        // The batch run's ordering key is the expression over the whole batch trigger ({type, batch, key, events}).
+        Key ordering = ordering(recipe, batch.events().getFirst(), whole);
+        if (ordering.unusable() != null) {
+            for (TriggerEvent event : batch.events()) {
+                deadLetter(recipe, event, ordering);
+            }
+            return new Accepted(Outcome.DEAD_LETTER, null, null);
+        }
         return events.ingestBatch(recipe.slug(), recipe.version(), recipe.origin(), fresh, batch.header(), batch.carryCursor(),
-                        slot(recipe.recipe(), whole))
+                        slot(recipe.recipe(), whole), ordering.value())
                 .map(run -> new Accepted(Outcome.STARTED, null, run))
                 .orElseGet(() -> new Accepted(Outcome.DUPLICATE, null, null));
     }
@@ -296,6 +323,21 @@ public class Ingestion {
             return clock.instant().plus(cdcDedupeWindow);
         }
         return null;
+    }
+
+    /**
+     * The one call site of the ordering rule for new runs: the key in {@code value} (null: not ordered), or
+     * why there is none; a webhook is refused at once, as for a failing idempotency key.
+     */
+    private Key ordering(Target recipe, TriggerEvent event, JsonNode trigger) {
+        try {
+            return new Key(orderings.of(recipe.recipe(), trigger).orElse(null), null, null);
+        } catch (OrderingKeys.Unusable e) {
+            if ("webhook".equals(event.type())) {
+                throw new UnusableKey(OrderingKeys.FIELD, e.getMessage());
+            }
+            return new Key(null, e.getMessage(), OrderingKeys.FIELD);
+        }
     }
 
     /** The one call site of the concurrency-slot rule for new runs. */

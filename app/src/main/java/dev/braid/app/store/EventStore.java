@@ -66,8 +66,20 @@ public class EventStore {
     /** As above with every choice: pre-leased to {@code claimFor} (null: queued), and the run's {@code origin}. */
     public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
                            ConcurrencySlots.Slot slot, String claimFor, Duration lease, String origin) {
+        return ingest(recipe, recipeVersion, key, keyExpiresAt, trigger, slot, null, claimFor, lease, origin);
+    }
+
+    /**
+     * As above with the run's ordering key ({@link OrderingKeys}, null: not ordered). An ordered run is
+     * never pre-leased either: it is claimed when the runs of its key ahead of it have ended.
+     */
+    public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
+                           ConcurrencySlots.Slot slot, String ordering, String claimFor, Duration lease, String origin) {
         if (slot != null && claimFor != null) {
             throw new IllegalArgumentException("A run with a concurrency limit cannot be pre-leased; it is claimed when a slot is free");
+        }
+        if (ordering != null && claimFor != null) {
+            throw new IllegalArgumentException("A run with an ordering key cannot be pre-leased; it is claimed after the runs of its key ahead of it");
         }
         boolean claimed = claimFor != null;
         for (int tries = 0; tries < 3; tries++) {
@@ -81,15 +93,15 @@ public class EventStore {
                         on conflict (recipe, idempotency_key) do nothing
                         returning id)
                     insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger,
-                                      attempt, locked_by, locked_until, started_at, concurrency_key, concurrency_limit)
+                                      attempt, locked_by, locked_until, started_at, concurrency_key, concurrency_limit, ordering_key)
                     select ?, ?, ?, ?, ?, ev.id, ?::jsonb,
-                           ?, ?, case when ? then now() + make_interval(secs => ?) end, case when ? then now() end, ?, ?
+                           ?, ?, case when ? then now() + make_interval(secs => ?) end, case when ? then now() end, ?, ?, ?
                       from ev
                     returning id""")
                     .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
                             triggerJson, runId, runId, recipe, recipeVersion, (claimed ? RunStatus.RUNNING : RunStatus.QUEUED).wire(), origin, triggerJson,
                             claimed ? 1 : 0, claimFor, claimed, lease == null ? 0.0 : lease.toMillis() / 1000.0, claimed,
-                            slot == null ? null : slot.key(), slot == null ? null : slot.limit())
+                            slot == null ? null : slot.key(), slot == null ? null : slot.limit(), ordering)
                     .query(UUID.class).optional();
             if (inserted.isPresent()) {
                 return new Ingested(eventId, runId, false);
@@ -116,8 +128,15 @@ public class EventStore {
 
     private record Existing(UUID id, UUID firstRunId, boolean expired) {}
 
-    /** One event to store: its idempotency key (expiring at {@code keyExpiresAt}, null: never), its trigger object and run slot. */
-    public record NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot) {}
+    /**
+     * One event to store: its idempotency key (expiring at {@code keyExpiresAt}, null: never), its trigger
+     * object, and its run's slot and ordering key ({@link OrderingKeys}, null: not ordered).
+     */
+    public record NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot, String ordering) {
+        public NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot) {
+            this(key, keyExpiresAt, trigger, slot, null);
+        }
+    }
 
     /**
      * One event and one queued run each, all in one statement (a Kafka poll's records, a poll's rows).
@@ -142,20 +161,25 @@ public class EventStore {
                     .put("expires", e.keyExpiresAt() == null ? null : e.keyExpiresAt().toString())
                     .put("slot_key", e.slot() == null ? null : e.slot().key())
                     .put("slot_limit", e.slot() == null ? null : e.slot().limit())
+                    .put("ordering", e.ordering())
                     .set("payload", e.trigger());
         }
         Set<UUID> inserted = new HashSet<>(jdbc.sql("""
                 with input as (
-                    select * from jsonb_to_recordset(?::jsonb)
-                        as t(event_id uuid, run_id uuid, key text, expires timestamptz, payload jsonb, slot_key text, slot_limit integer)),
+                    select * from rows from (jsonb_to_recordset(?::jsonb)
+                        as (event_id uuid, run_id uuid, key text, expires timestamptz, payload jsonb, slot_key text, slot_limit integer,
+                            ordering text)) with ordinality
+                        as t(event_id, run_id, key, expires, payload, slot_key, slot_limit, ordering, n)),
                 ev as (
                     insert into trigger_events (id, recipe, idempotency_key, key_expires_at, payload, first_run_id)
                     select event_id, ?, key, expires, payload, run_id from input
                     on conflict (recipe, idempotency_key) do nothing
                     returning id)
-                insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit)
-                select i.run_id, ?, ?, ?, ?, i.event_id, i.payload, i.slot_key, i.slot_limit
+                insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit,
+                                  ordering_key)
+                select i.run_id, ?, ?, ?, ?, i.event_id, i.payload, i.slot_key, i.slot_limit, i.ordering
                   from ev join input i on i.event_id = ev.id
+                 order by i.n -- ordering_seq (the column default) follows the events' order
                 returning event_id""")
                 .params(json.write(rows), recipe, recipe, recipeVersion, RunStatus.QUEUED.wire(), origin)
                 .query(UUID.class).list());
@@ -183,6 +207,12 @@ public class EventStore {
      */
     public Optional<UUID> ingestBatch(String recipe, int recipeVersion, String origin, List<NewEvent> events,
                                       ObjectNode header, boolean carryCursor, ConcurrencySlots.Slot slot) {
+        return ingestBatch(recipe, recipeVersion, origin, events, header, carryCursor, slot, null);
+    }
+
+    /** As above with the batch run's ordering key ({@link OrderingKeys}, null: not ordered). */
+    public Optional<UUID> ingestBatch(String recipe, int recipeVersion, String origin, List<NewEvent> events,
+                                      ObjectNode header, boolean carryCursor, ConcurrencySlots.Slot slot, String ordering) {
         if (events.isEmpty()) {
             return Optional.empty();
         }
@@ -203,16 +233,17 @@ public class EventStore {
                     returning id, payload),
                 agg as (
                     select jsonb_agg(payload order by id) as events, count(*) as n from ev)
-                insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit)
+                insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit,
+                                  ordering_key)
                 select ?, ?, ?, ?, ?, null,
                        ?::jsonb || jsonb_build_object('events', agg.events)
                          || case when ? then jsonb_build_object('cursor', agg.events -> -1 -> 'cursor') else '{}'::jsonb end,
-                       ?, ?
+                       ?, ?, ?
                   from agg
                  where agg.n > 0
                 returning id""")
                 .params(recipe, runId, json.write(rows), runId, recipe, recipeVersion, RunStatus.QUEUED.wire(), origin, json.write(header), carryCursor,
-                        slot == null ? null : slot.key(), slot == null ? null : slot.limit())
+                        slot == null ? null : slot.key(), slot == null ? null : slot.limit(), ordering)
                 .query(UUID.class).optional();
     }
 

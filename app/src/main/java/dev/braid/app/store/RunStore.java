@@ -46,17 +46,33 @@ public class RunStore {
 
     private static final String RUNNING = StatusSql.literal(RunStatus.RUNNING);
 
+    /**
+     * Ordering (DESIGN §11): a run of the table alias {@code %1$s} with an ordering key is claimable only
+     * when no run of its recipe and key accepted before it ({@code ordering_seq}) is unfinished — queued,
+     * running, retrying or waiting all hold the key; failed and cancelled ones release it — and no other
+     * run of the key is running (a redrive, which takes its failed run's place, waits for the run that
+     * went on meanwhile). One probe of runs_ordering_unfinished. Part of every claim, so no claim path can
+     * run a key's runs out of order.
+     */
+    static final String IN_ORDER = """
+            (%%1$s.ordering_key is null or not exists (
+                select 1 from runs ahead
+                 where ahead.recipe = %%1$s.recipe and ahead.ordering_key = %%1$s.ordering_key and ahead.id <> %%1$s.id
+                   and %s
+                   and (ahead.ordering_seq < %%1$s.ordering_seq or ahead.status = %s)))"""
+            .formatted(StatusSql.in("ahead.status", StatusSql.UNFINISHED), RUNNING);
+
     /** Claim's lease and attempt count; {@code started_at} is given by each claim. */
     private static final String LEASE = "status = " + CLAIM.toSql()
             + ", locked_by = ?, locked_until = now() + make_interval(secs => ?), attempt = attempt + 1";
 
     private static final String CLAIM_UNLIMITED = """
             update runs set %s, started_at = coalesce(started_at, now())
-             where id in (select id from runs
-                           where %s and next_attempt_at <= now() and concurrency_key is null
+             where id in (select id from runs c
+                           where %s and next_attempt_at <= now() and concurrency_key is null and %s
                            order by next_attempt_at
                            limit ? for update skip locked)
-            returning %s""".formatted(LEASE, CLAIM.fromSql("status"), COLUMNS);
+            returning %s""".formatted(LEASE, CLAIM.fromSql("c.status"), IN_ORDER.formatted("c"), COLUMNS);
 
     /**
      * Under the slot group's lock ({@link LimitedClaims}): the oldest due runs of the group, at most the
@@ -66,8 +82,8 @@ public class RunStore {
     private static final String CLAIM_SLOT_GROUP = """
             update runs set %1$s, started_at = coalesce(started_at, clock_timestamp())
              where id in (
-                   select id from runs
-                    where concurrency_key = ? and %2$s and next_attempt_at <= now()
+                   select id from runs c
+                    where concurrency_key = ? and %2$s and next_attempt_at <= now() and %6$s
                     order by next_attempt_at
                     limit greatest(0, least(?::bigint,
                           coalesce((select d.concurrency_limit from runs d
@@ -76,11 +92,17 @@ public class RunStore {
                           - (select count(*) from runs h
                               where h.concurrency_key = ? and h.status = %4$s and h.locked_until > now())))
                     for update skip locked)
-            returning %5$s""".formatted(LEASE, CLAIM.fromSql("status"), CLAIM.fromSql("d.status"), RUNNING, COLUMNS);
+            returning %5$s""".formatted(LEASE, CLAIM.fromSql("c.status"), CLAIM.fromSql("d.status"), RUNNING, COLUMNS,
+            IN_ORDER.formatted("c"));
 
+    /**
+     * An ordered run that is due but not claimed waits for the run of its key ahead of it, not for a time
+     * (as a limited run waits for a slot): the end of that run wakes the dispatcher.
+     */
     private static final String NEXT_DUE = """
             select least(
-                (select min(next_attempt_at) from runs where %1$s and concurrency_key is null),
+                (select min(next_attempt_at) from runs
+                  where %1$s and concurrency_key is null and (ordering_key is null or next_attempt_at > now())),
                 (select min(next_attempt_at) from runs
                   where %1$s and concurrency_key is not null and next_attempt_at > now()))"""
             .formatted(CLAIM.fromSql("status"));
@@ -126,10 +148,16 @@ public class RunStore {
                and not exists (select 1 from runs p where p.id = q.replay_of and %s)"""
             .formatted(WAKE.toSql(), WAKE.fromSql("q.status"), StatusSql.in("p.status", StatusSql.UNFINISHED));
 
+    /**
+     * A further run keeps the place of the run it re-runs ({@code replay_of}) in its key's order when it has
+     * that run's ordering key: a dead letter's redrive goes ahead of the key's runs that have not started.
+     */
     private static final String ENQUEUE = """
             insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger,
-                              concurrency_key, concurrency_limit)
-            values (?, ?, ?, %s, ?, ?, ?, ?::jsonb, ?, ?)""".formatted(StatusSql.literal(RunStatus.QUEUED));
+                              concurrency_key, concurrency_limit, ordering_key, ordering_seq)
+            values (?, ?, ?, %s, ?, ?, ?, ?::jsonb, ?, ?, ?::text,
+                    coalesce((select p.ordering_seq from runs p where p.id = ? and p.ordering_key = ?::text),
+                             nextval('runs_ordering_seq')))""".formatted(StatusSql.literal(RunStatus.QUEUED));
 
     /** Waiting without a due time (wait reason {@code overlap}) while the run ahead is unfinished, else queued. */
     private static final String ENQUEUE_BEHIND = """
@@ -178,26 +206,32 @@ public class RunStore {
     private final JdbcTemplate template;
     private final JsonColumns json;
     private final ConcurrencySlots slots;
+    private final OrderingKeys orderings;
     private final LimitedClaims limited;
     private final TransactionTemplate transactions;
 
-    public RunStore(JdbcClient jdbc, JdbcTemplate template, JsonColumns json, ConcurrencySlots slots,
+    public RunStore(JdbcClient jdbc, JdbcTemplate template, JsonColumns json, ConcurrencySlots slots, OrderingKeys orderings,
                     PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
         this.slots = slots;
+        this.orderings = orderings;
         this.transactions = new TransactionTemplate(transactions);
         this.limited = new LimitedClaims(jdbc, this::claimSlotGroup);
     }
 
-    /** Queues a run; its concurrency slot (if its recipe version has a limit) is worked out here, see {@link ConcurrencySlots}. */
+    /**
+     * Queues a run; its concurrency slot (if its recipe version has a limit) and its ordering key (if it
+     * orders its runs) are worked out here, see {@link ConcurrencySlots} and {@link OrderingKeys}.
+     */
     public void enqueue(NewRun run) {
         Optional<ConcurrencySlots.Slot> slot = slots.of(run.recipe(), run.recipeVersion(), run.trigger());
+        String ordering = orderings.ofStored(run.recipe(), run.recipeVersion(), run.trigger()).orElse(null);
         jdbc.sql(ENQUEUE)
                 .params(run.id(), run.recipe(), run.recipeVersion(), run.origin(), run.replayOf(), run.eventId(),
                         json.write(run.trigger()), slot.map(ConcurrencySlots.Slot::key).orElse(null),
-                        slot.map(ConcurrencySlots.Slot::limit).orElse(null))
+                        slot.map(ConcurrencySlots.Slot::limit).orElse(null), ordering, run.replayOf(), ordering)
                 .update();
     }
 

@@ -318,6 +318,65 @@ class IngestionIT extends BraidIntegrationTest {
                 "select count(*) from runs where recipe in ('ingest-limited', 'ingest-limited-kafka') and status = 'succeeded'") == 10);
     }
 
+    @Test
+    void anOrderingKeyIsWorkedOutAtIngestionWhateverTheSourceAndAFailingOneFollowsTheKeyPolicy() throws Exception {
+        create("""
+                slug: ingest-ordered
+                name: Ordered
+                trigger:
+                  webhook: {}
+                ordering: { key: "trigger.body.customer" }
+                steps:
+                  - { id: echo, action: core.transform, with: { value: "{{ trigger.body.customer }}" } }
+                """);
+        for (int i = 0; i < 6; i++) {
+            assertThat(anonymous.postJson("/hooks/ingest-ordered", "{\"customer\": \"c" + (i % 2) + "\", \"i\": " + i + "}")
+                    .status()).isEqualTo(202);
+        }
+        // A manual run (no customer) is ordered too, with the runs of key null.
+        assertThat(api.postJson("/api/v1/recipes/ingest-ordered/runs", "{\"other\": true}").status()).isEqualTo(202);
+        // The webhook's fast path never pre-leases an ordered run (EventStore refuses one: the 202s above say none was tried).
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                "select count(*) from runs where recipe = 'ingest-ordered' and status = 'succeeded'") == 7);
+        assertThat(jdbc.sql("""
+                select ordering_key || ' ' || count(*) || ' ' || (array_agg((trigger -> 'body' ->> 'i') order by ordering_seq))::text
+                  from runs where recipe = 'ingest-ordered' group by ordering_key order by 1""").query(String.class).list())
+                .containsExactly("c0 3 {0,2,4}", "c1 3 {1,3,5}", "null 1 {NULL}");
+
+        create("""
+                slug: ingest-bad-ordering
+                name: Bad ordering
+                trigger:
+                  webhook: {}
+                ordering: { key: "$number(trigger.body.customer)" }
+                steps:
+                  - { id: echo, action: core.transform, with: { value: 1 } }
+                """);
+        ApiClient.Response refused = anonymous.postJson("/hooks/ingest-bad-ordering", "{\"customer\": \"not a number\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("errors").get(0).path("path").asString()).isEqualTo("ordering.key");
+        assertThat(count("select count(*) from runs where recipe = 'ingest-bad-ordering'")).isZero();
+
+        create("""
+                slug: ingest-bad-ordering-kafka
+                name: Bad ordering
+                trigger:
+                  kafka: { topic: %s, startFrom: earliest }
+                ordering: { key: "$number(trigger.body.customer)" }
+                steps:
+                  - { id: echo, action: core.transform, with: { value: 1 } }
+                """.formatted(topic));
+        send("{\"customer\": \"7\"}", "{\"customer\": \"seven\"}", "{\"customer\": \"8\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed("braid.ingest-bad-ordering-kafka") == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                "select count(*) from runs where recipe = 'ingest-bad-ordering-kafka' and status = 'succeeded'") == 2);
+        JsonNode letters = api.get("/api/v1/dead-letters?recipe=ingest-bad-ordering-kafka").json().path("items");
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).path("error").path("type").asString()).isEqualTo("trigger.unreadable");
+        assertThat(letters.get(0).path("error").path("field").asString()).isEqualTo("ordering.key");
+        disable("ingest-bad-ordering-kafka");
+    }
+
     private static TriggerEvent kafkaEvent(String topic, long offset, ObjectNode body) {
         ObjectNode trigger = NODES.objectNode().put("type", "kafka").put("topic", topic).put("partition", 0).put("offset", offset);
         trigger.set("body", body);

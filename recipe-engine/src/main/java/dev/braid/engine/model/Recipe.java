@@ -21,12 +21,19 @@ public record Recipe(
         Duration timeout,
         Concurrency concurrency,
         OnError onError,
-        JsonNode definition) {
+        JsonNode definition,
+        Ordering ordering) {
 
     public Recipe {
         steps = List.copyOf(steps);
         retry = retry == null ? RetrySpec.NONE : retry;
         onError = onError == null ? OnError.DEFAULT : onError;
+    }
+
+    /** A recipe without {@code ordering:}. */
+    public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
+                  RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition) {
+        this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, null);
     }
 
     public Optional<Duration> runTimeout() {
@@ -36,6 +43,16 @@ public record Recipe(
     public Optional<Concurrency> concurrencyLimit() {
         return Optional.ofNullable(concurrency);
     }
+
+    public Optional<Ordering> orderingKey() {
+        return Optional.ofNullable(ordering);
+    }
+
+    /**
+     * {@code ordering: {key}} (DESIGN §11): the runs of one value of {@code key} (a bare expression over
+     * {@code {trigger}}) run one after another, in the order their events were accepted.
+     */
+    public record Ordering(String key) {}
 
     /** {@code concurrency: {limit, key}}; {@code key} is a bare expression or null. */
     public record Concurrency(int limit, String key) {}

@@ -62,7 +62,7 @@ public sealed interface TriggerSettings
     record RateLimit(int requests, Duration per) {}
 
     /**
-     * {@code batch: {maxSize, maxWait, key}} of a kafka or poll trigger: a batch is flushed at
+     * {@code batch: {maxSize, maxWait, key}} of a kafka, cdc or poll trigger: a batch is flushed at
      * {@code maxSize} events or {@code maxWait} after its first; {@code key} (a bare expression or null)
      * keeps one batch per value. A poll reads all its rows at once, so it uses only {@code maxSize}.
      */
@@ -104,10 +104,10 @@ public sealed interface TriggerSettings
      * {@code cdc:}. {@code tables} are qualified and lower-cased as PostgreSQL folds unquoted names
      * ({@code orders} → {@code public.orders}); {@code operations} default to all three;
      * {@code snapshot} is whether the rows that exist when the source is first read are wanted
-     * ({@code snapshot: initial}).
+     * ({@code snapshot: initial}); {@code batch} null for one run per change.
      */
     record Cdc(String connection, List<String> tables, Set<Operation> operations, boolean snapshot,
-               String idempotencyKey) implements TriggerSettings {
+               String idempotencyKey, Batch batch) implements TriggerSettings {
 
         public enum Operation {
             INSERT, UPDATE, DELETE;
@@ -120,6 +120,11 @@ public sealed interface TriggerSettings
         public Cdc {
             tables = List.copyOf(tables);
             operations = Set.copyOf(operations);
+        }
+
+        /** One run per change (no {@code batch}). */
+        public Cdc(String connection, List<String> tables, Set<Operation> operations, boolean snapshot, String idempotencyKey) {
+            this(connection, tables, operations, snapshot, idempotencyKey, null);
         }
 
         /** Whether a change of {@code op} ({@code insert|update|delete|read}) on {@code table} is for this recipe. */

@@ -19,7 +19,7 @@ final class RecipeReader {
     static final int MAX_NAME_LENGTH = 200;
 
     private static final List<String> ROOT = List.of("slug", "name", "description", "enabled", "trigger", "concurrency",
-            "sla", "timeout", "retry", "steps", "onError");
+            "ordering", "sla", "timeout", "retry", "steps", "onError");
 
     private final Problems problems;
     private final Expressions expressions;
@@ -56,6 +56,7 @@ final class RecipeReader {
         Boolean enabled = root.bool("enabled");
         Trigger trigger = triggers.read(root);
         Recipe.Concurrency concurrency = concurrency(root.object("concurrency"));
+        Recipe.Ordering ordering = ordering(root.object("ordering"));
         sla(root.object("sla"));
         Duration timeout = root.duration("timeout", false);
         RetrySpec retry = retries.read(root.object("retry"));
@@ -64,7 +65,20 @@ final class RecipeReader {
         Recipe.OnError onError = onError(root);
 
         return new Recipe(slug, name, description, enabled == null || enabled, trigger, body, retry, timeout, concurrency,
-                onError, document);
+                onError, document, ordering);
+    }
+
+    /** {@code ordering: {key}}: the key is required — without one, ordering would be one queue for the whole recipe. */
+    private Recipe.Ordering ordering(Fields f) {
+        if (f == null) {
+            return null;
+        }
+        f.allowOnly(List.of("key"));
+        String key = f.expression("key");
+        if (!f.has("key")) {
+            f.missing("key", "say which runs must keep their order, e.g. ordering: { key: \"trigger.body.customerId\" }");
+        }
+        return key == null ? null : new Recipe.Ordering(key);
     }
 
     private Recipe.Concurrency concurrency(Fields f) {

@@ -26,7 +26,7 @@ final class TriggerReader {
 
     private static final List<String> WEBHOOK = List.of("secret", "idempotencyKey", "dedupe", "respond", "rateLimit");
     private static final List<String> KAFKA = List.of("topic", "connection", "format", "startFrom", "idempotencyKey", "batch");
-    private static final List<String> CDC = List.of("connection", "tables", "operations", "snapshot", "idempotencyKey");
+    private static final List<String> CDC = List.of("connection", "tables", "operations", "snapshot", "idempotencyKey", "batch");
     private static final List<String> SCHEDULE = List.of("cron", "timezone", "catchUp");
     private static final List<String> POLL = List.of("connection", "every", "cron", "query", "action", "with", "cursor",
             "initialCursor", "batch", "idempotencyKey");
@@ -194,7 +194,7 @@ final class TriggerReader {
         }
         String snapshot = f.choice("snapshot", List.of("never", "initial"));
         String idempotencyKey = f.expression("idempotencyKey");
-        return new TriggerSettings.Cdc(connection, qualified, wanted, "initial".equals(snapshot), idempotencyKey);
+        return new TriggerSettings.Cdc(connection, qualified, wanted, "initial".equals(snapshot), idempotencyKey, batch(f));
     }
 
     /** {@code orders} → {@code public.orders}; {@code Sales.Orders} → {@code sales.orders}, as PostgreSQL folds unquoted names. */

@@ -99,6 +99,33 @@ class TriggerSettingsTest {
     }
 
     @Test
+    void cdcReadsItsBatchLikeKafkaAndReportsItsMistakesAtTheirLines() {
+        TriggerSettings.Cdc batched = (TriggerSettings.Cdc) settings("""
+                cdc:
+                  connection: shop-db
+                  tables: [public.orders]
+                  batch: { maxSize: 1000, maxWait: 5s, key: "trigger.after.storeId" }
+                """);
+        assertThat(batched.batch()).isEqualTo(new TriggerSettings.Batch(1000, Duration.ofSeconds(5), "trigger.after.storeId"));
+        assertThat(((TriggerSettings.Cdc) settings("cdc: { connection: shop-db, tables: [orders], batch: {} }")).batch())
+                .isEqualTo(new TriggerSettings.Batch(500, Duration.ofSeconds(10), null));
+        assertThat(((TriggerSettings.Cdc) settings("cdc: { connection: shop-db, tables: [orders] }")).batch()).isNull();
+
+        List<ValidationError> errors = errors("""
+                cdc:
+                  connection: shop-db
+                  tables: [public.orders]
+                  batch: { maxSize: 0, maxWait: soon, size: 5 }
+                """);
+        assertThat(errors).extracting(ValidationError::path, ValidationError::line, ValidationError::column).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("trigger.cdc.batch.maxSize", 7, 23),
+                org.assertj.core.groups.Tuple.tuple("trigger.cdc.batch.maxWait", 7, 35),
+                org.assertj.core.groups.Tuple.tuple("trigger.cdc.batch.size", 7, 41));
+        assertThat(errors("cdc: { connection: shop-db, tables: [orders], batch: 100 }")).singleElement()
+                .satisfies(e -> assertThat(e.path()).isEqualTo("trigger.cdc.batch"));
+    }
+
+    @Test
     void scheduleKeepsTheCronAsWrittenWithUtcAndLastByDefault() {
         assertThat(settings("schedule: { cron: \"0 0 2 * * *\" }"))
                 .isEqualTo(new TriggerSettings.Schedule("0 0 2 * * *", ZoneId.of("UTC"), CatchUp.LAST));

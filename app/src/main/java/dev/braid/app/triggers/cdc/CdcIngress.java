@@ -1,6 +1,7 @@
 package dev.braid.app.triggers.cdc;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,10 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
+import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.expr.Expressions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -17,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * it — through {@link Ingestion}, one statement each, committed before the reader marks the change
  * processed. Runs are queued (not started on this node), so the reader never waits for a worker. The
  * natural key is the change's position and primary key; a failing idempotencyKey expression makes the
- * change a dead letter for that recipe (Ingestion's rule) instead of stopping the reader.
+ * change a dead letter for that recipe (Ingestion's rule) instead of stopping the reader. A recipe with
+ * {@code batch} gets its changes collected by the reader ({@link CdcBatches}) and written here as one
+ * batch run each ({@link #ingestBatch}).
  */
 @Component
 class CdcIngress {
@@ -28,26 +35,37 @@ class CdcIngress {
 
     private static final Logger log = LoggerFactory.getLogger(CdcIngress.class);
 
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
     private final Ingestion ingestion;
     private final JdbcClient jdbc;
+    private final Expressions expressions;
 
-    CdcIngress(Ingestion ingestion, JdbcClient jdbc) {
+    CdcIngress(Ingestion ingestion, JdbcClient jdbc, Expressions expressions) {
         this.ingestion = ingestion;
         this.jdbc = jdbc;
+        this.expressions = expressions;
     }
 
-    /** Ingests {@code change} for each matching route; returns how many runs it started (duplicates excluded). */
-    int ingest(CdcChange change, List<Route> routes) {
+    /**
+     * Ingests {@code change} for each matching route without {@code batch}, and hands it to {@code batched}
+     * for each matching route with one; returns how many runs it started (duplicates excluded).
+     */
+    int ingest(CdcChange change, List<Route> routes, BiConsumer<Route, TriggerEvent> batched) {
         int started = 0;
         ObjectNode trigger = change.trigger();
         for (Route route : routes) {
             if (!route.trigger().wants(change.table(), change.op())) {
                 continue;
             }
+            TriggerEvent event = TriggerEvent.of(trigger, change.naturalKey());
+            if (route.trigger().batch() != null) {
+                batched.accept(route, event);
+                continue;
+            }
             Ingestion.Accepted accepted;
             try {
-                accepted = ingestion.accept(new Ingestion.Target(route.slug(), route.version(), route.recipe(), "trigger"),
-                        TriggerEvent.of(trigger, change.naturalKey()));
+                accepted = ingestion.accept(new Ingestion.Target(route.slug(), route.version(), route.recipe(), "trigger"), event);
             } catch (DataIntegrityViolationException e) {
                 if (recipeExists(route.slug())) {
                     throw e; // not the race below: the batch fails and is read again
@@ -61,6 +79,42 @@ class CdcIngress {
             }
         }
         return started;
+    }
+
+    /**
+     * One batch run of {@code events} (commit order) for the route, its trigger {@code {type: cdc, batch: true,
+     * key?, events}}; true when it started a run (false: all were duplicates, or the recipe is gone).
+     */
+    boolean ingestBatch(Route route, JsonNode key, List<TriggerEvent> events) {
+        ObjectNode header = NODES.objectNode().put("type", "cdc").put("batch", true);
+        if (key != null) {
+            header.set("key", key);
+        }
+        try {
+            return ingestion.accept(new Ingestion.Target(route.slug(), route.version(), route.recipe(), "trigger"),
+                    new Ingestion.Batch(header, events, false)).outcome() == Ingestion.Outcome.STARTED;
+        } catch (DataIntegrityViolationException e) {
+            if (recipeExists(route.slug())) {
+                throw e;
+            }
+            log.info("Recipe {} was deleted; a batch of {} changes is not ingested for it", route.slug(), events.size());
+            return false;
+        }
+    }
+
+    /** The event's {@code batch.key} value; a key that is missing, null or fails to evaluate puts it in the group without a key. */
+    JsonNode batchKey(Route route, TriggerEvent event) {
+        String expression = route.trigger().batch().key();
+        if (expression == null) {
+            return null;
+        }
+        try {
+            JsonNode value = expressions.evaluate(expression, NODES.objectNode().set("trigger", event.context()));
+            return value == null || value.isMissingNode() || value.isNull() ? null : value;
+        } catch (ExpressionException e) {
+            log.debug("batch.key of recipe '{}' failed on {}: {}", route.slug(), event.naturalKey(), e.getMessage());
+            return null;
+        }
     }
 
     private boolean recipeExists(String slug) {

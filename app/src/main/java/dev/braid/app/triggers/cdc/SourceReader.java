@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -23,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One Debezium embedded engine (PostgreSQL connector, {@code pgoutput}) reading one source for every
  * recipe on it. Each batch of changes is ingested (event + run per matching recipe, committed), then
- * every record of the batch is marked processed and the batch finished; with
+ * every record of the batch is marked processed and the batch finished. Changes for a recipe with
+ * {@code batch} wait in {@link CdcBatches} until their batch run is due (maxSize here, maxWait also by
+ * a timer); a record is marked processed only once all its changes are in committed runs, in order. With
  * {@code offset.flush.interval.ms=0} Debezium then flushes the offsets to {@link CdcOffsetStore} and
  * confirms the position to the slot. A crash in between repeats changes, which the unique
  * (recipe, idempotency_key) absorbs; it never skips one.
@@ -31,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class SourceReader {
 
     private static final Logger log = LoggerFactory.getLogger(SourceReader.class);
+    private static final long BATCH_TICK_MILLIS = 50;
 
     private final CdcSource source;
     private final Set<String> tables;
@@ -48,6 +52,9 @@ final class SourceReader {
     private long startedAt;
     private DebeziumEngine<ChangeEvent<String, String>> engine;
     private ExecutorService thread;
+    /** Guarded by itself: used by the Debezium thread and the maxWait timer. */
+    private final CdcBatches<ChangeEvent<String, String>> batches = new CdcBatches<>();
+    private ScheduledExecutorService timer;
 
     SourceReader(CdcSource source, Set<String> tables, boolean snapshot, List<CdcIngress.Route> routes, CdcIngress ingress,
                  CdcOffsets offsets, JsonMapper json, BraidProperties.Cdc settings) {
@@ -77,6 +84,8 @@ final class SourceReader {
                 .build();
         thread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("braid-cdc-" + source.name()).daemon().unstarted(r));
         thread.execute(engine);
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("braid-cdc-batch-" + source.name()).daemon().unstarted(r));
+        timer.scheduleWithFixedDelay(this::flushWaited, BATCH_TICK_MILLIS, BATCH_TICK_MILLIS, TimeUnit.MILLISECONDS);
         log.info("CDC reader of connection '{}' started on {} (slot {}, snapshot {})", source.name(), tables, source.slot(),
                 snapshot ? "initial" : "never");
     }
@@ -84,12 +93,41 @@ final class SourceReader {
     private void handleBatch(List<ChangeEvent<String, String>> records,
                              DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
         List<CdcIngress.Route> current = routes;
-        for (ChangeEvent<String, String> record : records) {
-            CdcChange.read(record.key(), record.value(), json)
-                    .ifPresent(change -> runsStarted.addAndGet(ingress.ingest(change, current)));
-            committer.markProcessed(record);
+        synchronized (batches) {
+            long now = System.nanoTime();
+            for (ChangeEvent<String, String> record : records) {
+                batches.read(record);
+                CdcChange.read(record.key(), record.value(), json)
+                        .ifPresent(change -> runsStarted.addAndGet(ingress.ingest(change, current,
+                                (route, event) -> batches.add(route, ingress.batchKey(route, event), event, now))));
+            }
+            batches.flushDue(System.nanoTime(), this::writeBatch);
+            for (ChangeEvent<String, String> record : batches.markable()) {
+                committer.markProcessed(record);
+            }
         }
         committer.markBatchFinished();
+    }
+
+    private void writeBatch(CdcIngress.Route route, tools.jackson.databind.JsonNode key, List<dev.braid.app.ingest.TriggerEvent> events) {
+        if (ingress.ingestBatch(route, key, events)) {
+            runsStarted.incrementAndGet();
+        }
+    }
+
+    /**
+     * The timer's turn: batches past their maxWait are written even when no change arrives. Their records
+     * are marked processed by the next delivery (a change or a heartbeat); until then a restart reads them
+     * again and their keys drop them.
+     */
+    private void flushWaited() {
+        try {
+            synchronized (batches) {
+                batches.flushDue(System.nanoTime(), this::writeBatch);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Writing a CDC batch run of connection '{}' failed; trying again: {}", source.name(), e.toString());
+        }
     }
 
     private Properties properties() {
@@ -194,6 +232,9 @@ final class SourceReader {
     /** Stops the engine (it commits the offsets of what was processed) and waits for its thread. */
     void stop() {
         stopping = true;
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         closeEngine();
         if (thread != null) {
             thread.shutdown();

@@ -305,6 +305,49 @@ class CdcTriggerIT extends BraidIntegrationTest {
         await().atMost(WAIT).until(() -> slots("braid_cdc_nodes") == 0);
     }
 
+    @Test
+    void batchCollectsAThousandChangesIntoBatchRunsOfAtMostMaxSizeEachChangeOnce() {
+        String table = source("cdc-batch", "orders_batch");
+        recipe("cdc-batch-orders", "cdc-batch", table, "batch: { maxSize: 100, maxWait: 1s }");
+        awaitSlotActive("cdc-batch");
+
+        // 1,000 changes in four transactions: 600 inserts (two of 300), 300 updates, 100 deletes.
+        jdbc.sql("insert into " + table + " (id, item, qty) select g, 'item-' || g, 1 from generate_series(1, 300) g").update();
+        jdbc.sql("insert into " + table + " (id, item, qty) select g, 'item-' || g, 1 from generate_series(301, 600) g").update();
+        jdbc.sql("update " + table + " set qty = 2 where id <= 300").update();
+        jdbc.sql("delete from " + table + " where id > 500").update();
+
+        await().atMost(WAIT).until(() -> jdbc.sql("""
+                select coalesce(sum(jsonb_array_length(trigger -> 'events')), 0) from runs where recipe = 'cdc-batch-orders'""")
+                .query(Long.class).single() >= 1000);
+        List<JsonNode> runs = jdbc.sql("select trigger::text from runs where recipe = 'cdc-batch-orders' order by id")
+                .query(String.class).list().stream().map(JSON::readTree).toList();
+        List<String> changes = new java.util.ArrayList<>();
+        for (JsonNode trigger : runs) {
+            assertThat(trigger.path("type").asString()).isEqualTo("cdc");
+            assertThat(trigger.path("batch").asBoolean()).isTrue();
+            assertThat(trigger.path("events").size()).isBetween(1, 100);
+            trigger.path("events").forEach(e -> changes.add(e.path("op").asString() + ":"
+                    + ("delete".equals(e.path("op").asString()) ? e.path("before") : e.path("after")).path("id").asInt()));
+        }
+        // Every change exactly once, in commit order across the runs.
+        List<String> expected = new java.util.ArrayList<>();
+        java.util.stream.IntStream.rangeClosed(1, 600).forEach(i -> expected.add("insert:" + i));
+        java.util.stream.IntStream.rangeClosed(1, 300).forEach(i -> expected.add("update:" + i));
+        java.util.stream.IntStream.rangeClosed(501, 600).forEach(i -> expected.add("delete:" + i));
+        assertThat(changes).hasSize(1000).containsExactlyElementsOf(expected);
+        assertThat(runs.size()).isBetween(10, 1000);
+        System.out.printf("CDC batch: 1000 changes in 4 transactions -> %d batch runs (maxSize 100)%n", runs.size());
+        assertThat(jdbc.sql("select count(*) from trigger_events where recipe = 'cdc-batch-orders'").query(Integer.class).single())
+                .isEqualTo(1000);
+        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from runs where recipe = 'cdc-batch-orders' and status = 'succeeded'")
+                .query(Integer.class).single() == runs.size());
+        // The offset is stored once the batch runs are committed.
+        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_offsets o where o.source = 'cdc-batch'")
+                .query(Integer.class).single() > 0);
+        disable("cdc-batch-orders");
+    }
+
     // --- helpers ---
 
     int readerLocks() {

@@ -1,0 +1,94 @@
+package dev.braid.app.store;
+
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.expr.Expressions;
+import dev.braid.engine.model.Recipe;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The one rule for a run's ordering key (DESIGN §11, {@code ordering: {key}}), stored in
+ * {@code runs.ordering_key}: the runs of one key of a recipe are claimed one after another in
+ * {@code ordering_seq} order ({@link RunStore}). A run without one is not ordered.
+ *
+ * <ul>
+ *   <li>The key is the expression's value over {@code {trigger: …}}: a string as it is, any other
+ *       value as its JSON text ({@code 42}, {@code {"a":1}}).</li>
+ *   <li>A value that is missing or JSON null is the key {@code null}: those runs are still ordered,
+ *       together (an unordered run would break the recipe's promise).</li>
+ *   <li>A value longer than {@value #MAX_VALUE_LENGTH} characters is replaced by {@code sha256:<hex>} of it.</li>
+ *   <li>An expression that fails on a new event is {@link Unusable}: {@code Ingestion} applies its key
+ *       failure policy (a webhook is refused, any other event becomes a dead letter). A further run of
+ *       a stored event ({@link #ofStored}) falls back to the key {@code null}, with a warning.</li>
+ * </ul>
+ */
+@Component
+public class OrderingKeys {
+
+    /** The setting at fault when the expression fails. */
+    public static final String FIELD = "ordering.key";
+    static final int MAX_VALUE_LENGTH = 200;
+    private static final Logger log = LoggerFactory.getLogger(OrderingKeys.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** The ordering expression failed on this trigger. */
+    public static final class Unusable extends RuntimeException {
+        Unusable(String message) {
+            super(message);
+        }
+    }
+
+    private final Expressions expressions;
+    private final RecipeCatalog catalog;
+
+    public OrderingKeys(Expressions expressions, RecipeCatalog catalog) {
+        this.expressions = expressions;
+        this.catalog = catalog;
+    }
+
+    /**
+     * The ordering key of a new run of {@code recipe} with this trigger object (what {@code runs.trigger}
+     * holds); empty for a recipe without {@code ordering}.
+     *
+     * @throws Unusable when the expression fails on it
+     */
+    public Optional<String> of(Recipe recipe, JsonNode trigger) {
+        if (recipe.ordering() == null) {
+            return Optional.empty();
+        }
+        JsonNode value;
+        try {
+            value = expressions.evaluate(recipe.ordering().key(), NODES.objectNode().set("trigger", trigger == null ? NODES.nullNode() : trigger));
+        } catch (ExpressionException e) {
+            throw new Unusable("The recipe's ordering key expression (" + FIELD + ") failed on this event: " + e.getMessage()
+                    + "; fix the expression so that it yields a value for every event");
+        }
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            return Optional.of("null");
+        }
+        String text = value.isString() ? value.asString() : value.toString();
+        return Optional.of(text.length() > MAX_VALUE_LENGTH ? "sha256:" + Sha256.hex(text) : text);
+    }
+
+    /** As {@link #of(Recipe, JsonNode)} for a further run of a stored recipe version; a failing expression gives {@code null}. */
+    public Optional<String> ofStored(String slug, int version, JsonNode trigger) {
+        Recipe recipe;
+        try {
+            recipe = catalog.version(slug, version);
+        } catch (IllegalStateException e) {
+            return Optional.empty(); // deleted: the insert that follows fails on the recipe reference
+        }
+        try {
+            return of(recipe, trigger);
+        } catch (Unusable e) {
+            log.warn("Recipe {}: {}; the run is ordered with the runs of key null", slug, e.getMessage());
+            return Optional.of("null");
+        }
+    }
+}
