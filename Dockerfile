@@ -32,5 +32,5 @@ ENV BRAID_HOME=/var/lib/braid \
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=6 \
   CMD curl -fsS http://127.0.0.1:8080/actuator/health || exit 1
-# exec form: java is PID 1 and receives SIGTERM, so the graceful shutdown of DESIGN §3 runs.
+# exec form: java is PID 1 and receives SIGTERM, so the graceful shutdown of ARCHITECTURE §3 runs.
 ENTRYPOINT ["java", "-jar", "/opt/braid/braid.jar"]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Webhook load benchmark (DESIGN §8): webhook -> 3-step in-process recipe at 64 concurrent clients.
+# Webhook load benchmark (ARCHITECTURE §8): webhook -> 3-step in-process recipe at 64 concurrent clients.
 #
 # Given a Braid server already running on 127.0.0.1, it
 #   1. creates (or updates) the recipe bench/bench-three-step.yaml through the API,
@@ -179,7 +179,7 @@ db -P pager=off -v recipe="$RECIPE_SLUG" -v t0="$T0" -v t1="$T1" -f "$RESULTS_SQ
 
 cat <<EOF
 
-Targets (DESIGN §8, 2 cores, embedded PostgreSQL with fsync and synchronous commit on):
+Targets (ARCHITECTURE §8, 2 cores, embedded PostgreSQL with fsync and synchronous commit on):
   >= 2,000 completed runs/s for 60 s, p99 received->finished <= 50 ms, p99 accept (202) <= 10 ms.
 
 Context: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //'), \

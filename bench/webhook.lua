@@ -1,5 +1,5 @@
 -- wrk script for bench/webhook-load.sh: POSTs a distinct JSON body on every request, so Braid's
--- body-hash dedupe (DESIGN §3) never folds two requests into one run, and reports the 202 rate.
+-- body-hash dedupe (ARCHITECTURE §3) never folds two requests into one run, and reports the 202 rate.
 --
 --   wrk -t2 -c64 -d60s --latency -s bench/webhook.lua http://127.0.0.1:8080/hooks/bench-three-step -- <tag>
 --

@@ -39,7 +39,7 @@ create table trigger_events (
     constraint trigger_events_key unique (recipe, idempotency_key)
 );
 
--- The runs table is the queue (DESIGN §3): claimable rows are queued or retrying with
+-- The runs table is the queue (ARCHITECTURE §3): claimable rows are queued or retrying with
 -- next_attempt_at <= now(); a claim sets status running, locked_by and a lease (locked_until).
 create table runs (
     id              uuid primary key,

@@ -8,7 +8,7 @@ alter table runs
     add column parent_run_id     uuid references runs (id) on delete set null,
     add column parent_step       text,
     add column wait_reason       text,
-    -- Concurrency limit (DESIGN §2): the recipe's limit and the evaluated key ("<slug>" or
+    -- Concurrency limit (ARCHITECTURE §2): the recipe's limit and the evaluated key ("<slug>" or
     -- "<slug>/<key value>"), fixed when the run is created. Slots are the leased running rows
     -- themselves, so a dead node's slots come back when its leases expire.
     add column concurrency_key   text,

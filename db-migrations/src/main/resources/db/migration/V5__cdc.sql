@@ -1,4 +1,4 @@
--- Change data capture (DESIGN §3, §6): the sources a CDC reader has set up, and the Debezium offsets of
+-- Change data capture (ARCHITECTURE §3, §6): the sources a CDC reader has set up, and the Debezium offsets of
 -- each. Offsets are written only after the trigger events and runs of the changes they cover are
 -- committed, so a restart resumes after the last ingested change (a repeat is absorbed by the unique
 -- (recipe, idempotency_key) of trigger_events).

@@ -194,7 +194,7 @@ CREATE INDEX IDX_qrtz_FT_TG
   ON qrtz_FIRED_TRIGGERS (SCHED_NAME, TRIGGER_GROUP);
 
 
--- Poll triggers (DESIGN §2 poll:): the cursor of each polling recipe. A poll writes its events, their
+-- Poll triggers (ARCHITECTURE §2 poll:): the cursor of each polling recipe. A poll writes its events, their
 -- runs and the new cursor in one transaction, so a row is either ingested with the cursor moved past
 -- it, or neither (it is read again by the next poll).
 create table poll_cursors (

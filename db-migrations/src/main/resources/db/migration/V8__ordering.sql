@@ -1,4 +1,4 @@
--- Ordering (DESIGN §11, recipe setting ordering: {key}): the runs of one key of a recipe run one after
+-- Ordering (ARCHITECTURE §11, recipe setting ordering: {key}): the runs of one key of a recipe run one after
 -- another in the order their events were accepted. ordering_key is the evaluated key, fixed when the
 -- run is created (null: the recipe does not order its runs); ordering_seq is the acceptance order,
 -- taken from a sequence as the run is inserted (the rows of one statement in their input order).

@@ -10,7 +10,7 @@ import dev.braid.app.triggers.schedule.ScheduleBackfill;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /api/v1/recipes/{slug}/backfill} (DESIGN §4): 200 with the plan when
+ * {@code POST /api/v1/recipes/{slug}/backfill} (ARCHITECTURE §4): 200 with the plan when
  * {@code preview: true}, else 202 with the runs started; see {@link ScheduleBackfill}.
  */
 @RestController

@@ -24,7 +24,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /api/v1/connections} (DESIGN §4): {@code {name, connector, settings}}. Fields the connector's
+ * {@code /api/v1/connections} (ARCHITECTURE §4): {@code {name, connector, settings}}. Fields the connector's
  * schema marks secret are write-only: answers list which are set ({@code secretFields}), never their
  * values; a PUT that leaves one out keeps it. Optional {@code circuitBreaker} and {@code rateLimit} are
  * the connection's flow control (stored together in {@code flow_control}); a PUT replaces them.

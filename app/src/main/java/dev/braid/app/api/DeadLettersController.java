@@ -27,7 +27,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Dead letters (DESIGN §3, §4): list and read them, replay one or many (from the failed step or from
+ * Dead letters (ARCHITECTURE §3, §4): list and read them, replay one or many (from the failed step or from
  * the trigger, onto a chosen version, optionally with an edited payload), discard one.
  */
 @RestController

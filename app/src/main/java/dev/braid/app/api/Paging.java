@@ -5,7 +5,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * DESIGN §4 paging: {@code limit} (default 50, at most 500) and an opaque {@code cursor}, answered as
+ * ARCHITECTURE §4 paging: {@code limit} (default 50, at most 500) and an opaque {@code cursor}, answered as
  * {@code {items, nextCursor}}. A cursor is the base64url of the last item's sort key; clients pass it
  * back unchanged.
  */

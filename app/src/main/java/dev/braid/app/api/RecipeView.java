@@ -14,7 +14,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The recipe resource of DESIGN §4, {@code {slug, name, version, enabled, triggerType, definition,
+ * The recipe resource of ARCHITECTURE §4, {@code {slug, name, version, enabled, triggerType, definition,
  * createdAt, updatedAt}} (plus {@code description} and {@code currentVersion}), and its YAML form.
  */
 final class RecipeView {

@@ -39,7 +39,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Recipes and their versions (DESIGN §4): create, list, read (JSON, or YAML with
+ * Recipes and their versions (ARCHITECTURE §4): create, list, read (JSON, or YAML with
  * {@code Accept: application/yaml}), save a new version, delete, enable/disable, version history and
  * restore. Every change drops this node's cached copy of the recipe at once.
  */

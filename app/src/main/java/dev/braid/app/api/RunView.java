@@ -16,7 +16,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The run shape of DESIGN §4 in one place — run history, test runs and sync webhook answers all
+ * The run shape of ARCHITECTURE §4 in one place — run history, test runs and sync webhook answers all
  * render runs through here:
  *
  * <pre>{@code

@@ -26,7 +26,7 @@ import dev.braid.app.store.StepStore;
 import dev.braid.engine.run.RunStatus;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Run history (DESIGN §4): the newest runs first, filtered; one run with its steps; its log lines. */
+/** Run history (ARCHITECTURE §4): the newest runs first, filtered; one run with its steps; its log lines. */
 @RestController
 @RequestMapping("/api/v1/runs")
 public class RunsController {
@@ -46,7 +46,7 @@ public class RunsController {
         this.actions = actions;
     }
 
-    /** Operator retry: a failed, retrying or waiting run is queued now (DESIGN §4). */
+    /** Operator retry: a failed, retrying or waiting run is queued now (ARCHITECTURE §4). */
     @PostMapping("/{id}/retry")
     public ObjectNode retry(@PathVariable String id, Principal user) {
         UUID runId = runId(id);

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka 4 (KRaft, broker and controller in one) running inside this JVM, listening on
- * 127.0.0.1 only (DESIGN §6). spring-kafka-test's {@code EmbeddedKafkaKraftBroker} binds every
+ * 127.0.0.1 only (ARCHITECTURE §6). spring-kafka-test's {@code EmbeddedKafkaKraftBroker} binds every
  * interface, so the listeners are spelled out here instead. The storage under {@code dir} is
  * formatted once ({@code kafka-storage format} does the same through {@link Formatter}) and kept, so
  * topics and committed offsets survive a restart.

@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.braid.app.config.BraidProperties;
 
 /**
- * The embedded default (DESIGN §6): with no {@code spring.datasource.url}, start PostgreSQL 17 on
+ * The embedded default (ARCHITECTURE §6): with no {@code spring.datasource.url}, start PostgreSQL 17 on
  * 127.0.0.1 with its data under {@code BRAID_HOME/postgres}, {@code wal_level=logical} for change data
  * capture, and durable commits. A PostgreSQL left running by a killed server is stopped first.
  */

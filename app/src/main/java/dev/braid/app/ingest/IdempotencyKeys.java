@@ -6,7 +6,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * The idempotency key of an event (DESIGN §3), in order: the recipe's {@code idempotencyKey}
+ * The idempotency key of an event (ARCHITECTURE §3), in order: the recipe's {@code idempotencyKey}
  * expression over {@code {trigger}} ({@code key:<value>}); the key the sender supplied
  * ({@code header:<value>}); else the event's natural key. The prefixes keep the kinds from colliding.
  * An expression that yields nothing (missing or null) gives no key and the next rule applies; one that

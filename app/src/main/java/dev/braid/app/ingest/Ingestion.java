@@ -29,12 +29,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The one way in for every trigger source (DESIGN §1, §3): webhook, manual, schedule (and its
+ * The one way in for every trigger source (ARCHITECTURE §1, §3): webhook, manual, schedule (and its
  * backfill), poll, Kafka, CDC, replay, {@code onError.notify} and {@code call:} all hand their
  * {@link TriggerEvent}s to {@link #accept}. It owns the rules that must not differ between sources:
  *
  * <ul>
- *   <li><b>Idempotency key</b>, in DESIGN §3's order ({@link IdempotencyKeys}): the recipe's
+ *   <li><b>Idempotency key</b>, in ARCHITECTURE §3's order ({@link IdempotencyKeys}): the recipe's
  *       {@code idempotencyKey} expression over {@code {trigger}} ({@code key:<value>}); the sender's
  *       {@code Idempotency-Key} header ({@code header:<value>}, webhooks); else the event's natural key.
  *       An expression that yields nothing (missing or null) gives no key, and the next rule applies.</li>
@@ -51,7 +51,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li><b>Concurrency slot</b>: worked out here, once per new run, by {@link ConcurrencySlots}; a run
  *       that stores no new event (manual, replay, redrive, backfill {@code overlap: allow}) is queued by
  *       {@link RunStore#enqueue}, the runs table's own gateway, which works it out with the same rule.</li>
- *   <li><b>Ordering key</b> ({@code ordering: {key}}, DESIGN §11): worked out here, once per new run, by
+ *   <li><b>Ordering key</b> ({@code ordering: {key}}, ARCHITECTURE §11): worked out here, once per new run, by
  *       {@link OrderingKeys}, with the same failure policy as the idempotency key (a webhook refused naming
  *       {@code ordering.key}, any other event a dead letter without a run). Runs of one key are claimed
  *       in the order they are accepted here, so an ordered run is never pre-leased by a {@link Claim}.
@@ -91,7 +91,7 @@ public class Ingestion {
     }
 
     /**
-     * Many events, one run (DESIGN §3 "Batching"): the run's trigger is {@code header} plus
+     * Many events, one run (ARCHITECTURE §3 "Batching"): the run's trigger is {@code header} plus
      * {@code events} (the new events' contexts, in this order) and, with {@code carryCursor}, the last
      * new event's {@code cursor}.
      */

@@ -7,10 +7,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One event a trigger source hands to {@link Ingestion}: its trigger context (DESIGN §2: {@code trigger}
+ * One event a trigger source hands to {@link Ingestion}: its trigger context (ARCHITECTURE §2: {@code trigger}
  * as steps see it — {@code type, body, headers, query, key, topic, partition, offset, fireTime, op,
  * before, after, source}, the fields that apply to the source, plus the source's own extras such as a
- * poll's {@code cursor}), its natural key (DESIGN §3: Kafka {@code topic/partition/offset}, CDC
+ * poll's {@code cursor}), its natural key (ARCHITECTURE §3: Kafka {@code topic/partition/offset}, CDC
  * position + primary key, schedule fire time, poll cursor value, a webhook body's hash; null for a
  * source without one — manual, {@code call:}, {@code onError.notify} — whose runs store no event) and
  * the key its sender supplied (the webhook {@code Idempotency-Key} header), if any.
@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record TriggerEvent(ObjectNode context, String naturalKey, String suppliedKey) {
 
-    /** The DESIGN §2 trigger fields, in the order it lists them. */
+    /** The ARCHITECTURE §2 trigger fields, in the order it lists them. */
     public static final List<String> FIELDS = List.of("type", "body", "headers", "query", "key", "topic", "partition",
             "offset", "fireTime", "op", "before", "after", "source");
 

@@ -13,7 +13,7 @@ import dev.braid.app.config.BraidProperties;
 import dev.braid.app.embedded.EmbeddedKafka;
 
 /**
- * Which Kafka is Braid's own (DESIGN §6): with {@code spring.kafka.bootstrap-servers} set, that
+ * Which Kafka is Braid's own (ARCHITECTURE §6): with {@code spring.kafka.bootstrap-servers} set, that
  * cluster and nothing embedded; otherwise, unless {@code braid.kafka.embedded=false}, a broker in this
  * JVM with its data in {@code BRAID_HOME/kafka} and its port written to {@code BRAID_HOME/kafka.port}.
  */

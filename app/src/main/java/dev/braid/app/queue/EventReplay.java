@@ -15,7 +15,7 @@ import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.store.JsonColumns;
 
 /**
- * Kappa-style reprocessing (DESIGN §3 "Backfill and replay"): every stored trigger event of a recipe
+ * Kappa-style reprocessing (ARCHITECTURE §3 "Backfill and replay"): every stored trigger event of a recipe
  * received in {@code [from, to)} runs again as a new run — origin {@code replay}, linked to its event
  * ({@code eventId}) and to the event's first run ({@code replayOf}) — on the current or a pinned version.
  * All runs of one request are queued in one transaction: a replay happens whole or not at all.

@@ -28,7 +28,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Dead-letter replay (DESIGN §3 "Dead letters"): a new run of the dead letter's recipe, origin
+ * Dead-letter replay (ARCHITECTURE §3 "Dead letters"): a new run of the dead letter's recipe, origin
  * {@code replay}, either resuming after the failed step (the original run's finished checkpoints are
  * copied, so finished steps are not called again) or from the trigger. Each replay is one transaction:
  * the new run, its checkpoints and the dead letter's {@code replayed} mark commit together or not at all.

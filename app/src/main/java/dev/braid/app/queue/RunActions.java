@@ -20,7 +20,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Operator actions on runs (DESIGN §4): retry now, cancel. Each is a {@link RunChange} of
+ * Operator actions on runs (ARCHITECTURE §4): retry now, cancel. Each is a {@link RunChange} of
  * {@link RunStore}, made with {@code where id = ? and status = <the status read>}, so a worker that moved
  * the run meanwhile wins and the operator is told (409) instead of overwriting it.
  */

@@ -229,7 +229,7 @@ public class RunWorker implements SmartLifecycle {
     }
 
     /**
-     * The drain of DESIGN §3 (SIGTERM): stop claiming at once, let the running attempts finish for
+     * The drain of ARCHITECTURE §3 (SIGTERM): stop claiming at once, let the running attempts finish for
      * {@code braid.worker.shutdown-grace}, then hand the rest back. Handing back releases their runs to
      * the queue first and only then interrupts them: an attempt's writes are fenced by its lease
      * ({@link RunStore#finish}), so the interrupted attempt finds no row and writes

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * The one place that works out which concurrency slot group a new run belongs to (DESIGN §2,
+ * The one place that works out which concurrency slot group a new run belongs to (ARCHITECTURE §2,
  * {@code concurrency: {limit, key}}): every statement that inserts a run stores the answer in
  * {@code runs.concurrency_key} and {@code runs.concurrency_limit}. A run without one is unlimited.
  *

@@ -16,7 +16,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The dead_letters table (DESIGN §3 "Dead letters"): failed runs kept for replay, and trigger records
+ * The dead_letters table (ARCHITECTURE §3 "Dead letters"): failed runs kept for replay, and trigger records
  * that could not even be read. Every statement writing it is here; a failed run's row is inserted by
  * {@link #FOR_ENDED_RUN} inside the statement that ends the run ({@link RunStore#finish}), so a node that
  * lost its lease leaves none. Rows are listed, replayed (status and {@code replays}) and discarded, never
@@ -53,7 +53,7 @@ public class DeadLetterStore {
 
     /**
      * An event that could not be read, or whose idempotency key could not be worked out: a dead letter
-     * with no run (DESIGN §3), error type {@code trigger.unreadable}. {@code error.event} is the event's
+     * with no run (ARCHITECTURE §3), error type {@code trigger.unreadable}. {@code error.event} is the event's
      * natural key (a Kafka position, a CDC position, a poll row), and at most one such letter is written
      * per natural key, so a source that delivers the event again after a crash does not list it twice
      * (unreadable events are rare; the recipe's dead letters are indexed). {@code field}, when given,

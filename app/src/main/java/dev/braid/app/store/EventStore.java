@@ -22,7 +22,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The owner of {@code trigger_events}. Transactional ingestion (DESIGN §3): the trigger events and their
+ * The owner of {@code trigger_events}. Transactional ingestion (ARCHITECTURE §3): the trigger events and their
  * run(s) are written by one statement, so an event is never stored without its run. The unique
  * (recipe, idempotency_key) is the dedupe: a duplicate writes nothing and gets the first event's run.
  * Callers are {@link dev.braid.app.ingest.Ingestion} (every trigger source goes through it), which works
@@ -198,7 +198,7 @@ public class EventStore {
     }
 
     /**
-     * One batch run (DESIGN §3 "Batching") owning many events, in one statement: every event gets its
+     * One batch run (ARCHITECTURE §3 "Batching") owning many events, in one statement: every event gets its
      * own trigger_events row (its own key, so an event delivered again is dropped) with
      * {@code first_run_id} the batch run, and the run's trigger is {@code header} plus
      * {@code events: [...]} — the trigger objects of the rows this statement inserted, in input order —

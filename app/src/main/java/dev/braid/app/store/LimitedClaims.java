@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import dev.braid.engine.run.RunStatus;
 
 /**
- * Claims runs of recipes with a concurrency limit (DESIGN §2) so that no slot group ever has more
+ * Claims runs of recipes with a concurrency limit (ARCHITECTURE §2) so that no slot group ever has more
  * runs running than its limit, across all nodes.
  *
  * <p><b>Slots are the leased running rows themselves</b>: a run holds a slot of its
@@ -31,7 +31,7 @@ import dev.braid.engine.run.RunStatus;
  * the recipe version that created them, so after a change the runs created under the old limit
  * drain under it, and runs created afterwards follow the new one.
  *
- * <p>A run waiting for a slot stays {@code queued} (DESIGN §3 calls that state {@code waiting}).
+ * <p>A run waiting for a slot stays {@code queued} (ARCHITECTURE §3 calls that state {@code waiting}).
  * {@code waiting} runs are woken by a time ({@code next_attempt_at}); a queued run needs no wake-up
  * of its own: it is claimed by the next dispatch after a slot frees (the node where a run ends looks
  * at once; other nodes at their next poll or NOTIFY).

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * The one rule for a run's ordering key (DESIGN §11, {@code ordering: {key}}), stored in
+ * The one rule for a run's ordering key (ARCHITECTURE §11, {@code ordering: {key}}), stored in
  * {@code runs.ordering_key}: the runs of one key of a recipe are claimed one after another in
  * {@code ordering_seq} order ({@link RunStore}). A run without one is not ordered.
  *

@@ -26,7 +26,7 @@ import static dev.braid.app.store.RunChange.RETRY_NOW;
 import static dev.braid.app.store.RunChange.WAKE;
 
 /**
- * The runs table — the queue (DESIGN §3) — and its one writer. Every status change is one method
+ * The runs table — the queue (ARCHITECTURE §3) — and its one writer. Every status change is one method
  * here, named by its {@link RunChange} (checked against the engine's {@code Transitions}), and made by
  * a statement whose {@code where} guards the expected from-status, so a change another node or an
  * operator made meanwhile is never overwritten: the late writer finds no row and is told so.
@@ -47,7 +47,7 @@ public class RunStore {
     private static final String RUNNING = StatusSql.literal(RunStatus.RUNNING);
 
     /**
-     * Ordering (DESIGN §11): a run of the table alias {@code %1$s} with an ordering key is claimable only
+     * Ordering (ARCHITECTURE §11): a run of the table alias {@code %1$s} with an ordering key is claimable only
      * when no run of its recipe and key accepted before it ({@code ordering_seq}) is unfinished — queued,
      * running, retrying or waiting all hold the key; failed and cancelled ones release it — and no other
      * run of the key is running (a redrive, which takes its failed run's place, waits for the run that

@@ -26,7 +26,7 @@ import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Dead letters end to end (DESIGN §3, §4): listed with filters and paging, replayed from the failed
+ * Dead letters end to end (ARCHITECTURE §3, §4): listed with filters and paging, replayed from the failed
  * step or from the trigger, with an edited payload, onto another version, in bulk, discarded.
  */
 class DeadLettersIT extends BraidIntegrationTest {

@@ -17,7 +17,7 @@ import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
-/** Operator actions on runs (DESIGN §4): retry now, cancel; both refuse statuses they do not apply to. */
+/** Operator actions on runs (ARCHITECTURE §4): retry now, cancel; both refuse statuses they do not apply to. */
 class OperatorActionsIT extends BraidIntegrationTest {
 
     @LocalServerPort

@@ -15,7 +15,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The app's packages form layers: the web layer ({@code api}) sits on top and nothing below calls up
  * into it, and the packages directly under {@code dev.braid.app} depend on each other without cycles,
- * so each can be read, tested and moved on its own (DESIGN §1).
+ * so each can be read, tested and moved on its own (ARCHITECTURE §1).
  */
 @AnalyzeClasses(packages = "dev.braid.app", importOptions = ImportOption.DoNotIncludeTests.class)
 class AppArchitectureTest {

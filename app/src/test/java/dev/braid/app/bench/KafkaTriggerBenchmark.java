@@ -22,7 +22,7 @@ import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.TestKafka;
 
 /**
- * Throughput of the Kafka trigger (DESIGN §8): records already in a topic, then a recipe starts
+ * Throughput of the Kafka trigger (ARCHITECTURE §8): records already in a topic, then a recipe starts
  * consuming from the earliest offset; the figure is events stored with their runs per second, from
  * the first to the last event's {@code received_at} (recorded times). Workers are off so that only
  * ingestion is measured. Not part of the default test run (neither *Test nor *IT); run it with

@@ -28,7 +28,7 @@ import dev.braid.app.support.TestDatabase;
 import dev.braid.app.support.TestKafka;
 
 /**
- * Hybrid processing (DESIGN §11): ONE recipe — its steps map {@code trigger.events} into a target table
+ * Hybrid processing (ARCHITECTURE §11): ONE recipe — its steps map {@code trigger.events} into a target table
  * with an upsert — gives the same table, row for row, when it runs per event, in micro-batches
  * ({@code batch: {maxSize: 100}}) and as a replay of its stored events, over the same 2,000 Kafka events
  * sent with 200 duplicates and with the recipe's consumer stopped and started in the middle.

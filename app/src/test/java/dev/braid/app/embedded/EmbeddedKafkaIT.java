@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded broker (DESIGN §6): loopback only, usable by a plain client, and its data kept across
+ * The embedded broker (ARCHITECTURE §6): loopback only, usable by a plain client, and its data kept across
  * a restart on the same directory (with new ports).
  */
 class EmbeddedKafkaIT {

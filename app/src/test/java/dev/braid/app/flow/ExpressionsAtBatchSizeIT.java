@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Expressions at batch size through the real path (issue 13, 14; DESIGN §11): a webhook starts a run
+ * Expressions at batch size through the real path (issue 13, 14; ARCHITECTURE §11): a webhook starts a run
  * whose chunked {@code foreach} maps each chunk of 1,000 with one expression and whose last step maps
  * all 5,000 at once; {@code kafka.publishAll} of 500 records built by an expression; and an expression
  * that builds a string over the size limit fails its step at once, with the limit in the error and

@@ -9,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** DESIGN §3's order of idempotency keys, and which expression results are no key at all. */
+/** ARCHITECTURE §3's order of idempotency keys, and which expression results are no key at all. */
 class IdempotencyKeysTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -176,7 +176,7 @@ class IngestionIT extends BraidIntegrationTest {
         ApiClient.Response object = anonymous.postJson("/hooks/ingest-object-key-hook", "{\"customer\": {\"id\": 3}}");
         assertThat(object.status()).isEqualTo(400);
         assertThat(object.json().path("detail").asString()).contains("an object");
-        // Nothing (missing) is not a failure: the next rule in DESIGN §3's order, the body's hash, applies.
+        // Nothing (missing) is not a failure: the next rule in ARCHITECTURE §3's order, the body's hash, applies.
         assertThat(anonymous.postJson("/hooks/ingest-object-key-hook", "{\"other\": 1}").status()).isEqualTo(202);
         assertThat(count("select count(*) from trigger_events where recipe like 'ingest-%-key-hook'")).isEqualTo(1);
         assertThat(count("select count(*) from runs where recipe like 'ingest-%-key-hook'")).isEqualTo(1);

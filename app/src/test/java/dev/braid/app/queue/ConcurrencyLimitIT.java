@@ -28,7 +28,7 @@ import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.StubServer;
 
 /**
- * {@code concurrency: {limit, key}} (DESIGN §2): cluster-wide slots that are the leased running rows
+ * {@code concurrency: {limit, key}} (ARCHITECTURE §2): cluster-wide slots that are the leased running rows
  * themselves, so the limit holds under a burst of webhooks, per key, and a dead node's slots come back
  * when its leases expire. The stub measures how many requests are in flight at once; the runs'
  * start and end times in the database are checked as well.

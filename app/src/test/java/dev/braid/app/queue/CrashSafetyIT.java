@@ -25,7 +25,7 @@ import dev.braid.app.support.StubServer;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Crash safety (DESIGN §3, issue 4): the server runs as its own JVM on its own data, is killed with
+ * Crash safety (ARCHITECTURE §3, issue 4): the server runs as its own JVM on its own data, is killed with
  * SIGKILL or stopped with SIGTERM while a step's request is held at a stub in this JVM, and is started
  * again on the same data. The stub's record of idempotency keys proves what was sent, and how often.
  */

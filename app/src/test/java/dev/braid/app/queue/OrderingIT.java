@@ -32,7 +32,7 @@ import dev.braid.app.support.TestKafka;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code ordering: {key}} (DESIGN §11) with a Kafka trigger on the embedded broker and a real HTTP target
+ * {@code ordering: {key}} (ARCHITECTURE §11) with a Kafka trigger on the embedded broker and a real HTTP target
  * that answers after a random delay: per key the target sees the events strictly in partition order and
  * never two at once, a run that is retrying holds its key, a failed run releases it, and different keys
  * run at the same time.

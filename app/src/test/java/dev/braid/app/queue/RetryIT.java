@@ -29,7 +29,7 @@ import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Retry policies end to end (DESIGN §3, issue 4) against a real HTTP target: backoff delays as the
+ * Retry policies end to end (ARCHITECTURE §3, issue 4) against a real HTTP target: backoff delays as the
  * policy says, measured at the target; the same idempotency key on every attempt; retryable 5xx
  * versus fatal 4xx; Retry-After in both forms; onError: continue; step and run timeouts.
  */

@@ -24,7 +24,7 @@ import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Runs that wait without a thread (DESIGN §3 status {@code waiting}): {@code call:} sub-recipes,
+ * Runs that wait without a thread (ARCHITECTURE §3 status {@code waiting}): {@code call:} sub-recipes,
  * {@code core.delay}, and the run {@code onError.notify} starts when one fails.
  */
 class WaitsIT extends BraidIntegrationTest {

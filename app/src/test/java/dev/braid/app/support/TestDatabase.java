@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * One embedded PostgreSQL 17 for the whole test JVM (DESIGN §7): started on first use, stopped when
+ * One embedded PostgreSQL 17 for the whole test JVM (ARCHITECTURE §7): started on first use, stopped when
  * the JVM exits. Tests point Spring at it through {@code spring.datasource.url}, so the server's own
  * embedded default stays off in the shared test context.
  */

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import dev.braid.app.embedded.EmbeddedKafka;
 
 /**
- * One embedded Kafka broker for the whole test JVM (DESIGN §7): the same loopback-only KRaft broker
+ * One embedded Kafka broker for the whole test JVM (ARCHITECTURE §7): the same loopback-only KRaft broker
  * the embedded default starts, started on first use and stopped when the JVM exits. The shared
  * context points {@code spring.kafka.bootstrap-servers} at it, so the server starts no broker of its own.
  */

@@ -18,7 +18,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code core.delay {duration}}: waits durably (DESIGN §5). No thread sleeps: the first call asks the
+ * {@code core.delay {duration}}: waits durably (ARCHITECTURE §5). No thread sleeps: the first call asks the
  * engine to park the run until {@code now + duration}; the run waits in the queue (it survives
  * restarts, and the node that wakes it may be another one), and the next call, with the state it
  * left, finishes the step with {@code {until, waited}}. A wake-up before the time asks to wait again

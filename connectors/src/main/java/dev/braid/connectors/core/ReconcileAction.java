@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code core.reconcile {left, right, key, compare, tolerance, limit}}: compares two arrays of rows by
- * key (DESIGN §11, Reconciliation). {@code left} is the source of truth, {@code right} the copy checked:
+ * key (ARCHITECTURE §11, Reconciliation). {@code left} is the source of truth, {@code right} the copy checked:
  * a key only on the left is <em>missing</em> (the copy lacks it), a key only on the right is
  * <em>extra</em>, a key on both sides whose compared fields disagree is <em>different</em>.
  *

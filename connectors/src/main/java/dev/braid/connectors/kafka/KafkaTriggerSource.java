@@ -11,7 +11,7 @@ import dev.braid.engine.spi.TriggerContext;
 import dev.braid.engine.spi.TriggerSource;
 
 /**
- * The consuming side of the kafka connector: the {@code kafka:} trigger (DESIGN §2, §3). One
+ * The consuming side of the kafka connector: the {@code kafka:} trigger (ARCHITECTURE §2, §3). One
  * {@link TopicConsumer} per recipe version, in the consumer group {@code braid.<slug>}, so several
  * nodes share a topic's partitions; offsets are committed only after the context accepted the events.
  * The connection is read by {@link KafkaSettings}, exactly as for {@code kafka.publish}, so both

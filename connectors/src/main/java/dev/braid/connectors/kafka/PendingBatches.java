@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
 /**
- * Events collected for batch runs, per {@code batch.key} value (DESIGN §3): a group is due when it
+ * Events collected for batch runs, per {@code batch.key} value (ARCHITECTURE §3): a group is due when it
  * holds {@code maxSize} events or {@code maxWait} has passed since its first event arrived here. Also
  * answers which offsets are safe to commit: never past an event still waiting in a group. Used by
  * one consumer thread only.

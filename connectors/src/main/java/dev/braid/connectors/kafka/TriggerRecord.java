@@ -16,7 +16,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One Kafka record read as a trigger (DESIGN §2): {@code {type: kafka, topic, partition, offset, key,
+ * One Kafka record read as a trigger (ARCHITECTURE §2): {@code {type: kafka, topic, partition, offset, key,
  * headers, timestamp, body}}, the body parsed as JSON ({@code format: json}) or kept as text. A record
  * that cannot be read that way is {@link #unreadable()}: it becomes a dead letter without a run.
  */
@@ -24,7 +24,7 @@ record TriggerRecord(String topic, int partition, long offset, ObjectNode trigge
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** The natural idempotency key (DESIGN §3). */
+    /** The natural idempotency key (ARCHITECTURE §3). */
     String position() {
         return topic + "/" + partition + "/" + offset;
     }

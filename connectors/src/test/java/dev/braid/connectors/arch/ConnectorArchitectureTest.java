@@ -11,7 +11,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * A connector is written against the SPI only (DESIGN §5), so a third-party jar can do the same:
+ * A connector is written against the SPI only (ARCHITECTURE §5), so a third-party jar can do the same:
  * it sees {@code dev.braid.engine.spi} and the engine's plain value types, never the server that runs
  * it, and no connector reaches into another one (the shared {@code schema} helper is the exception).
  */

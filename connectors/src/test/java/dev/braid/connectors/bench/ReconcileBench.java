@@ -10,7 +10,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code core.reconcile} over 1,000,000 rows a side (the DESIGN §11 target), outside the unit-test run
+ * {@code core.reconcile} over 1,000,000 rows a side (the ARCHITECTURE §11 target), outside the unit-test run
  * because the two sides alone take about a gigabyte of heap. Prints the time of each of a few rounds
  * (the first includes JIT warm-up) and the heap in use, and checks the result so a fast wrong answer
  * cannot pass for a figure:

@@ -3,7 +3,7 @@ package dev.braid.engine.expr;
 import java.time.Duration;
 
 /**
- * What one evaluation may use (DESIGN §2, §11). The time limit covers the whole evaluation,
+ * What one evaluation may use (ARCHITECTURE §2, §11). The time limit covers the whole evaluation,
  * built-ins included; the depth limit counts nested evaluation (a recursive function adds a level
  * per call), never the number of items a map, filter or sort walks; the size limits hold for every
  * string, array and object an expression builds, checked where built-ins ({@code $pad},
@@ -19,7 +19,7 @@ public record ExpressionLimits(Duration timeLimit, int maxDepth, int maxStringLe
 
     /** 10 million characters: a large CSV or JSON document, far from what a step should carry. */
     public static final int DEFAULT_MAX_STRING_LENGTH = 10_000_000;
-    /** One million entries: ten times the largest batch DESIGN §11 maps. */
+    /** One million entries: ten times the largest batch ARCHITECTURE §11 maps. */
     public static final int DEFAULT_MAX_ITEMS = 1_000_000;
 
     public ExpressionLimits {

@@ -18,7 +18,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * JSONata expressions and {@code {{ }}} templates (DESIGN §2), with a time and depth limit per
+ * JSONata expressions and {@code {{ }}} templates (ARCHITECTURE §2), with a time and depth limit per
  * evaluation. A bare expression ({@code if}, {@code foreach}, keys) goes through {@link #evaluate};
  * a template ({@code with:} values, {@code stop.output}) through {@link #render}: a string that is
  * exactly {@code "{{ expr }}"} becomes the expression's JSON value, a string with {@code {{ }}}

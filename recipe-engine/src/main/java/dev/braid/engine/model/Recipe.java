@@ -7,7 +7,7 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A parsed, validated recipe (DESIGN §2). {@code definition} is the document as JSON, normalised
+ * A parsed, validated recipe (ARCHITECTURE §2). {@code definition} is the document as JSON, normalised
  * (what the API stores and answers); the other fields are its typed reading.
  */
 public record Recipe(
@@ -49,7 +49,7 @@ public record Recipe(
     }
 
     /**
-     * {@code ordering: {key}} (DESIGN §11): the runs of one value of {@code key} (a bare expression over
+     * {@code ordering: {key}} (ARCHITECTURE §11): the runs of one value of {@code key} (a bare expression over
      * {@code {trigger}}) run one after another, in the order their events were accepted.
      */
     public record Ordering(String key) {}

@@ -9,7 +9,7 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The typed settings of a recipe's one trigger (DESIGN §2), read and checked once by the parser; the
+ * The typed settings of a recipe's one trigger (ARCHITECTURE §2), read and checked once by the parser; the
  * trigger runtimes use these records and never read the recipe's JSON again. Defaults are applied
  * here. Templates ({@code {{ }}}) inside a setting — a webhook's {@code secret}, a poll's
  * {@code query} and {@code with} — are kept as written: they may name secrets, so they are rendered

@@ -12,7 +12,7 @@ import dev.braid.engine.model.Step;
 import dev.braid.engine.model.Trigger;
 import tools.jackson.databind.JsonNode;
 
-/** Reads and checks a recipe document's top level (DESIGN §2); one instance reads one document. */
+/** Reads and checks a recipe document's top level (ARCHITECTURE §2); one instance reads one document. */
 final class RecipeReader {
 
     static final Pattern SLUG = Pattern.compile("[a-z0-9-]{1,64}");

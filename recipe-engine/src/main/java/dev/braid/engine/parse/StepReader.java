@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * Reads and checks steps (DESIGN §2) wherever they are: {@code steps}, {@code then}, {@code else}
+ * Reads and checks steps (ARCHITECTURE §2) wherever they are: {@code steps}, {@code then}, {@code else}
  * and a foreach's {@code steps}. Ids are unique across the whole recipe, nested steps included,
  * because a step's path and its output ({@code steps.<id>.output}) are named by them.
  */

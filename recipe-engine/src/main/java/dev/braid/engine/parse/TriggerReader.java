@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
 /**
- * Reads and checks {@code trigger:} (DESIGN §2): exactly one type and that type's settings, as typed
+ * Reads and checks {@code trigger:} (ARCHITECTURE §2): exactly one type and that type's settings, as typed
  * {@link TriggerSettings} with their defaults. The records are meaningful only when no problem was
  * reported.
  */
@@ -319,7 +319,7 @@ final class TriggerReader {
                 maxWait == null ? TriggerSettings.Batch.DEFAULT_MAX_WAIT : maxWait, key);
     }
 
-    /** Read by the class the scheduler fires with (DESIGN §11 "Cron dialects"), so what is saved fires. */
+    /** Read by the class the scheduler fires with (ARCHITECTURE §11 "Cron dialects"), so what is saved fires. */
     private static void cron(Fields f, String name, String cron) {
         try {
             dev.braid.engine.schedule.CronSchedule.parse(cron);

@@ -5,7 +5,7 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The runs {@code call:} steps start (DESIGN §2 "call"). The engine never starts a run itself: it
+ * The runs {@code call:} steps start (ARCHITECTURE §2 "call"). The engine never starts a run itself: it
  * asks for an id, records it in the step's WAITING checkpoint and answers {@link RunOutcome.Waiting}
  * with a {@link RunOutcome.Call}; the app creates the child run in the same transaction that parks
  * the parent, and wakes the parent when the child ends. On resume the engine asks for the result.

@@ -3,7 +3,7 @@ package dev.braid.engine.run;
 import java.time.Instant;
 
 /**
- * Flow control per connection (DESIGN §3): a circuit breaker and a rate limiter in front of every
+ * Flow control per connection (ARCHITECTURE §3): a circuit breaker and a rate limiter in front of every
  * side-effecting call through a connection. The engine asks before the call; a deferral parks the
  * run ({@link RunOutcome.Waiting}) without spending an attempt; after the call it reports how it
  * went so the breaker can count. The app implements it (resilience4j); the engine stays free of it.

@@ -8,7 +8,7 @@ import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.spi.ConnectorRegistry;
 
 /**
- * Decides what happens next in a run (DESIGN §3): walks the recipe's steps, calls connector actions,
+ * Decides what happens next in a run (ARCHITECTURE §3): walks the recipe's steps, calls connector actions,
  * checkpoints every step in the {@link StepJournal}, and answers how this execution ended. It never
  * waits: a retryable failure comes back as {@link RunOutcome.Retry} with the time of the next attempt,
  * and the app re-queues the run for then. Running it again with the same journal resumes: finished

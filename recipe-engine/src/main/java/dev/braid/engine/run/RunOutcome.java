@@ -17,7 +17,7 @@ public sealed interface RunOutcome {
     record Retry(String stepPath, StepError error, Instant nextAttemptAt) implements RunOutcome {}
 
     /**
-     * The run waits without holding a thread (DESIGN §3 status {@code waiting}): until {@code wakeAt}
+     * The run waits without holding a thread (ARCHITECTURE §3 status {@code waiting}): until {@code wakeAt}
      * for a durable delay, an open circuit or a rate limit, or until the run named in {@code call}
      * ends, for a {@code call:} step ({@code wakeAt} then is its timeout's deadline, or null without
      * one). {@code reason} is {@code delay}, {@code circuit}, {@code rate-limit} or {@code call}. No

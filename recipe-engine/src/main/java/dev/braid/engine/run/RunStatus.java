@@ -2,7 +2,7 @@ package dev.braid.engine.run;
 
 import java.util.Locale;
 
-/** DESIGN §3 run statuses; {@link Transitions} holds which changes are legal. */
+/** ARCHITECTURE §3 run statuses; {@link Transitions} holds which changes are legal. */
 public enum RunStatus {
     QUEUED, RUNNING, WAITING, RETRYING, SUCCEEDED, FAILED, CANCELLED;
 

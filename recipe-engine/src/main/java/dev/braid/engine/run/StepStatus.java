@@ -2,7 +2,7 @@ package dev.braid.engine.run;
 
 import java.util.Locale;
 
-/** DESIGN §3 step statuses; {@link Transitions} holds which changes are legal. */
+/** ARCHITECTURE §3 step statuses; {@link Transitions} holds which changes are legal. */
 public enum StepStatus {
     PENDING, RUNNING, WAITING, RETRYING, SUCCEEDED, FAILED, SKIPPED, CANCELLED;
 

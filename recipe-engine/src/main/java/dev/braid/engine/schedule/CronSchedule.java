@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A schedule trigger's {@code cron} (DESIGN §11 "Cron dialects"): the one place that reads it and
+ * A schedule trigger's {@code cron} (ARCHITECTURE §11 "Cron dialects"): the one place that reads it and
  * the one that says when it fires — the parser checks a recipe with it, and the app's scheduler,
  * catch-up and backfill enumerate fire times with it, so what is saved fires exactly as computed.
  *

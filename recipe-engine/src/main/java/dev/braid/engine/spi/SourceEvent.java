@@ -3,7 +3,7 @@ package dev.braid.engine.spi;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One event a {@link TriggerSource} read: its {@code trigger} as steps see it (DESIGN §2; {@code type}
+ * One event a {@link TriggerSource} read: its {@code trigger} as steps see it (ARCHITECTURE §2; {@code type}
  * is required, e.g. {@code {type: kafka, topic, partition, offset, key, headers, timestamp, body}}) and
  * its natural key, unique per event of the source for ever (Kafka {@code topic/partition/offset}), so
  * that an event read again after a crash starts nothing.

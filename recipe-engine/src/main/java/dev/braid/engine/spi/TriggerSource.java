@@ -15,7 +15,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * <p>The server starts one source per enabled recipe version whose trigger is of {@link #type()}, on
  * every node (sources that share work between nodes use the outside system's own means, such as a
  * Kafka consumer group), and stops it when the recipe is disabled, deleted or changed, or the node
- * shuts down. The contract that keeps events from being lost (DESIGN §3):
+ * shuts down. The contract that keeps events from being lost (ARCHITECTURE §3):
  *
  * <ol>
  *   <li>{@link TriggerContext#accept} returns only after the events <em>and their runs</em> are

@@ -8,7 +8,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The engine decides what happens; the app decides when, where and how it is stored (DESIGN §1).
+ * The engine decides what happens; the app decides when, where and how it is stored (ARCHITECTURE §1).
  * So the engine knows no web framework, no servlet and no JDBC.
  */
 @AnalyzeClasses(packages = "dev.braid.engine", importOptions = ImportOption.DoNotIncludeTests.class)

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Expressions at batch size (DESIGN §11, issue 13) and bounded in time and size (issue 14): a
+ * Expressions at batch size (ARCHITECTURE §11, issue 13) and bounded in time and size (issue 14): a
  * micro-batch of 100,000 events is mapped, filtered, sorted, reduced, grouped and merged with the
  * default limits (1 s, depth 200), while a runaway recursion and a quadratic string built by a
  * built-in end with a message naming the limit. The JUnit timeouts are safety nets, not speed checks.

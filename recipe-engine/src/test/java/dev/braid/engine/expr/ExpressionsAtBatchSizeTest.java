@@ -14,7 +14,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The two costs that grew with the data rather than with the expression (issue 13, DESIGN §11):
+ * The two costs that grew with the data rather than with the expression (issue 13, ARCHITECTURE §11):
  * a large step output in the run context, paid again by every later {@code {{ }}}, and grouping
  * into a few huge groups. The answers are asserted on a long clock (60 s) so that a loaded machine
  * cannot fail them; the times are printed as figures, not asserted.

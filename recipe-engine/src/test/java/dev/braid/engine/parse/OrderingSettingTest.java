@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Recipe;
 
-/** {@code ordering: {key}} at the recipe's top level (DESIGN §11): read as typed, kept in the definition, mistakes at their lines. */
+/** {@code ordering: {key}} at the recipe's top level (ARCHITECTURE §11): read as typed, kept in the definition, mistakes at their lines. */
 class OrderingSettingTest {
 
     private final RecipeParser parser = new RecipeParser(FakeConnectors.registry(), Expressions.withDefaults());

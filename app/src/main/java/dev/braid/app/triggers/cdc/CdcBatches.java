@@ -12,11 +12,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
 /**
- * The changes of one source waiting for their batch runs (DESIGN §11: {@code batch} applies to cdc), per
+ * The changes of one source waiting for their batch runs (ARCHITECTURE §11: {@code batch} applies to cdc), per
  * recipe and {@code batch.key} value, and which Debezium records may be marked processed. A group is
  * due at {@code maxSize} changes or {@code maxWait} after its oldest; its events keep commit order.
  *
- * <p>Transactional ingestion (DESIGN §3): a record is handed back by {@link #markable} only when every
+ * <p>Transactional ingestion (ARCHITECTURE §3): a record is handed back by {@link #markable} only when every
  * batch run its change went into is committed, and only in source order — the offset never passes a
  * change still waiting here. A reader that stops drops what waits (never marked, so read again by the
  * next reader; the events' keys absorb what was already stored).

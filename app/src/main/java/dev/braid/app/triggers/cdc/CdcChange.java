@@ -44,7 +44,7 @@ record CdcChange(String op, String table, JsonNode before, JsonNode after, Strin
                 source.hasNonNull("txId") ? source.get("txId").asLong() : null, ts, key));
     }
 
-    /** The trigger object of the run: the change as {@code body}, and its fields also at the top (DESIGN §2). */
+    /** The trigger object of the run: the change as {@code body}, and its fields also at the top (ARCHITECTURE §2). */
     ObjectNode trigger() {
         ObjectNode body = NODES.objectNode();
         body.put("op", op);
@@ -72,7 +72,7 @@ record CdcChange(String op, String table, JsonNode before, JsonNode after, Strin
     }
 
     /**
-     * The natural idempotency key (DESIGN §3): source position and primary key. Snapshot rows share one
+     * The natural idempotency key (ARCHITECTURE §3): source position and primary key. Snapshot rows share one
      * position, so their key tells them apart; a table without a primary key uses the row image.
      */
     String naturalKey() {

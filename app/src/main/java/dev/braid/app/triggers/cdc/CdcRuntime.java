@@ -28,7 +28,7 @@ import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@code cdc} trigger runtime (DESIGN §3, §6). Recipes are grouped by source (their connection);
+ * The {@code cdc} trigger runtime (ARCHITECTURE §3, §6). Recipes are grouped by source (their connection);
  * per source, the node that holds its {@link ReaderLock} runs one {@link SourceReader} over the union of
  * the recipes' tables, and the other nodes try again at each reconcile. When the last recipe on a
  * source goes, its reader stops and its slot, publication and offsets are dropped — by whichever node

@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * The runtime glue of the {@code kafka:} trigger (DESIGN §3): the consuming itself is the kafka
+ * The runtime glue of the {@code kafka:} trigger (ARCHITECTURE §3): the consuming itself is the kafka
  * connector's {@link TriggerSource} ({@code dev.braid.connectors.kafka.KafkaTriggerSource}); this
  * runs it for every enabled recipe with a kafka trigger through {@link SourceTriggers}, backs its
  * context with {@link Ingestion} and picks the cluster: Braid's own Kafka, or the {@code kafka}

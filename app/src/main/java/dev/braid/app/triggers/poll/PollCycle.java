@@ -25,7 +25,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One poll of one recipe (DESIGN §3 transactional ingestion), in one transaction on Braid's database:
+ * One poll of one recipe (ARCHITECTURE §3 transactional ingestion), in one transaction on Braid's database:
  * <ol>
  *   <li>{@code pg_try_advisory_xact_lock} on the recipe: one poller per recipe across the cluster —
  *       a node that finds it taken skips this turn; the lock ends with the transaction, so a node
@@ -145,7 +145,7 @@ class PollCycle {
     }
 
     /**
-     * The row's natural key (DESIGN §3): its cursor value, else (no cursor) a hash of the row. Prefixed
+     * The row's natural key (ARCHITECTURE §3): its cursor value, else (no cursor) a hash of the row. Prefixed
      * like the webhook keys, so the kinds cannot collide. The recipe's {@code idempotencyKey} comes
      * first: {@link Ingestion} applies it.
      */

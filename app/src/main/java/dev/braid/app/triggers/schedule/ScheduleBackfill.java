@@ -21,7 +21,7 @@ import dev.braid.engine.schedule.InvalidCron;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Backfill of a schedule recipe's fire times in {@code [from, to)} (DESIGN §3 "Backfill and replay").
+ * Backfill of a schedule recipe's fire times in {@code [from, to)} (ARCHITECTURE §3 "Backfill and replay").
  * A fire time without an event gets one, keyed by the fire time like a live fire, with a run of
  * origin {@code backfill}; one that has an event is left alone under {@code mode: missed}, and under
  * {@code mode: all} follows {@code overlap}: {@code skip}, {@code queue} (a run that waits until the

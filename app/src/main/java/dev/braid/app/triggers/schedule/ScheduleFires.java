@@ -21,7 +21,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns fire times into trigger events and runs (DESIGN §3), through {@link Ingestion}. The idempotency key is the scheduled
+ * Turns fire times into trigger events and runs (ARCHITECTURE §3), through {@link Ingestion}. The idempotency key is the scheduled
  * fire time, so whichever node fires — Quartz's cluster lock, a catch-up on a node that just
  * started, a second scheduler — one fire time has one event and one run: the unique
  * (recipe, idempotency_key) drops the others. Schedule keys never expire.
@@ -70,7 +70,7 @@ public class ScheduleFires {
 
     /**
      * The run's trigger: {@code trigger.scheduledAt} (the fire time the cron named, the key),
-     * {@code trigger.firedAt} (when it was recorded), {@code trigger.fireTime} (DESIGN §2's name for
+     * {@code trigger.firedAt} (when it was recorded), {@code trigger.fireTime} (ARCHITECTURE §2's name for
      * scheduledAt) and the same in {@code trigger.body}, which is where recipe authors look first.
      */
     static ObjectNode trigger(Instant scheduledAt, Instant firedAt, String firedBy) {
@@ -88,7 +88,7 @@ public class ScheduleFires {
     }
 
     /**
-     * Catch-up (DESIGN §2 {@code catchUp}): the fire times after the later of the last recorded one
+     * Catch-up (ARCHITECTURE §2 {@code catchUp}): the fire times after the later of the last recorded one
      * and the recipe's last save or enable (a disabled recipe misses nothing), up to {@code upTo}.
      * {@code none} records nothing, {@code last} the most recent of them, {@code all} each of them —
      * at most {@code braid.schedules.max-catch-up}, the most recent, the older ones are skipped with a

@@ -15,7 +15,7 @@ import dev.braid.engine.model.TriggerSettings.Schedule.CatchUp;
 import dev.braid.engine.schedule.CronSchedule;
 
 /**
- * A recipe's {@code schedule:} settings (DESIGN §2), already validated by the parser: {@code cron}
+ * A recipe's {@code schedule:} settings (ARCHITECTURE §2), already validated by the parser: {@code cron}
  * in any dialect {@link CronSchedule} reads, {@code timezone} (default UTC) and {@code catchUp}
  * (default {@code last}). Every fire time — the live one Quartz is armed with, catch-up and backfill —
  * comes from the same {@link CronSchedule#next}, so they agree to the second.

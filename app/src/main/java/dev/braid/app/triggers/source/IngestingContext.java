@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A {@link TriggerContext} backed by {@link Ingestion}, the one way in for every trigger: events from a
  * connector's source get the idempotency keys, dedupe, concurrency slots and dead letters a webhook's
  * get. {@code Ingestion} writes the events and their runs in one statement and commits before it returns,
- * which is what lets the source acknowledge after {@code accept} (DESIGN §3). Call it outside any
+ * which is what lets the source acknowledge after {@code accept} (ARCHITECTURE §3). Call it outside any
  * transaction (a source's own thread).
  */
 public final class IngestingContext implements TriggerContext {

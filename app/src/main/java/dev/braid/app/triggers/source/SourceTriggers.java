@@ -17,7 +17,7 @@ import dev.braid.engine.spi.TriggerContext;
 import dev.braid.engine.spi.TriggerSource;
 
 /**
- * Runs one connector's {@link TriggerSource} for the enabled recipes of its trigger type (DESIGN §3):
+ * Runs one connector's {@link TriggerSource} for the enabled recipes of its trigger type (ARCHITECTURE §3):
  * one started source per recipe; a new version restarts it (the old one stops — hands over and
  * acknowledges what it holds — first); a disabled or deleted recipe's source stops. A source that
  * cannot start is logged once per version and tried again on every refresh. A trigger runtime calls it

@@ -33,7 +33,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /hooks/{slug}} (DESIGN §3, §4): checks the recipe, signature and rate limit, reads the
+ * {@code POST /hooks/{slug}} (ARCHITECTURE §3, §4): checks the recipe, signature and rate limit, reads the
  * body and hands the event to {@link Ingestion} (idempotency key, dedupe, slot; stored with its run in
  * one statement) before answering — 202 with the run id, the first answer again for a duplicate, or in sync mode the run's
  * result. {@link WebhookServlet} carries it over HTTP; refusals are {@link IngressException}s.

@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.http.HttpStatus;
 
 /**
- * DESIGN §3 "Signed webhooks": {@code X-Braid-Signature: t=<unix seconds>,sha256=<hex>[,sha256=<hex>...]}
+ * ARCHITECTURE §3 "Signed webhooks": {@code X-Braid-Signature: t=<unix seconds>,sha256=<hex>[,sha256=<hex>...]}
  * where each hex is HMAC-SHA256 of {@code "<t>.<raw body>"}; any one matching value is enough (key
  * rotation), compared in constant time; a {@code t} more than 300 s from the server clock is refused.
  */

@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * Kafka triggers against the test JVM's embedded broker and database (DESIGN §3): one run per record,
+ * Kafka triggers against the test JVM's embedded broker and database (ARCHITECTURE §3): one run per record,
  * micro-batches, unreadable records as dead letters, and consumers following enable and disable.
  */
 class KafkaTriggerIT extends BraidIntegrationTest {

@@ -31,7 +31,7 @@ import dev.braid.app.support.ServerProcess;
 import dev.braid.app.support.TestKafka;
 
 /**
- * Exactly-once runs from at-least-once Kafka (DESIGN §3): the server runs as its own JVM on its own
+ * Exactly-once runs from at-least-once Kafka (ARCHITECTURE §3): the server runs as its own JVM on its own
  * database, consuming from the test broker, and is killed with SIGKILL while 1,000 records stream
  * in; a new server on the same data resumes from the committed offsets. Every record ends in exactly
  * one run (per-event recipe) and in exactly one batch run (batch recipe on the same topic).

@@ -29,7 +29,7 @@ import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.triggers.TriggerReconciler;
 
 /**
- * Poll triggers over a table in the {@code embedded-db} connection's schema {@code demo} (DESIGN §2
+ * Poll triggers over a table in the {@code embedded-db} connection's schema {@code demo} (ARCHITECTURE §2
  * {@code poll:}): exactly the new rows, once each, across a restart; batch mode.
  */
 class PollTriggerIT extends BraidIntegrationTest {

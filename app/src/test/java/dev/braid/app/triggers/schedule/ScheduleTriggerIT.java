@@ -37,7 +37,7 @@ import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.triggers.TriggerReconciler;
 
 /**
- * Schedule triggers on Quartz's clustered JDBC store (DESIGN §2, §3, §6): recorded fire times,
+ * Schedule triggers on Quartz's clustered JDBC store (ARCHITECTURE §2, §3, §6): recorded fire times,
  * one run per fire time whatever fires it, catch-up after downtime.
  */
 class ScheduleTriggerIT extends BraidIntegrationTest {

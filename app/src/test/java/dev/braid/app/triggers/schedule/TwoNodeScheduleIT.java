@@ -24,7 +24,7 @@ import dev.braid.app.support.TestDatabase;
 import dev.braid.app.triggers.TriggerReconciler;
 
 /**
- * Two Braid nodes on one database (DESIGN §6): this test's server and a second server process.
+ * Two Braid nodes on one database (ARCHITECTURE §6): this test's server and a second server process.
  * Quartz's cluster lets one node fire each time; while this node's scheduler is stopped the other
  * takes over (after Quartz hands the trigger over, the fire times in between are caught up with
  * {@code catchUp: all}); no fire time is missing, none has two events or two runs.

@@ -19,7 +19,7 @@ import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
 
 /**
- * A webhook signed with a secret of the secret store, written as DESIGN §2 documents it:
+ * A webhook signed with a secret of the secret store, written as ARCHITECTURE §2 documents it:
  * {@code secret: "{{ secrets.HOOK_SECRET }}"}. As a user does it: the secret is created and rotated
  * through the API, the sender signs with the value; the value never shows in answers or logs.
  */
