@@ -1,0 +1,4 @@
+/**
+ * Typed settings ({@code braid.*}, documented in the README) and the engine wiring.
+ */
+package dev.braid.app.config;

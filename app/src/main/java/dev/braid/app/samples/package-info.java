@@ -1,0 +1,4 @@
+/**
+ * Loads the sample recipes at start when their slugs do not exist yet.
+ */
+package dev.braid.app.samples;

@@ -1,0 +1,4 @@
+/**
+ * The manual trigger: runs started through the API.
+ */
+package dev.braid.app.triggers.manual;

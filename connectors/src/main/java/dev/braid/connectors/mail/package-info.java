@@ -1,0 +1,4 @@
+/**
+ * The mail connector: mail.send over SMTP.
+ */
+package dev.braid.connectors.mail;
