@@ -10,18 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
-import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
@@ -33,28 +28,13 @@ class DeadLettersIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLettersIT.class);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
     /** The target's health: false answers 500. */
     final AtomicBoolean healthy = new AtomicBoolean(false);
 
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
         stub.reply("/one", n -> Reply.json(200, "{\"one\":true}"));
         stub.reply("/two", n -> healthy.get() ? Reply.json(200, "{\"two\":true}") : Reply.json(500, "{\"down\":true}"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
     }
 
     @Test
@@ -251,7 +231,7 @@ class DeadLettersIT extends BraidIntegrationTest {
     }
 
     private String trigger(String slug, String body) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, body);
+        ApiClient.Response accepted = anonymous.postJson("/hooks/" + slug, body);
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         return accepted.json().path("runId").asString();
     }

@@ -6,37 +6,22 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
-import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
 /** Operator actions on runs (DESIGN §4): retry now, cancel; both refuse statuses they do not apply to. */
 class OperatorActionsIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-    StubServer stub;
     final AtomicBoolean healthy = new AtomicBoolean(false);
 
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
         stub.reply("/target", n -> healthy.get() ? Reply.json(200, "{\"ok\":true}") : Reply.json(500, "{\"down\":true}"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
     }
 
     @Test
@@ -103,7 +88,7 @@ class OperatorActionsIT extends BraidIntegrationTest {
     }
 
     private String trigger(String slug) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, "{\"order\":1}");
+        ApiClient.Response accepted = anonymous.postJson("/hooks/" + slug, "{\"order\":1}");
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         return accepted.json().path("runId").asString();
     }

@@ -10,13 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -30,19 +26,6 @@ import tools.jackson.databind.JsonNode;
 class RecipeReplayIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(RecipeReplayIT.class);
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     @Test
     void fiftyStoredEventsReplayAsFiftyLinkedRunsOnTheChosenVersion() {
@@ -58,7 +41,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
                 """);
         Instant before = Instant.now().minusSeconds(1);
         for (int i = 0; i < 50; i++) {
-            ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/replay-fifty", "{\"n\": " + i + "}");
+            ApiClient.Response accepted = anonymous.postJson("/hooks/replay-fifty", "{\"n\": " + i + "}");
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> count("replay-fifty", "trigger", "succeeded") == 50);
@@ -128,7 +111,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
                 """);
         Instant before = Instant.now().minusSeconds(1);
         for (int i = 0; i < 5; i++) {
-            assertThat(ApiClient.anonymous(port).postJson("/hooks/replay-paged", "{\"n\": " + i + "}").status()).isEqualTo(202);
+            assertThat(anonymous.postJson("/hooks/replay-paged", "{\"n\": " + i + "}").status()).isEqualTo(202);
         }
         String to = Instant.now().plusSeconds(1).toString();
         ApiClient.Response first = api.postJson("/api/v1/recipes/replay-paged/replay",

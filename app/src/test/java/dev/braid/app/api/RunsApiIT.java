@@ -10,9 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -20,16 +18,6 @@ import tools.jackson.databind.JsonNode;
 
 /** Manual runs through the durable queue, and the run history: paging, filters, detail shape, logs. */
 class RunsApiIT extends BraidIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
-    @BeforeEach
-    void client() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     static final String DOUBLER = """
             slug: %s

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -23,17 +22,12 @@ import tools.jackson.databind.JsonNode;
 /** The synchronous test endpoints: run shape with step inputs and outputs, logs, and dry runs that call nothing. */
 class TestRunsIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
     HttpServer target;
     AtomicInteger calls = new AtomicInteger();
     volatile int answerStatus = 200;
 
     @BeforeEach
     void setUp() throws IOException {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
         target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         target.createContext("/orders", exchange -> {
             calls.incrementAndGet();

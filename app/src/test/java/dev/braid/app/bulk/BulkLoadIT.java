@@ -12,9 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -31,12 +28,6 @@ class BulkLoadIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(BulkLoadIT.class);
     private static final int ROWS = 100_000;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void aHundredThousandRowsLoadInChunksWithProgressAndNoneTwiceAfterARetriedChunk() {
@@ -57,7 +48,6 @@ class BulkLoadIT extends BraidIntegrationTest {
                 end $$""").update();
         jdbc.sql("create trigger fail_once before insert on bulk.target for each row execute function bulk.fail_once()").update();
 
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         ApiClient.Response conn = api.postJson("/api/v1/connections", Map.of("name", "bulk-db", "connector", "sql",
                 "settings", Map.of("url", TestDatabase.jdbcUrl(), "username", "postgres", "password", "postgres")));
         assertThat(conn.status()).as(conn.body()).isIn(201, 409);

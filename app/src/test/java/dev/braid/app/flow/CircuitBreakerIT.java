@@ -10,14 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -32,26 +27,6 @@ import dev.braid.app.support.StubServer.Reply;
 class CircuitBreakerIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(CircuitBreakerIT.class);
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
 
     @Test
     void theCircuitOpensStepsWaitWithoutAttemptsAndResumeWhenItHalfOpens() {
@@ -78,7 +53,7 @@ class CircuitBreakerIT extends BraidIntegrationTest {
 
         List<String> runs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/breaker", "{\"n\":" + i + "}");
+            ApiClient.Response accepted = anonymous.postJson("/hooks/breaker", "{\"n\":" + i + "}");
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             runs.add(accepted.json().path("runId").asString());
         }

@@ -13,9 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -33,16 +31,6 @@ import tools.jackson.databind.json.JsonMapper;
 class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
 
     private static final int ITEMS = 5_000;
-
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     @Test
     void aChunkedForeachMapsEachChunkAndTheLastStepMapsTheWholeBatch() {
@@ -153,7 +141,7 @@ class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
     }
 
     private String webhook(String slug, String body) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, body);
+        ApiClient.Response accepted = anonymous.postJson("/hooks/" + slug, body);
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         return accepted.json().path("runId").asString();
     }

@@ -9,14 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -29,26 +24,6 @@ class RateLimitIT extends BraidIntegrationTest {
     private static final Logger log = LoggerFactory.getLogger(RateLimitIT.class);
     /** Clock tolerance between the limiter's period (nanoTime) and the stub's recorded instants. */
     private static final Duration TOLERANCE = Duration.ofMillis(50);
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
 
     @Test
     void tenRunsSucceedAndTheTargetNeverSeesMoreThanTwoPerSecond() {
@@ -70,7 +45,7 @@ class RateLimitIT extends BraidIntegrationTest {
         assertThat(recipe.status()).as(recipe.body()).isEqualTo(201);
         List<String> runs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            runs.add(ApiClient.anonymous(port).postJson("/hooks/metered", "{\"n\":" + i + "}").json().path("runId").asString());
+            runs.add(anonymous.postJson("/hooks/metered", "{\"n\":" + i + "}").json().path("runId").asString());
         }
         await().atMost(Duration.ofSeconds(40)).until(() -> jdbc.sql(
                 "select count(*) from runs where recipe = 'metered' and status = 'succeeded'").query(Long.class).single() == 10);

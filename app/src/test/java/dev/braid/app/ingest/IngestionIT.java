@@ -20,8 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.support.ApiClient;
@@ -45,10 +43,6 @@ class IngestionIT extends BraidIntegrationTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     Ingestion ingestion;
     @Autowired
@@ -60,15 +54,11 @@ class IngestionIT extends BraidIntegrationTest {
     @Autowired
     JsonMapper json;
 
-    ApiClient api;
-    ApiClient anonymous;
     KafkaProducer<String, String> producer;
     String topic;
 
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        anonymous = ApiClient.anonymous(port);
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "linger.ms", 5),
                 new StringSerializer(), new StringSerializer());
         topic = "ingest-" + UUID.randomUUID();

@@ -10,13 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -34,24 +30,9 @@ class HostileInputIT extends BraidIntegrationTest {
     /** A hang guard per request, not a speed target. */
     private static final Duration BOUND = Duration.ofSeconds(10);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient admin;
-    ApiClient anonymous;
-
-    @BeforeEach
-    void setUp() {
-        admin = ApiClient.admin(port, ADMIN_PASSWORD);
-        anonymous = ApiClient.anonymous(port);
-    }
-
     @Test
     void hostileWebhooksAreRefusedCleanlyAndWriteNothing() {
-        ApiClient.Response created = admin.postYaml("/api/v1/recipes", """
+        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
                 slug: fuzz-hook
                 name: Fuzz target
                 trigger:
@@ -134,7 +115,7 @@ class HostileInputIT extends BraidIntegrationTest {
         for (String source : sources) {
             long recipes = count("recipes"), versions = count("recipe_versions");
             Instant start = Instant.now();
-            ApiClient.Response answer = admin.postYaml("/api/v1/recipes", source);
+            ApiClient.Response answer = api.postYaml("/api/v1/recipes", source);
             assertThat(Duration.between(start, Instant.now())).isLessThan(BOUND);
             assertThat(answer.status()).as("%s → %s", source.length() > 100 ? source.substring(0, 100) : source, answer.body())
                     .isLessThan(500);
@@ -145,7 +126,7 @@ class HostileInputIT extends BraidIntegrationTest {
                 assertThat(count("recipe_versions")).isEqualTo(versions);
             } else {
                 // A mutation that is still a valid recipe: remove it so the next one starts from the same state.
-                admin.delete("/api/v1/recipes/" + answer.json().path("slug").asString());
+                api.delete("/api/v1/recipes/" + answer.json().path("slug").asString());
             }
         }
         assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);

@@ -8,11 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -20,21 +16,6 @@ import tools.jackson.databind.JsonNode;
 
 /** The webhook path end to end over real HTTP and the real database: recipe in, webhook, durable run out. */
 class WebhookIngressIT extends BraidIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    ApiClient anonymous;
-
-    @BeforeEach
-    void clients() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        anonymous = ApiClient.anonymous(port);
-    }
 
     static final String ORDER_RECIPE = """
             slug: %s

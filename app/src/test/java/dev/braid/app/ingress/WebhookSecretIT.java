@@ -9,11 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -29,19 +26,11 @@ class WebhookSecretIT extends BraidIntegrationTest {
     static final String FIRST = "whsec-41d7a2c9-first-value-must-not-leak";
     static final String ROTATED = "whsec-88b03e5f-rotated-value-must-not-leak";
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
     ApiClient sender;
 
     @BeforeEach
     void clients() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        sender = ApiClient.anonymous(port);
+        sender = anonymous;
     }
 
     @Test

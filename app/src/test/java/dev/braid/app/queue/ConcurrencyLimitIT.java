@@ -16,12 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -37,26 +32,6 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
 
     /** How long the stub takes to answer each call: long enough that runs overlap if they may. */
     private static final Duration CALL_TIME = Duration.ofMillis(150);
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
 
     @Test
     void twoHundredConcurrentWebhooksNeverRunMoreThanTheLimitAtOnce() throws Exception {
@@ -98,7 +73,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
                 .containsExactlyInAnyOrder(Map.entry("limit-per-customer/acme", 12), Map.entry("limit-per-customer/globex", 12));
 
         // No customer in the body: still limited, in the null group.
-        String runId = ApiClient.anonymous(port).postJson("/hooks/limit-per-customer", "{\"n\":99}").json().path("runId").asString();
+        String runId = anonymous.postJson("/hooks/limit-per-customer", "{\"n\":99}").json().path("runId").asString();
         await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(status(runId)));
         assertThat(jdbc.sql("select concurrency_key from runs where id = ?::uuid").param(runId).query(String.class).single())
                 .isEqualTo("limit-per-customer/null");
@@ -131,7 +106,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
                   from generate_series(1, 3) n
                 returning locked_until""").query(Timestamp.class).list().getFirst().toInstant();
 
-        String runId = ApiClient.anonymous(port).postJson("/hooks/limit-dead-node", "{\"fresh\":true}").json().path("runId").asString();
+        String runId = anonymous.postJson("/hooks/limit-dead-node", "{\"fresh\":true}").json().path("runId").asString();
         // While the dead node's leases are valid the new run waits for a slot, queued (a slow machine
         // that gets here late only shortens the watch, it cannot make it fail).
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(2500))
@@ -190,7 +165,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
         try {
             List<ApiClient> senders = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                senders.add(ApiClient.anonymous(port));
+                senders.add(anonymous);
             }
             List<Future<String>> sent = new ArrayList<>();
             for (int i = 0; i < webhooks; i++) {

@@ -13,14 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -41,26 +36,6 @@ class RetryIT extends BraidIntegrationTest {
      * run and replays its checkpoints before the request leaves, on a machine shared with other tests.
      */
     private static final Duration LATE = Duration.ofMillis(1500);
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
 
     @Test
     void aTargetThatFailsTwiceIsCalledThreeTimesWithOneKeyAndTheBackoffOfThePolicy() {
@@ -302,7 +277,7 @@ class RetryIT extends BraidIntegrationTest {
     }
 
     private String trigger(String slug) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, "{\"order\":42}");
+        ApiClient.Response accepted = anonymous.postJson("/hooks/" + slug, "{\"order\":42}");
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         return accepted.json().path("runId").asString();
     }

@@ -7,12 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.RunStore;
@@ -24,28 +20,8 @@ import tools.jackson.databind.JsonNode;
 /** The durable queue: NOTIFY wake-up, checkpoints, lease takeover, and HTTP retries through real targets. */
 class RunQueueIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Autowired
     RunStore runs;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
 
     @Test
     void aWebhookRunStartsWithinOneSecondWhilePollingIsSetTo60Seconds() {
@@ -56,7 +32,7 @@ class RunQueueIT extends BraidIntegrationTest {
                     with: { value: 1 }
                 """);
         for (int i = 0; i < 5; i++) {
-            String runId = ApiClient.anonymous(port).postJson("/hooks/notify-quick", "{\"i\":" + i + "}").json().path("runId").asString();
+            String runId = anonymous.postJson("/hooks/notify-quick", "{\"i\":" + i + "}").json().path("runId").asString();
             await().atMost(Duration.ofSeconds(5)).until(() -> "succeeded".equals(status(runId)));
             Map<String, Object> times = jdbc.sql("""
                     select extract(epoch from (started_at - created_at)) * 1000 as wait_ms from runs where id = ?::uuid""")
@@ -76,7 +52,7 @@ class RunQueueIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: POST, url: "%s", body: { step: 2 } }
                 """.formatted(stub.url("/fast"), stub.url("/slow")));
-        String runId = ApiClient.anonymous(port).postJson("/hooks/checkpoints", "{}").json().path("runId").asString();
+        String runId = anonymous.postJson("/hooks/checkpoints", "{}").json().path("runId").asString();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> stub.received("/slow").size() == 1);
         JsonNode run = api.get("/api/v1/runs/" + runId).json();
@@ -125,7 +101,7 @@ class RunQueueIT extends BraidIntegrationTest {
                     retry: { maxAttempts: 4, initialDelay: 200ms, multiplier: 2 }
                     with: { method: POST, url: "%s" }
                 """.formatted(stub.url("/flaky")));
-        String runId = ApiClient.anonymous(port).postJson("/hooks/retry-http", "{}").json().path("runId").asString();
+        String runId = anonymous.postJson("/hooks/retry-http", "{}").json().path("runId").asString();
         await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(status(runId)));
         List<StubServer.Received> calls = stub.received("/flaky");
         assertThat(calls).hasSize(3);
@@ -139,7 +115,7 @@ class RunQueueIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: GET, url: "%s" }
                 """.formatted(stub.url("/missing")));
-        String failedId = ApiClient.anonymous(port).postJson("/hooks/fatal-http", "{\"order\":1}").json().path("runId").asString();
+        String failedId = anonymous.postJson("/hooks/fatal-http", "{\"order\":1}").json().path("runId").asString();
         await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(status(failedId)));
         assertThat(stub.received("/missing")).hasSize(1);
         JsonNode failed = api.get("/api/v1/runs/" + failedId).json();

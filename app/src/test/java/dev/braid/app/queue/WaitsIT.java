@@ -8,18 +8,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
-import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
@@ -30,26 +24,6 @@ import tools.jackson.databind.JsonNode;
 class WaitsIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(WaitsIT.class);
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
 
     @Test
     void aCalledRecipesOutputReachesTheCallerWhichWaitsWithoutAWorker() {
@@ -311,7 +285,7 @@ class WaitsIT extends BraidIntegrationTest {
     }
 
     private String webhook(String slug, String body) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, body);
+        ApiClient.Response accepted = anonymous.postJson("/hooks/" + slug, body);
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         return accepted.json().path("runId").asString();
     }

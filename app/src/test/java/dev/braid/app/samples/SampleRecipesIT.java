@@ -12,7 +12,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -22,14 +21,8 @@ import tools.jackson.databind.JsonNode;
 /** Every sample recipe is accepted by the server and runs from a real webhook to the documented output. */
 class SampleRecipesIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
     @BeforeEach
     void createSamples() throws IOException {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
         embeddedDb(api);
         for (String file : sampleFiles()) {
             String yaml = resource("samples/" + file);
@@ -54,25 +47,25 @@ class SampleRecipesIT extends BraidIntegrationTest {
                  "items": [ {"sku": "BOLT-M6", "qty": 100, "unitPrice": 0.12},
                             {"sku": "NUT-M6",  "qty": 100, "unitPrice": 0.05},
                             {"sku": "DRILL-1", "qty": 1,   "unitPrice": 89.9} ] }""";
-        ApiClient.Response first = ApiClient.anonymous(port).postJson("/hooks/order-fanout", order);
+        ApiClient.Response first = anonymous.postJson("/hooks/order-fanout", order);
         String runId = first.json().path("runId").asString();
         JsonNode run = awaitSucceeded(runId);
         assertThat(run.toString()).contains("106.9");
-        ApiClient.Response again = ApiClient.anonymous(port).postJson("/hooks/order-fanout", order);
+        ApiClient.Response again = anonymous.postJson("/hooks/order-fanout", order);
         assertThat(again.json().path("duplicate").asBoolean()).isTrue();
         assertThat(again.json().path("runId").asString()).isEqualTo(runId);
     }
 
     @Test
     void syncEchoAnswersWithTheRunOutput() {
-        ApiClient.Response answer = ApiClient.anonymous(port).postJson("/hooks/sync-echo?source=docs", "{\"message\": \"ping\", \"count\": 3}");
+        ApiClient.Response answer = anonymous.postJson("/hooks/sync-echo?source=docs", "{\"message\": \"ping\", \"count\": 3}");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().path("output").path("echo").path("message").asString()).isEqualTo("ping");
         assertThat(answer.json().path("output").path("query").path("source").asString()).isEqualTo("docs");
     }
 
     private JsonNode runOutput(String slug, String body) {
-        String runId = ApiClient.anonymous(port).postJson("/hooks/" + slug, body).json().path("runId").asString();
+        String runId = anonymous.postJson("/hooks/" + slug, body).json().path("runId").asString();
         return awaitSucceeded(runId).path("output");
     }
 

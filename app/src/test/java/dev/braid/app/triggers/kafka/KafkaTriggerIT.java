@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.connections.ConnectionStore;
 import dev.braid.app.kafka.BraidKafka;
@@ -42,12 +40,6 @@ class KafkaTriggerIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTriggerIT.class);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Autowired
     KafkaTriggers triggers;
 
@@ -60,13 +52,11 @@ class KafkaTriggerIT extends BraidIntegrationTest {
     @Autowired
     ConnectionStore connections;
 
-    ApiClient api;
     KafkaProducer<String, String> producer;
     String topic;
 
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "linger.ms", 5),
                 new StringSerializer(), new StringSerializer());
         topic = "t-" + UUID.randomUUID();

@@ -17,8 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -34,10 +32,6 @@ import dev.braid.app.triggers.TriggerReconciler;
  */
 class PollTriggerIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     TriggerReconciler reconciler;
     @Autowired
@@ -49,11 +43,8 @@ class PollTriggerIT extends BraidIntegrationTest {
     @Autowired
     DataSource dataSource;
 
-    ApiClient api;
-
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
         // The shared test context has its own database, not the embedded default: point embedded-db at it
         // as the embedded mode does.
         String connection = """

@@ -12,8 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -24,16 +22,11 @@ import tools.jackson.databind.JsonNode;
 /** {@code POST /api/v1/recipes/{slug}/backfill}: preview, missed only, and the three overlap policies. */
 class BackfillIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     ScheduleFires fires;
 
     @Test
     void previewStartsNothingMissedFillsTheGapsSkipAndAllowTreatTheRecordedOnes() {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         create(api, "nightly", "core.transform", "{ value: \"{{ trigger.scheduledAt }}\" }");
         fires.fire("nightly", Instant.parse("2026-11-20T02:00:00Z"), Instant.parse("2026-11-20T02:00:00.003Z"), "test");
         fires.fire("nightly", Instant.parse("2026-11-22T02:00:00Z"), Instant.parse("2026-11-22T02:00:00.003Z"), "test");
@@ -83,7 +76,6 @@ class BackfillIT extends BraidIntegrationTest {
 
     @Test
     void badInputIsAProblemNamingEachFieldAndTheRangeIsCapped() {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         create(api, "nightly-checked", "core.transform", "{ value: 1 }");
         ApiClient.Response bad = api.post("/api/v1/recipes/nightly-checked/backfill", "application/json",
                 "{\"from\": \"yesterday\", \"to\": \"2026-11-24T00:00:00Z\", \"mode\": \"some\", \"overlap\": \"queue\"}");
@@ -114,7 +106,6 @@ class BackfillIT extends BraidIntegrationTest {
 
     @Test
     void queueWaitsUntilTheFireTimesRunHasEnded() {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         try (StubServer stub = new StubServer()) {
             stub.hold("/slow");
             stub.reply("/slow", n -> Reply.json(200, "{\"call\": " + n + "}"));
@@ -145,7 +136,6 @@ class BackfillIT extends BraidIntegrationTest {
     @Test
     void previewListsTheFireTimesOfUnixSecondsQuartzAndMacroCrons() {
         // Issue 13: a backfill preview of "0 0 2 * * *" answered 500 (Quartz refused it); Unix crons were refused at save.
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         String range = "\"from\": \"2026-03-27T00:00:00Z\", \"to\": \"2026-03-31T00:00:00Z\", \"preview\": true";
         Map<String, List<String>> expected = Map.of(
                 // 02:00 London: 02:00 UTC before the clocks go forward on 29 March 2026, 01:00 UTC after.

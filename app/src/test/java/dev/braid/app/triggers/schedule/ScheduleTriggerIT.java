@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
@@ -26,9 +25,7 @@ import org.quartz.listeners.JobListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.quartz.SchedulerFactoryBean;
 import org.springframework.scheduling.quartz.SpringBeanJobFactory;
 
@@ -44,10 +41,6 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduleTriggerIT.class);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     DataSource dataSource;
     @Autowired
@@ -58,13 +51,6 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
     ScheduleFires fires;
     @Autowired
     TriggerReconciler reconciler;
-
-    ApiClient api;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     @Test
     void aCronEverySecondRecordsWholeSecondsOneApartAndTwoMoreSchedulersNeverDoubleARun() throws Exception {

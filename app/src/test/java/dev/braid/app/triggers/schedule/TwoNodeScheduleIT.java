@@ -14,8 +14,6 @@ import org.quartz.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -33,10 +31,6 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(TwoNodeScheduleIT.class);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     Scheduler scheduler;
     @Autowired
@@ -44,7 +38,6 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
 
     @Test
     void eachFireTimeHasOneRunAcrossTwoNodesAndTheOtherNodeTakesOver() throws Exception {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         // Same database and master key (in the shared braid.home) as this node: a second node of one cluster.
         Path home = Path.of("target/test-braid-home").toAbsolutePath();
         try (ServerProcess second = new ServerProcess(home, ADMIN_PASSWORD,
