@@ -1,9 +1,7 @@
 package dev.braid.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +26,7 @@ class OperatorActionsIT extends BraidIntegrationTest {
     void aFailedRunRetriedAfterTheTargetIsFixedSucceedsAsTheSameRunAndResolvesItsDeadLetter() {
         create("op-retry", "retry: { maxAttempts: 1 }");
         String runId = trigger("op-retry");
-        JsonNode failed = awaitRun(runId, "failed");
+        JsonNode failed = braid.awaitStatus(runId, "failed");
         String deadLetterId = failed.path("deadLetterId").asString();
         assertThat(deadLetterId).isNotEmpty();
         healthy.set(true);
@@ -36,7 +34,7 @@ class OperatorActionsIT extends BraidIntegrationTest {
         ApiClient.Response retried = api.postJson("/api/v1/runs/" + runId + "/retry", "{}");
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(retried.json().path("status").asString()).isEqualTo("queued");
-        JsonNode run = awaitRun(runId, "succeeded");
+        JsonNode run = braid.awaitStatus(runId, "succeeded");
         assertThat(run.path("error").isNull()).isTrue();
         assertThat(stub.received("/target")).hasSize(2);
         JsonNode dead = api.get("/api/v1/dead-letters/" + deadLetterId).json();
@@ -55,7 +53,7 @@ class OperatorActionsIT extends BraidIntegrationTest {
     void aRetryingRunIsCancelledAndNeverCalledAgain() {
         create("op-cancel", "retry: { maxAttempts: 3, initialDelay: 1h, maxDelay: 1h }");
         String runId = trigger("op-cancel");
-        awaitRun(runId, "retrying");
+        braid.awaitStatus(runId, "retrying");
 
         ApiClient.Response cancelled = api.postJson("/api/v1/runs/" + runId + "/cancel", "{}");
         assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
@@ -73,7 +71,7 @@ class OperatorActionsIT extends BraidIntegrationTest {
     }
 
     private void create(String slug, String retry) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: %s
                 name: %s
                 trigger:
@@ -84,17 +82,9 @@ class OperatorActionsIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: POST, url: "%s" }
                 """.formatted(slug, slug, retry, stub.url("/target")));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 
     private String trigger(String slug) {
-        ApiClient.Response accepted = anonymous.postJson("/hooks/" + slug, "{\"order\":1}");
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        return accepted.json().path("runId").asString();
-    }
-
-    private JsonNode awaitRun(String runId, String status) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/runs/" + runId).json(),
-                run -> status.equals(run.path("status").asString()));
+        return braid.webhook(slug, "{\"order\":1}");
     }
 }

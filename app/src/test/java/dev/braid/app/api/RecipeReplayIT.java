@@ -29,7 +29,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
 
     @Test
     void fiftyStoredEventsReplayAsFiftyLinkedRunsOnTheChosenVersion() {
-        create("""
+        braid.saveRecipe("""
                 slug: replay-fifty
                 name: Replay fifty
                 trigger:
@@ -99,7 +99,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
 
     @Test
     void aLimitAnswersWhereToContinue() {
-        create("""
+        braid.saveRecipe("""
                 slug: replay-paged
                 name: Replay paged
                 trigger:
@@ -129,7 +129,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
 
     @Test
     void badRequestsAreProblemsNamingTheField() {
-        create("""
+        braid.saveRecipe("""
                 slug: replay-bad
                 name: Replay bad
                 trigger:
@@ -159,13 +159,8 @@ class RecipeReplayIT extends BraidIntegrationTest {
         assertThat(response.body()).contains(mentions);
     }
 
-    private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
     private long count(String recipe, String origin, String status) {
-        return jdbc.sql("select count(*) from runs where recipe = ? and origin = ? and (?::text is null or status = ?)")
-                .params(recipe, origin, status, status).query(Long.class).single();
+        return sql.count("select count(*) from runs where recipe = ? and origin = ? and (?::text is null or status = ?)",
+                recipe, origin, status, status);
     }
 }

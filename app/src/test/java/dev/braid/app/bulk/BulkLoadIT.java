@@ -1,5 +1,6 @@
 package dev.braid.app.bulk;
 
+import static dev.braid.app.support.Braid.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -116,14 +117,5 @@ class BulkLoadIT extends BraidIntegrationTest {
                         + "resume); the load's last attempt started {}; progress seen {} times: {}",
                 ROWS, ROWS / 1000, seconds, Math.round(ROWS / seconds), step(run, "load").path("startedAt").asString(),
                 seen.size(), seen.size() > 12 ? seen.subList(0, 12) + "…" : seen);
-    }
-
-    private static JsonNode step(JsonNode run, String path) {
-        for (JsonNode s : run.path("steps").values()) {
-            if (s.path("path").asString().equals(path)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + path + " in the run");
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -25,13 +24,6 @@ class WebhookSecretIT extends BraidIntegrationTest {
 
     static final String FIRST = "whsec-41d7a2c9-first-value-must-not-leak";
     static final String ROTATED = "whsec-88b03e5f-rotated-value-must-not-leak";
-
-    ApiClient sender;
-
-    @BeforeEach
-    void clients() {
-        sender = anonymous;
-    }
 
     @Test
     void aWebhookSignedWithAStoredSecretIsAcceptedAndTheRotatedSecretTakesOver(CapturedOutput output) {
@@ -68,7 +60,7 @@ class WebhookSecretIT extends BraidIntegrationTest {
         assertThat(old.status()).isEqualTo(401);
         assertThat(old.body()).doesNotContain(FIRST).doesNotContain(ROTATED);
 
-        assertThat(runCount("shop-hook")).isEqualTo(2);
+        assertThat(sql.runCount("shop-hook")).isEqualTo(2);
         assertThat(output.getAll()).doesNotContain(FIRST).doesNotContain(ROTATED);
     }
 
@@ -94,19 +86,15 @@ class WebhookSecretIT extends BraidIntegrationTest {
         assertThat(refused.json().path("detail").asString()).contains("cannot be verified").doesNotContain("EARLY_HOOK_SECRET");
         assertThat(output.getAll()).contains("early-hook").contains("trigger.webhook.secret")
                 .contains("EARLY_HOOK_SECRET").contains("does not exist");
-        assertThat(runCount("early-hook")).isZero();
+        assertThat(sql.runCount("early-hook")).isZero();
 
         assertThat(api.postJson("/api/v1/secrets", Map.of("name", "EARLY_HOOK_SECRET", "value", "whsec-early-value")).status())
                 .isEqualTo(201);
         assertThat(post("early-hook", WebhookSignature.sign("whsec-early-value", now, body), body).status()).isEqualTo(202);
-        assertThat(runCount("early-hook")).isEqualTo(1);
+        assertThat(sql.runCount("early-hook")).isEqualTo(1);
     }
 
     private ApiClient.Response post(String slug, String signature, byte[] body) {
-        return sender.post("/hooks/" + slug, Map.of("Content-Type", "application/json", WebhookSignature.HEADER, signature), body);
-    }
-
-    private long runCount(String recipe) {
-        return jdbc.sql("select count(*) from runs where recipe = ?").param(recipe).query(Long.class).single();
+        return anonymous.post("/hooks/" + slug, Map.of("Content-Type", "application/json", WebhookSignature.HEADER, signature), body);
     }
 }

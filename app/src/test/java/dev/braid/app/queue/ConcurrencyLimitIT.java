@@ -41,7 +41,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
 
         long started = System.nanoTime();
         List<String> runIds = postConcurrently("limit-three", 200, 32, i -> "{\"order\":" + i + "}");
-        await().atMost(Duration.ofSeconds(90)).until(() -> count("limit-three", "succeeded") == 200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> sql.runCount("limit-three", "succeeded") == 200);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(runIds).hasSize(200).doesNotHaveDuplicates();
@@ -63,7 +63,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
         create("limit-per-customer", "{ limit: 1, key: \"trigger.body.customer\" }", stub.url("/customer/{{ trigger.body.customer }}"));
 
         postConcurrently("limit-per-customer", 24, 8, i -> "{\"customer\":\"" + (i % 2 == 0 ? "acme" : "globex") + "\",\"n\":" + i + "}");
-        await().atMost(Duration.ofSeconds(60)).until(() -> count("limit-per-customer", "succeeded") == 24);
+        await().atMost(Duration.ofSeconds(60)).until(() -> sql.runCount("limit-per-customer", "succeeded") == 24);
 
         assertThat(inFlight.max("acme")).isEqualTo(1);
         assertThat(inFlight.max("globex")).isEqualTo(1);
@@ -73,8 +73,8 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
                 .containsExactlyInAnyOrder(Map.entry("limit-per-customer/acme", 12), Map.entry("limit-per-customer/globex", 12));
 
         // No customer in the body: still limited, in the null group.
-        String runId = anonymous.postJson("/hooks/limit-per-customer", "{\"n\":99}").json().path("runId").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(status(runId)));
+        String runId = braid.webhook("limit-per-customer", "{\"n\":99}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(sql.runStatus(runId)));
         assertThat(jdbc.sql("select concurrency_key from runs where id = ?::uuid").param(runId).query(String.class).single())
                 .isEqualTo("limit-per-customer/null");
         System.out.printf("[concurrency] per key (limit 1, 2 customers, 24 runs): max in flight acme %d, globex %d, overall %d%n",
@@ -84,8 +84,8 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
     @Test
     void aManualRunIsLimitedToo() {
         create("limit-manual", "{ limit: 2, key: \"trigger.body.customer\" }", stub.url("/manual"));
-        String runId = api.postJson("/api/v1/recipes/limit-manual/runs", "{\"customer\":\"initech\"}").json().path("runId").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(status(runId)));
+        String runId = braid.startRun("limit-manual", "{\"customer\":\"initech\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(sql.runStatus(runId)));
         Map<String, Object> slot = jdbc.sql("select concurrency_key, concurrency_limit from runs where id = ?::uuid")
                 .param(runId).query().singleRow();
         assertThat(slot).containsEntry("concurrency_key", "limit-manual/initech").containsEntry("concurrency_limit", 2);
@@ -106,14 +106,14 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
                   from generate_series(1, 3) n
                 returning locked_until""").query(Timestamp.class).list().getFirst().toInstant();
 
-        String runId = anonymous.postJson("/hooks/limit-dead-node", "{\"fresh\":true}").json().path("runId").asString();
+        String runId = braid.webhook("limit-dead-node", "{\"fresh\":true}");
         // While the dead node's leases are valid the new run waits for a slot, queued (a slow machine
         // that gets here late only shortens the watch, it cannot make it fail).
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(2500))
                 .until(() -> !Instant.now().isBefore(leasesEnd)
-                        || "queued".equals(status(runId)) && stub.received("/healed").isEmpty());
+                        || "queued".equals(sql.runStatus(runId)) && stub.received("/healed").isEmpty());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("limit-dead-node", "succeeded") == 4);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.runCount("limit-dead-node", "succeeded") == 4);
         Instant runStarted = jdbc.sql("select started_at from runs where id = ?::uuid").param(runId)
                 .query(Timestamp.class).single().toInstant();
         assertThat(runStarted).as("the run started after the dead node's leases ended").isAfter(leasesEnd);
@@ -165,7 +165,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
         try {
             List<ApiClient> senders = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                senders.add(anonymous);
+                senders.add(ApiClient.anonymous(port));
             }
             List<Future<String>> sent = new ArrayList<>();
             for (int i = 0; i < webhooks; i++) {
@@ -206,7 +206,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
     }
 
     private void create(String slug, String concurrency, String url) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: %s
                 name: %s
                 concurrency: %s
@@ -217,15 +217,5 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: POST, url: "%s" }
                 """.formatted(slug, slug, concurrency, url));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
-    private int count(String recipe, String status) {
-        return jdbc.sql("select count(*) from runs where recipe = ? and status = ?").params(recipe, status)
-                .query(Integer.class).single();
-    }
-
-    private String status(String runId) {
-        return jdbc.sql("select status from runs where id = ?::uuid").param(runId).query(String.class).single();
     }
 }

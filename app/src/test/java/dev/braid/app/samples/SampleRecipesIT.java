@@ -1,12 +1,10 @@
 package dev.braid.app.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +47,7 @@ class SampleRecipesIT extends BraidIntegrationTest {
                             {"sku": "DRILL-1", "qty": 1,   "unitPrice": 89.9} ] }""";
         ApiClient.Response first = anonymous.postJson("/hooks/order-fanout", order);
         String runId = first.json().path("runId").asString();
-        JsonNode run = awaitSucceeded(runId);
+        JsonNode run = braid.awaitStatus(runId, "succeeded");
         assertThat(run.toString()).contains("106.9");
         ApiClient.Response again = anonymous.postJson("/hooks/order-fanout", order);
         assertThat(again.json().path("duplicate").asBoolean()).isTrue();
@@ -66,13 +64,7 @@ class SampleRecipesIT extends BraidIntegrationTest {
 
     private JsonNode runOutput(String slug, String body) {
         String runId = anonymous.postJson("/hooks/" + slug, body).json().path("runId").asString();
-        return awaitSucceeded(runId).path("output");
-    }
-
-    private JsonNode awaitSucceeded(String runId) {
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                "succeeded".equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
-        return api.get("/api/v1/runs/" + runId).json();
+        return braid.awaitStatus(runId, "succeeded").path("output");
     }
 
     /**

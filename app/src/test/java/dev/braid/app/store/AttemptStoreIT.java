@@ -55,6 +55,6 @@ class AttemptStoreIT extends BraidIntegrationTest {
     }
 
     private long count(String table, UUID runId) {
-        return jdbc.sql("select count(*) from " + table + " where run_id = ?").param(runId).query(Long.class).single();
+        return sql.count("select count(*) from " + table + " where run_id = ?", runId);
     }
 }

@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 public final class Braid {
 
     /** How long a run may take to reach a status unless a test says otherwise; generous for a shared machine. */
-    public static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
     private static final Set<String> FINAL = Set.of("succeeded", "failed", "cancelled");
 
     private final ApiClient api;

@@ -42,4 +42,9 @@ public final class TestSql {
     public long runCount(String recipe, String status) {
         return count("select count(*) from runs where recipe = ? and status = ?", recipe, status);
     }
+
+    /** How many trigger events (fire times, webhooks, records, polled items) a recipe has recorded. */
+    public long eventCount(String recipe) {
+        return count("select count(*) from trigger_events where recipe = ?", recipe);
+    }
 }

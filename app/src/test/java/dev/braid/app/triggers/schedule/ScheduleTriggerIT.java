@@ -73,7 +73,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
             }
         });
         try {
-            create("""
+            braid.saveRecipe("""
                     slug: tick
                     name: Every second
                     trigger:
@@ -90,7 +90,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     TriggerBuilder.newTrigger().withIdentity("tick", "rogue")
                             .withSchedule(CronScheduleBuilder.cronSchedule("*/1 * * * * ?")).build());
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> count("tick") >= 12 && rogueFires.get() >= 5);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sql.eventCount("tick") >= 12 && rogueFires.get() >= 5);
             api.post("/api/v1/recipes/tick/disable", "application/json", "");
             rogue.getScheduler().clear();
             reconciler.reconcileNow();
@@ -135,7 +135,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
     @Test
     void afterTheSchedulerWasDownAllCatchesUpEveryMissedSecondAndNoneLeavesTheGap() throws Exception {
         for (String mode : List.of("all", "none")) {
-            create("""
+            braid.saveRecipe("""
                     slug: every-%s
                     name: Every second
                     trigger:
@@ -145,7 +145,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     """.formatted(mode, mode));
         }
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("every-all") >= 2 && count("every-none") >= 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.eventCount("every-all") >= 2 && sql.eventCount("every-none") >= 2);
         // This node's scheduler stops firing for 8 s, longer than the 5 s misfire threshold.
         scheduler.standby();
         Instant down = Instant.now();
@@ -178,7 +178,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
 
     @Test
     void aNewVersionReplacesTheQuartzTriggerAndDisablingRemovesIt() throws Exception {
-        create("""
+        braid.saveRecipe("""
                 slug: nightly-change
                 name: Nightly
                 trigger:
@@ -223,7 +223,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
         Map<String, String> crons = Map.of("star-seconds", "* * * * * *", "star-nightly", "0 0 2 * * *",
                 "star-five", "*/5 * * * *", "star-hourly", "@hourly", "star-weekdays", "0 0 2 ? * MON-FRI 2099");
         for (Map.Entry<String, String> cron : crons.entrySet()) {
-            create("""
+            braid.saveRecipe("""
                     slug: %s
                     name: Dialect
                     trigger:
@@ -249,7 +249,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
 
     @Test
     void theArmedFireTimesOfFiveFieldAndMacroCronsAreTheComputedOnes() throws Exception {
-        create("""
+        braid.saveRecipe("""
                 slug: armed-five
                 name: Every five minutes
                 trigger:
@@ -257,7 +257,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                 steps:
                   - { id: at, action: core.transform, with: { value: 1 } }
                 """);
-        create("""
+        braid.saveRecipe("""
                 slug: armed-hourly
                 name: Hourly
                 trigger:
@@ -311,7 +311,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
         // Noon in Berlin on 29 February: fire times 2012, 2016, 2020, 2024 (11:00 UTC), next in 2028.
         for (String mode : List.of("all", "last", "none")) {
             String slug = "leap-" + mode;
-            create("""
+            braid.saveRecipe("""
                     slug: %s
                     name: Leap day
                     trigger:
@@ -338,7 +338,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
 
     @Test
     void aDisabledPeriodIsNotCaughtUp() {
-        create("""
+        braid.saveRecipe("""
                 slug: leap-enabled-late
                 name: Leap day
                 trigger:
@@ -360,17 +360,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
     }
 
     private boolean scheduledAfter(String slug, Instant at) {
-        return jdbc.sql("select count(*) from trigger_events where recipe = ? and idempotency_key > ?")
-                .params(slug, at.toString()).query(Long.class).single() > 0;
-    }
-
-    private long count(String slug) {
-        return jdbc.sql("select count(*) from trigger_events where recipe = ?").param(slug).query(Long.class).single();
-    }
-
-    private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return sql.count("select count(*) from trigger_events where recipe = ? and idempotency_key > ?", slug, at.toString()) > 0;
     }
 
     private SchedulerFactoryBean scheduler(String name, Properties properties) throws Exception {

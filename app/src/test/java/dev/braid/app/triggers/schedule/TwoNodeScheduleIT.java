@@ -54,7 +54,7 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             reconciler.reconcileNow();
             String here = scheduler.getSchedulerInstanceId();
-            await().atMost(Duration.ofSeconds(60)).until(() -> count() >= 8);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sql.eventCount("two-nodes") >= 8);
 
             // This node stops firing; the other node must carry on alone.
             scheduler.standby();
@@ -64,14 +64,14 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
             } finally {
                 scheduler.start();
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> count() >= 25);
+            await().atMost(Duration.ofSeconds(30)).until(() -> sql.eventCount("two-nodes") >= 25);
             api.post("/api/v1/recipes/two-nodes/disable", "application/json", "");
             reconciler.reconcileNow();
             // Let the other node see the change, then nothing fires any more.
             await().atMost(Duration.ofSeconds(15)).until(() -> {
-                long before = count();
+                long before = sql.eventCount("two-nodes");
                 Thread.sleep(2_500);
-                return count() == before;
+                return sql.eventCount("two-nodes") == before;
             });
 
             List<Map<String, Object>> rows = jdbc.sql("""
@@ -95,14 +95,9 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
         }
     }
 
-    private long count() {
-        return jdbc.sql("select count(*) from trigger_events where recipe = 'two-nodes'").query(Long.class).single();
-    }
-
     private long firedByOthersAfter(String here, Instant after) {
-        return jdbc.sql("""
+        return sql.count("""
                 select count(*) from trigger_events where recipe = 'two-nodes'
-                   and idempotency_key > ? and payload ->> 'firedBy' <> ?""")
-                .params(after.toString(), here).query(Long.class).single();
+                   and idempotency_key > ? and payload ->> 'firedBy' <> ?""", after.toString(), here);
     }
 }
