@@ -167,7 +167,7 @@ class TestRunsIT extends BraidIntegrationTest {
     @Test
     void aSavedRecipeIsTestedWithoutARunInTheHistory() {
         String slug = RecipesApiIT.unique("saved");
-        assertThat(api.postYaml("/api/v1/recipes", GREETER.formatted(slug)).status()).isEqualTo(201);
+        braid.saveRecipe(GREETER.formatted(slug));
         ApiClient.Response answer = api.postJson("/api/v1/recipes/" + slug + "/test", Map.of(
                 "trigger", Map.of("body", Map.of("name", "Bo"), "headers", Map.of("x-source", "ui")), "dryRun", true));
         assertThat(answer.status()).isEqualTo(200);

@@ -52,7 +52,7 @@ class BulkLoadIT extends BraidIntegrationTest {
         ApiClient.Response conn = api.postJson("/api/v1/connections", Map.of("name", "bulk-db", "connector", "sql",
                 "settings", Map.of("url", TestDatabase.jdbcUrl(), "username", "postgres", "password", "postgres")));
         assertThat(conn.status()).as(conn.body()).isIn(201, 409);
-        ApiClient.Response recipe = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: bulk-load
                 name: Bulk load
                 trigger:
@@ -73,7 +73,6 @@ class BulkLoadIT extends BraidIntegrationTest {
                         connection: bulk-db
                         with: { table: bulk.target, rows: "{{ rows }}" }
                 """.formatted(ROWS));
-        assertThat(recipe.status()).as(recipe.body()).isEqualTo(201);
 
         ApiClient.Response started = api.postJson("/api/v1/recipes/bulk-load/runs", Map.of());
         assertThat(started.status()).as(started.body()).isEqualTo(202);

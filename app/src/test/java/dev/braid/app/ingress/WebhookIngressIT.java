@@ -53,7 +53,7 @@ class WebhookIngressIT extends BraidIntegrationTest {
 
     @Test
     void aWebhookBecomesADurableRunWithEveryStepsInputAndOutput() {
-        assertThat(api.postYaml("/api/v1/recipes", ORDER_RECIPE.formatted("order-intake")).status()).isEqualTo(201);
+        braid.saveRecipe(ORDER_RECIPE.formatted("order-intake"));
 
         ApiClient.Response accepted = anonymous.postJson("/hooks/order-intake", Map.of("id", "A-1", "items", java.util.List.of(
                 Map.of("sku", "apple", "qty", 2, "price", 30),
@@ -144,7 +144,7 @@ class WebhookIngressIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ trigger.body.note }}" }
                 """);
-        String first = anonymous.postJson("/hooks/dedupe-by-expression", "{\"orderId\":7,\"note\":\"a\"}").json().path("runId").asString();
+        String first = braid.webhook("dedupe-by-expression", "{\"orderId\":7,\"note\":\"a\"}");
         ApiClient.Response again = anonymous.postJson("/hooks/dedupe-by-expression", "{\"orderId\":7,\"note\":\"b\"}");
         assertThat(again.json().path("duplicate").asBoolean()).isTrue();
         assertThat(again.json().path("runId").asString()).isEqualTo(first);
@@ -210,7 +210,7 @@ class WebhookIngressIT extends BraidIntegrationTest {
         assertThat(disabled.json().path("detail").asString()).contains("disabled");
 
         assertThat(sql.runCount("strict-hook")).isZero();
-        assertThat(jdbc.sql("select count(*) from trigger_events where recipe = 'strict-hook'").query(Long.class).single()).isZero();
+        assertThat(sql.count("select count(*) from trigger_events where recipe = 'strict-hook'")).isZero();
     }
 
     @Test

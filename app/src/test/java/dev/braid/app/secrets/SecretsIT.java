@@ -28,7 +28,7 @@ class SecretsIT extends BraidIntegrationTest {
         assertThat(created.body()).doesNotContain(TOKEN);
         assertThat(api.postJson("/api/v1/secrets", Map.of("name", "API_TOKEN", "value", TOKEN)).status()).isEqualTo(200);
 
-        assertThat(api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: uses-secret
                 name: Uses a secret
                 trigger:
@@ -44,8 +44,8 @@ class SecretsIT extends BraidIntegrationTest {
                   - id: say
                     action: core.log
                     with: { message: "used {{ secrets.API_TOKEN }}" }
-                """.formatted(stub.url("/secured"))).status()).isEqualTo(201);
-        String runId = anonymous.postJson("/hooks/uses-secret", "{}").json().path("runId").asString();
+                """.formatted(stub.url("/secured")));
+        String runId = braid.webhook("uses-secret", "{}");
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 "succeeded".equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
 

@@ -87,8 +87,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
         assertThat(awaitTriggers("cdc-ops-all", 2)).extracting(t -> t.path("op").asString()).containsExactly("insert", "delete");
         assertThat(awaitTriggers("cdc-ops-deletes", 1)).extracting(t -> t.path("op").asString()).containsExactly("delete");
         // One source, one slot: both recipes share the reader.
-        assertThat(jdbc.sql("select count(*) from pg_replication_slots where slot_name like 'braid_cdc_ops%'")
-                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(sql.count("select count(*) from pg_replication_slots where slot_name like 'braid_cdc_ops%'")).isEqualTo(1);
 
         disable("cdc-ops-deletes");
         disable("cdc-ops-all");
@@ -120,8 +119,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
         jdbc.sql("insert into " + table + " (id, item, qty) values (3, 'other', 3)").update();
 
         awaitTriggers("cdc-key-orders", 2);
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_offsets o where o.source = 'cdc-key'")
-                .query(Integer.class).single() > 0);
+        await().atMost(WAIT).until(() -> sql.count("select count(*) from cdc_offsets o where o.source = 'cdc-key'") > 0);
         // The offset is stored after all three were ingested: the second 'same' was absorbed, not pending.
         assertThat(jdbc.sql("select idempotency_key from trigger_events where recipe = 'cdc-key-orders' order by id")
                 .query(String.class).list()).containsExactly("key:same", "key:other");
@@ -135,8 +133,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
         awaitSlotActive("cdc-restart");
         jdbc.sql("insert into " + table + " (id, item, qty) values (1, 'a', 1)").update();
         awaitTriggers("cdc-restart-orders", 1);
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_offsets where source = 'cdc-restart'")
-                .query(Integer.class).single() > 0);
+        await().atMost(WAIT).until(() -> sql.count("select count(*) from cdc_offsets where source = 'cdc-restart'") > 0);
 
         reconciler.stop(); // this node's listeners stop: the engine closes and commits its offsets
         try {
@@ -173,11 +170,10 @@ class CdcTriggerIT extends BraidIntegrationTest {
 
         disable("cdc-drop-b");
         // The source's row is forgotten last, after the slot, the publication and the offsets are gone.
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_sources where source = 'cdc-drop'")
-                .query(Integer.class).single() == 0);
+        await().atMost(WAIT).until(() -> sql.count("select count(*) from cdc_sources where source = 'cdc-drop'") == 0);
         assertThat(slots("braid_cdc_drop")).isZero();
-        assertThat(jdbc.sql("select count(*) from pg_publication where pubname = 'braid_cdc_drop'").query(Integer.class).single()).isZero();
-        assertThat(jdbc.sql("select count(*) from cdc_offsets where source = 'cdc-drop'").query(Integer.class).single()).isZero();
+        assertThat(sql.count("select count(*) from pg_publication where pubname = 'braid_cdc_drop'")).isZero();
+        assertThat(sql.count("select count(*) from cdc_offsets where source = 'cdc-drop'")).isZero();
     }
 
     @Test
@@ -314,7 +310,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
     }
 
     void recipe(String slug, String connection, String table, String extra) {
-        ApiClient.Response saved = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: %s
                 name: CDC %s
                 trigger:
@@ -324,7 +320,6 @@ class CdcTriggerIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ trigger.op & ' ' & trigger.table }}" }
                 """.formatted(slug, slug, connection, table, extra.isEmpty() ? "" : ", " + extra));
-        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
     }
 
     void disable(String slug) {

@@ -70,8 +70,8 @@ class BackfillIT extends BraidIntegrationTest {
         assertThat(row.get("event_id")).isEqualTo(jdbc.sql("select event_id::text from runs where id = ?::uuid")
                 .param(first).query(String.class).single());
         assertThat(sql.eventCount("nightly")).isEqualTo(5);
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "select count(*) from runs where recipe = 'nightly' and status <> 'succeeded'").query(Long.class).single() == 0);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'nightly' and status <> 'succeeded'") == 0);
     }
 
     @Test

@@ -112,7 +112,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                 }
             }
             // Every run is for a fire time: none was started twice by the double fires.
-            assertThat(jdbc.sql("select count(*) from runs where recipe = 'tick'").query(Long.class).single())
+            assertThat(sql.count("select count(*) from runs where recipe = 'tick'"))
                     .isEqualTo(rows.size());
             List<Long> lateness = new ArrayList<>();
             for (Map<String, Object> row : rows) {
@@ -233,8 +233,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     """.formatted(cron.getKey(), cron.getValue()));
         }
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "select count(*) from runs where recipe = 'star-seconds'").query(Long.class).single() >= 4);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'star-seconds'") >= 4);
         for (String slug : crons.keySet()) {
             api.post("/api/v1/recipes/" + slug + "/disable", "application/json", "");
         }
@@ -243,7 +242,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
         for (int i = 1; i < times.size(); i++) {
             assertThat(Duration.between(times.get(i - 1), times.get(i))).isEqualTo(Duration.ofSeconds(1));
         }
-        assertThat(jdbc.sql("select count(*) from runs where recipe = 'star-seconds'").query(Long.class).single())
+        assertThat(sql.count("select count(*) from runs where recipe = 'star-seconds'"))
                 .isEqualTo(times.size());
     }
 
@@ -333,7 +332,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                 "2020-02-29T11:00:00Z", "2024-02-29T11:00:00Z");
         assertThat(fireTimes("leap-last")).containsExactly("2012-02-29T11:00:00Z", "2024-02-29T11:00:00Z");
         assertThat(fireTimes("leap-none")).containsExactly("2012-02-29T11:00:00Z");
-        assertThat(jdbc.sql("select count(*) from runs where recipe = 'leap-all'").query(Long.class).single()).isEqualTo(4);
+        assertThat(sql.count("select count(*) from runs where recipe = 'leap-all'")).isEqualTo(4);
     }
 
     @Test

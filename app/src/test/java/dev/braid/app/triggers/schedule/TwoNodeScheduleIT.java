@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.ServerProcess;
 import dev.braid.app.support.TestDatabase;
@@ -43,7 +42,7 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
         try (ServerProcess second = new ServerProcess(home, ADMIN_PASSWORD,
                 "--spring.datasource.url=" + TestDatabase.jdbcUrl(), "--spring.datasource.username=postgres",
                 "--spring.datasource.password=postgres", "--braid.worker.poll-interval=60s").start()) {
-            ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+            braid.saveRecipe("""
                     slug: two-nodes
                     name: Every second on two nodes
                     trigger:
@@ -51,7 +50,6 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
                     steps:
                       - { id: at, action: core.transform, with: { value: "{{ trigger.scheduledAt }}" } }
                     """);
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
             reconciler.reconcileNow();
             String here = scheduler.getSchedulerInstanceId();
             await().atMost(Duration.ofSeconds(60)).until(() -> sql.eventCount("two-nodes") >= 8);
@@ -86,7 +84,7 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
                         .isEqualTo(Duration.ofSeconds(1));
             }
             assertThat(rows).allMatch(r -> (Long) r.get("runs") == 1L);
-            assertThat(jdbc.sql("select count(*) from runs where recipe = 'two-nodes'").query(Long.class).single())
+            assertThat(sql.count("select count(*) from runs where recipe = 'two-nodes'"))
                     .isEqualTo(rows.size());
             Map<Object, Long> byNode = rows.stream().collect(java.util.stream.Collectors.groupingBy(
                     r -> here.equals(r.get("by")) ? "this node" : "second node", java.util.stream.Collectors.counting()));
