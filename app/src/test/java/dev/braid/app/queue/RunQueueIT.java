@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.braid.app.config.BraidProperties;
@@ -20,6 +22,8 @@ import tools.jackson.databind.JsonNode;
 
 /** The durable queue: NOTIFY wake-up, checkpoints, lease takeover, and HTTP retries through real targets. */
 class RunQueueIT extends BraidIntegrationTest {
+
+    private static final Logger log = LoggerFactory.getLogger(RunQueueIT.class);
 
     @Autowired
     RunStore runs;
@@ -35,6 +39,7 @@ class RunQueueIT extends BraidIntegrationTest {
         Duration poll = properties.worker().pollInterval();
         assertThat(poll).as("the fallback poll this test must beat").isGreaterThanOrEqualTo(Duration.ofSeconds(60));
         Duration longBeforeAPoll = poll.dividedBy(10);
+        List<Long> waits = new java.util.ArrayList<>();
         create("notify-quick", """
                   - id: one
                     action: core.transform
@@ -51,7 +56,9 @@ class RunQueueIT extends BraidIntegrationTest {
             assertThat((java.sql.Timestamp) times.get("started_at")).as("queued first, then claimed (not the webhook fast path)")
                     .isAfter((java.sql.Timestamp) times.get("created_at"));
             assertThat(waited).as("queued to started, from the run's recorded times").isLessThan(longBeforeAPoll);
+            waits.add(waited.toMillis());
         }
+        log.info("Queued manual runs started {} ms after they were queued (poll interval {})", waits, poll);
     }
 
     @Test
