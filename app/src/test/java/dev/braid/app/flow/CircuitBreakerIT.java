@@ -53,7 +53,8 @@ class CircuitBreakerIT extends BraidIntegrationTest {
             runs.add(braid.webhook("breaker", "{\"n\":" + i + "}"));
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> sql.count("select count(*) from runs where recipe = 'breaker' and status = 'waiting' and wait_reason like '%circuit%'") > 0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'breaker' and status = 'waiting' and wait_reason like '%circuit%'") > 0);
         Instant openSeen = Instant.now();
         int callsWhenOpen = stub.received("/target").size();
         assertThat(callsWhenOpen).isGreaterThanOrEqualTo(3);

@@ -234,7 +234,8 @@ class IngestionIT extends BraidIntegrationTest {
                  where e.recipe = 'ingest-batch-poll'""")).as("every event is owned by the batch run").isEqualTo(1000);
         // One transaction wrote all of it: the 1,000 events share their inserting transaction id (the run's row
         // has been updated by its worker since), and the events and the run share that transaction's now().
-        assertThat(sql.count("select count(distinct xmin::text) from trigger_events where recipe = 'ingest-batch-poll'")).isEqualTo(1);
+        assertThat(sql.count("select count(distinct xmin::text) from trigger_events where recipe = 'ingest-batch-poll'"))
+                .isEqualTo(1);
         assertThat(sql.count("""
                 select count(distinct t) from (
                     select received_at as t from trigger_events where recipe = 'ingest-batch-poll'
@@ -287,7 +288,8 @@ class IngestionIT extends BraidIntegrationTest {
                   - { id: echo, action: core.transform, with: { value: "{{ trigger.body.customer }}" } }
                 """.formatted(topic));
         send("{\"customer\": \"k1\"}", "{\"customer\": \"k2\"}", "{\"customer\": \"k1\"}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'ingest-limited-kafka'") == 3);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'ingest-limited-kafka'") == 3);
         // A manual run of the webhook recipe (no customer): still limited, in the group of runs without a key.
         assertThat(api.postJson("/api/v1/recipes/ingest-limited/runs", "{\"other\": true}").status()).isEqualTo(202);
         disable("ingest-limited-kafka");

@@ -63,7 +63,7 @@ class HostileInputIT extends BraidIntegrationTest {
         int refused = 0;
         for (int i = 0; i < bodies.size(); i++) {
             String type = types.get(i % types.size());
-            long events = sql.count("select count(*) from " + "trigger_events"), runs = sql.count("select count(*) from " + "runs");
+            long events = sql.count("select count(*) from trigger_events"), runs = sql.count("select count(*) from runs");
             Instant start = Instant.now();
             ApiClient.Response answer = anonymous.post("/hooks/fuzz-hook", Map.of("Content-Type", type), bodies.get(i));
             assertThat(Duration.between(start, Instant.now())).as("request %d answered in time", i).isLessThan(BOUND);
@@ -71,8 +71,9 @@ class HostileInputIT extends BraidIntegrationTest {
             if (answer.status() >= 400) {
                 refused++;
                 assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
-                assertThat(sql.count("select count(*) from " + "trigger_events")).as("a refused webhook stores no event").isEqualTo(events);
-                assertThat(sql.count("select count(*) from " + "runs")).as("a refused webhook starts no run").isEqualTo(runs);
+                assertThat(sql.count("select count(*) from trigger_events"))
+                        .as("a refused webhook stores no event").isEqualTo(events);
+                assertThat(sql.count("select count(*) from runs")).as("a refused webhook starts no run").isEqualTo(runs);
             } else {
                 accepted++;
             }
@@ -112,7 +113,7 @@ class HostileInputIT extends BraidIntegrationTest {
 
         int refused = 0;
         for (String source : sources) {
-            long recipes = sql.count("select count(*) from " + "recipes"), versions = sql.count("select count(*) from " + "recipe_versions");
+            long recipes = sql.count("select count(*) from recipes"), versions = sql.count("select count(*) from recipe_versions");
             Instant start = Instant.now();
             ApiClient.Response answer = api.postYaml("/api/v1/recipes", source);
             assertThat(Duration.between(start, Instant.now())).isLessThan(BOUND);
@@ -121,8 +122,8 @@ class HostileInputIT extends BraidIntegrationTest {
             if (answer.status() >= 400) {
                 refused++;
                 assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
-                assertThat(sql.count("select count(*) from " + "recipes")).isEqualTo(recipes);
-                assertThat(sql.count("select count(*) from " + "recipe_versions")).isEqualTo(versions);
+                assertThat(sql.count("select count(*) from recipes")).isEqualTo(recipes);
+                assertThat(sql.count("select count(*) from recipe_versions")).isEqualTo(versions);
             } else {
                 // A mutation that is still a valid recipe: remove it so the next one starts from the same state.
                 api.delete("/api/v1/recipes/" + answer.json().path("slug").asString());

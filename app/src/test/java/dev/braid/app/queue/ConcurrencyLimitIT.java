@@ -48,7 +48,8 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
         assertThat(stub.received("/limited")).hasSize(200);
         assertThat(inFlight.max("all")).as("most calls in flight at once").isEqualTo(3);
         assertThat(maxOverlap("limit-three")).as("most runs running at once, from their start and end times").isLessThanOrEqualTo(3);
-        assertThat(sql.count("select count(*) from runs where recipe = 'limit-three' and concurrency_key = 'limit-three' and concurrency_limit = 3")).isEqualTo(200);
+        assertThat(sql.count("select count(*) from runs where recipe = 'limit-three' and concurrency_key = 'limit-three' and concurrency_limit = 3"))
+                .isEqualTo(200);
         System.out.printf("[concurrency] 200 webhooks, limit 3: max in flight %d, db overlap %d, all succeeded in %d ms%n",
                 inFlight.max("all"), maxOverlap("limit-three"), took.toMillis());
     }
@@ -118,7 +119,8 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
         assertThat(runStarted).as("the run started after the dead node's leases ended").isAfter(leasesEnd);
         assertThat(stub.received("/healed")).hasSize(4); // the new run and the dead node's three, taken over
         assertThat(inFlight.max("all")).isBetween(1, 3);
-        assertThat(sql.count("select count(*) from runs where concurrency_key = 'limit-dead-node' and status = 'running'")).as("no slot left taken").isZero();
+        assertThat(sql.count("select count(*) from runs where concurrency_key = 'limit-dead-node' and status = 'running'"))
+                .as("no slot left taken").isZero();
         assertThat(sql.count("select count(*) from runs where recipe = 'limit-dead-node' and locked_by is not null")).isZero();
         System.out.printf("[concurrency] dead node: leases ended %s, queued run started %d ms later, max in flight %d%n",
                 leasesEnd, Duration.between(leasesEnd, runStarted).toMillis(), inFlight.max("all"));

@@ -64,7 +64,8 @@ class ReconcileOrdersIT extends BraidIntegrationTest {
                 where o.id is null or r.id is null or o.customer <> r.customer or o.status <> r.status
                    or abs(o.amount - r.amount) > 0.01""").query(Long.class).single()).isZero();
         assertThat(sql.count("select count(*) from demo.orders_report")).isEqualTo(ORDERS);
-        assertThat(sql.count("select count(*) from demo.orders_report r join demo.orders o using (id) where r.amount <> o.amount")).as("amounts within the tolerance are left alone").isEqualTo(100L);
+        assertThat(sql.count("select count(*) from demo.orders_report r join demo.orders o using (id) where r.amount <> o.amount"))
+                .as("amounts within the tolerance are left alone").isEqualTo(100L);
 
         JsonNode second = runByHand(api);
 

@@ -45,7 +45,8 @@ class CdcServerRestartIT {
                         action: core.transform
                         with: { value: "{{ trigger.after.item }}" }
                     """);
-            await().atMost(WAIT).until(() -> servers.count("select count(*) from pg_replication_slots where slot_name = 'braid_embedded_db' and active") == 1);
+            await().atMost(WAIT)
+                    .until(() -> servers.count("select count(*) from pg_replication_slots where slot_name = 'braid_embedded_db' and active") == 1);
             sql("insert into demo.orders values (1, 'before the crash')");
             awaitItems(server.api(), 1);
         } finally {

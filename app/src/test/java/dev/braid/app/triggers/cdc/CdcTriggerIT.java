@@ -68,8 +68,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
         assertThat(delete.path("after").isNull()).isTrue();
         // The run sees the change in its trigger context as well: trigger.op, trigger.after ...
         assertThat(triggers.get(0).path("after").path("item").asString()).isEqualTo("tea");
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from runs where recipe = ? and status = 'succeeded'")
-                .param("cdc-basic-orders").query(Integer.class).single() == 3);
+        await().atMost(WAIT).until(() -> sql.runCount("cdc-basic-orders", "succeeded") == 3);
 
         disable("cdc-basic-orders");
     }
@@ -293,8 +292,8 @@ class CdcTriggerIT extends BraidIntegrationTest {
     // --- helpers ---
 
     int readerLocks() {
-        return jdbc.sql("select count(*) from pg_locks where locktype = 'advisory' and granted and objsubid = 2 and classid::bigint = ?")
-                .param(ReaderLock.LOCK_CLASS).query(Integer.class).single();
+        return (int) sql.count("select count(*) from pg_locks where locktype = 'advisory' and granted and objsubid = 2 and classid::bigint = ?",
+                ReaderLock.LOCK_CLASS);
     }
 
     /** A table in the test database with full row images, and an sql connection named {@code connection} to it. */
@@ -328,18 +327,17 @@ class CdcTriggerIT extends BraidIntegrationTest {
 
     void awaitSlotActive(String connection) {
         String slot = CdcSource.objectName(connection);
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from pg_replication_slots where slot_name = ? and active")
-                .param(slot).query(Integer.class).single() == 1);
+        await().atMost(WAIT)
+                .until(() -> sql.count("select count(*) from pg_replication_slots where slot_name = ? and active", slot) == 1);
     }
 
     int slots(String slot) {
-        return jdbc.sql("select count(*) from pg_replication_slots where slot_name = ?").param(slot).query(Integer.class).single();
+        return (int) sql.count("select count(*) from pg_replication_slots where slot_name = ?", slot);
     }
 
     /** The trigger objects of the recipe's runs in creation order, once there are exactly {@code count}. */
     List<JsonNode> awaitTriggers(String slug, int count) {
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from runs where recipe = ?").param(slug)
-                .query(Integer.class).single() >= count);
+        await().atMost(WAIT).until(() -> sql.runCount(slug) >= count);
         List<JsonNode> triggers = jdbc.sql("select trigger::text from runs where recipe = ? order by id").param(slug)
                 .query(String.class).list().stream().map(JSON::readTree).toList();
         assertThat(triggers).hasSize(count);

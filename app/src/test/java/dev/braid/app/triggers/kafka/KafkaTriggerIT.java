@@ -84,7 +84,8 @@ class KafkaTriggerIT extends BraidIntegrationTest {
             producer.send(new ProducerRecord<>(topic, "k" + i, "{\"n\": " + i + "}"));
         }
         producer.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'per-record' and status = 'succeeded'") == 20);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'per-record' and status = 'succeeded'") == 20);
 
         assertThat(jdbc.sql("select idempotency_key from trigger_events where recipe = 'per-record' order by idempotency_key")
                 .query(String.class).list()).hasSize(20).doesNotHaveDuplicates()
@@ -122,7 +123,8 @@ class KafkaTriggerIT extends BraidIntegrationTest {
         producer.send(new ProducerRecord<>(topic, "c", "{\"n\": 3}"));
         producer.flush();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'poison' and status = 'succeeded'") == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'poison' and status = 'succeeded'") == 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.committed("braid.poison", topic) == 3);
         assertThat(sql.count("select count(*) from trigger_events where recipe = 'poison'")).isEqualTo(2);
         JsonNode letters = api.get("/api/v1/dead-letters?recipe=poison").json().path("items");
@@ -159,14 +161,16 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                 """;
         braid.saveRecipe(v1.formatted(topic, "v1"));
         send(2, 0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'versioned' and status = 'succeeded'") == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'versioned' and status = 'succeeded'") == 2);
 
         ApiClient.Response saved = api.put("/api/v1/recipes/versioned", "application/yaml", v1.formatted(topic, "v2"));
         assertThat(saved.status()).as(saved.body()).isEqualTo(200);
         // The old consumer flushed and committed before it stopped; records from here on are the new version's.
         await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(2).equals(triggers.versions().get("versioned")));
         send(3, 2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'versioned' and status = 'succeeded'") == 5);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'versioned' and status = 'succeeded'") == 5);
         assertThat(jdbc.sql("select recipe_version || ':' || (output ->> 'value') from runs where recipe = 'versioned' order by (trigger ->> 'offset')::int")
                 .query(String.class).list()).containsExactly("1:v1 0", "1:v1 1", "2:v2 2", "2:v2 3", "2:v2 4");
     }
@@ -186,7 +190,8 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ trigger.body }}" }
                 """.formatted(topic));
         producer.send(new ProducerRecord<>(topic, "k", "plain words")).get();
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'via-connection' and status = 'succeeded'") == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'via-connection' and status = 'succeeded'") == 1);
         assertThat(jdbc.sql("select output ->> 'value' from runs where recipe = 'via-connection'").query(String.class).single())
                 .isEqualTo("plain words");
     }
@@ -212,14 +217,16 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ $count(trigger.events) }}" }
                 """.formatted(topic));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'batched' and status = 'succeeded'") >= 3);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'batched' and status = 'succeeded'") >= 3);
         List<Integer> sizes = jdbc.sql("select jsonb_array_length(trigger -> 'events') from runs where recipe = 'batched' order by id")
                 .query(Integer.class).list();
         assertThat(sizes).containsExactly(10, 10, 5);
         assertThat(jdbc.sql("select (output -> 'value')::int from runs where recipe = 'batched' order by id").query(Integer.class).list())
                 .as("the steps saw trigger.events").containsExactly(10, 10, 5);
         assertThat(sql.count("select count(*) from trigger_events where recipe = 'batched'")).isEqualTo(25);
-        assertThat(sql.count("select count(distinct idempotency_key) from trigger_events where recipe = 'batched'")).isEqualTo(25);
+        assertThat(sql.count("select count(distinct idempotency_key) from trigger_events where recipe = 'batched'"))
+                .isEqualTo(25);
         assertThat(sql.count("""
                 select count(*) from trigger_events e join runs r on r.id = e.first_run_id
                  where e.recipe = 'batched' and r.event_id is null""")).as("every event points at its batch run").isEqualTo(25);
@@ -251,7 +258,8 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ $distinct(trigger.events.body.store) }}" }
                 """.formatted(topic));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'per-store' and status = 'succeeded'") >= 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'per-store' and status = 'succeeded'") >= 2);
         List<Map<String, Object>> runs = jdbc.sql("""
                 select trigger ->> 'key' as key, jsonb_array_length(trigger -> 'events') as size, output ->> 'value' as stores
                   from runs where recipe = 'per-store' order by trigger ->> 'key'""").query().listOfRows();
@@ -288,7 +296,8 @@ class KafkaTriggerIT extends BraidIntegrationTest {
 
         assertThat(api.post("/api/v1/recipes/switched/enable", "application/json", "").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'switched'") == 7);
-        assertThat(sql.count("select count(distinct idempotency_key) from trigger_events where recipe = 'switched'")).isEqualTo(7);
+        assertThat(sql.count("select count(distinct idempotency_key) from trigger_events where recipe = 'switched'"))
+                .isEqualTo(7);
     }
 
     private void send(int count, int from) {

@@ -74,8 +74,10 @@ class KafkaTriggerRestartIT {
         // could only come from records delivered again, which is what the unique key must turn into nothing.
         assertThat(servers.count("select servers.count(*) from runs where recipe = 'each'")).isEqualTo(RECORDS);
         assertThat(servers.count("select servers.count(distinct event_id) from runs where recipe = 'each'")).isEqualTo(RECORDS);
-        assertThat(servers.count("select servers.count(distinct idempotency_key) from trigger_events where recipe = 'each'")).isEqualTo(RECORDS);
-        assertThat(servers.count("select servers.count(distinct (trigger -> 'body' ->> 'n')) from runs where recipe = 'each'")).isEqualTo(RECORDS);
+        assertThat(servers.count("select servers.count(distinct idempotency_key) from trigger_events where recipe = 'each'"))
+                .isEqualTo(RECORDS);
+        assertThat(servers.count("select servers.count(distinct (trigger -> 'body' ->> 'n')) from runs where recipe = 'each'"))
+                .isEqualTo(RECORDS);
         assertThat(servers.count("select coalesce(sum(jsonb_array_length(trigger -> 'events')), 0) from runs where recipe = 'batched'"))
                 .as("each record in exactly one batch run").isEqualTo(RECORDS);
         assertThat(servers.count("""

@@ -165,7 +165,8 @@ class PollTriggerIT extends BraidIntegrationTest {
                         with: { value: "{{ trigger.body.name }}" }
                     """.formatted(stub.url("/feed")));
             reconciler.reconcileNow();
-            await().atMost(Duration.ofSeconds(30)).until(() -> sql.runCount("feed-poll", "succeeded") == 3 && stub.received("/feed").size() >= 3);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> sql.runCount("feed-poll", "succeeded") == 3 && stub.received("/feed").size() >= 3);
             api.post("/api/v1/recipes/feed-poll/disable", "application/json", "");
             reconciler.reconcileNow();
             assertThat(stub.received("/feed").stream().limit(3).map(StubServer.Received::body).toList())

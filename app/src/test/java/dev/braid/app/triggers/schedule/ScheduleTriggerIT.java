@@ -233,7 +233,8 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     """.formatted(cron.getKey(), cron.getValue()));
         }
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'star-seconds'") >= 4);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'star-seconds'") >= 4);
         for (String slug : crons.keySet()) {
             api.post("/api/v1/recipes/" + slug + "/disable", "application/json", "");
         }
