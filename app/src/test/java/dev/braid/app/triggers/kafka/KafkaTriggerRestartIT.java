@@ -55,37 +55,37 @@ class KafkaTriggerRestartIT {
                 steps:
                   - id: size
                     action: core.transform
-                    with: { value: "{{ $servers.count(trigger.events) }}" }
+                    with: { value: "{{ $count(trigger.events) }}" }
                 """.formatted(topic));
 
         CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(topic));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> servers.count("select servers.count(*) from trigger_events where recipe = 'each'") >= 200);
-        long before = servers.count("select servers.count(*) from trigger_events where recipe = 'each'");
+                .until(() -> servers.count("select count(*) from trigger_events where recipe = 'each'") >= 200);
+        long before = servers.count("select count(*) from trigger_events where recipe = 'each'");
         first.kill();   // SIGKILL while records stream in: uncommitted offsets are delivered again
         log.info("Killed the server after {} records had their run", before);
 
         ServerProcess second = start();
         producing.join();
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-                .until(() -> servers.count("select servers.count(*) from trigger_events where recipe = 'each'") == RECORDS
-                        && servers.count("select servers.count(*) from trigger_events where recipe = 'batched'") == RECORDS);
+                .until(() -> servers.count("select count(*) from trigger_events where recipe = 'each'") == RECORDS
+                        && servers.count("select count(*) from trigger_events where recipe = 'batched'") == RECORDS);
         // A run is inserted by the statement that inserts its event(s): counting now is exact. Duplicates
         // could only come from records delivered again, which is what the unique key must turn into nothing.
-        assertThat(servers.count("select servers.count(*) from runs where recipe = 'each'")).isEqualTo(RECORDS);
-        assertThat(servers.count("select servers.count(distinct event_id) from runs where recipe = 'each'")).isEqualTo(RECORDS);
-        assertThat(servers.count("select servers.count(distinct idempotency_key) from trigger_events where recipe = 'each'"))
+        assertThat(servers.count("select count(*) from runs where recipe = 'each'")).isEqualTo(RECORDS);
+        assertThat(servers.count("select count(distinct event_id) from runs where recipe = 'each'")).isEqualTo(RECORDS);
+        assertThat(servers.count("select count(distinct idempotency_key) from trigger_events where recipe = 'each'"))
                 .isEqualTo(RECORDS);
-        assertThat(servers.count("select servers.count(distinct (trigger -> 'body' ->> 'n')) from runs where recipe = 'each'"))
+        assertThat(servers.count("select count(distinct (trigger -> 'body' ->> 'n')) from runs where recipe = 'each'"))
                 .isEqualTo(RECORDS);
         assertThat(servers.count("select coalesce(sum(jsonb_array_length(trigger -> 'events')), 0) from runs where recipe = 'batched'"))
                 .as("each record in exactly one batch run").isEqualTo(RECORDS);
         assertThat(servers.count("""
-                select servers.count(distinct ev ->> 'offset') from runs r, jsonb_array_elements(r.trigger -> 'events') ev
+                select count(distinct ev ->> 'offset') from runs r, jsonb_array_elements(r.trigger -> 'events') ev
                  where r.recipe = 'batched'""")).isEqualTo(RECORDS);
-        assertThat(servers.count("select servers.count(*) from dead_letters")).isZero();
+        assertThat(servers.count("select count(*) from dead_letters")).isZero();
         log.info("After the SIGKILL: {} runs of 'each', {} batch runs of 'batched' holding {} events", RECORDS,
-                servers.count("select servers.count(*) from runs where recipe = 'batched'"), RECORDS);
+                servers.count("select count(*) from runs where recipe = 'batched'"), RECORDS);
         second.terminate(Duration.ofSeconds(60));
     }
 
