@@ -10,18 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
-import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
@@ -33,35 +28,20 @@ class DeadLettersIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLettersIT.class);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
     /** The target's health: false answers 500. */
     final AtomicBoolean healthy = new AtomicBoolean(false);
 
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
         stub.reply("/one", n -> Reply.json(200, "{\"one\":true}"));
         stub.reply("/two", n -> healthy.get() ? Reply.json(200, "{\"two\":true}") : Reply.json(500, "{\"down\":true}"));
     }
 
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
-
     @Test
     void deadLettersAreListedWithFiltersAndPagesAndADiscardedOneStaysListed() {
-        create("dl-list", twoSteps());
+        braid.saveRecipe(yaml("dl-list", twoSteps()));
         for (int i = 0; i < 3; i++) {
-            trigger("dl-list", "{\"order\":" + i + "}");
+            braid.webhook("dl-list", "{\"order\":" + i + "}");
         }
         awaitOpen("dl-list", 3);
 
@@ -109,8 +89,8 @@ class DeadLettersIT extends BraidIntegrationTest {
 
     @Test
     void aReplayFromTheFailedStepSkipsFinishedStepsAndOneFromTheTriggerRunsThemAgain() {
-        create("dl-resume", twoSteps());
-        String original = trigger("dl-resume", "{\"order\":7}");
+        braid.saveRecipe(yaml("dl-resume", twoSteps()));
+        String original = braid.webhook("dl-resume", "{\"order\":7}");
         JsonNode dead = awaitOpen("dl-resume", 1).getFirst();
         assertThat(stub.received("/one")).hasSize(1);
         assertThat(stub.received("/two")).hasSize(1);
@@ -119,7 +99,7 @@ class DeadLettersIT extends BraidIntegrationTest {
         ApiClient.Response resumed = api.postJson("/api/v1/dead-letters/" + dead.path("id").asString() + "/replay", "{}");
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(202);
         String resumedRun = resumed.json().path("runId").asString();
-        JsonNode run = awaitRun(resumedRun, "succeeded");
+        JsonNode run = braid.awaitStatus(resumedRun, "succeeded");
         assertThat(stub.received("/one")).as("step one is not called again").hasSize(1);
         assertThat(stub.received("/two")).hasSize(2);
         assertThat(run.path("origin").asString()).isEqualTo("replay");
@@ -133,7 +113,7 @@ class DeadLettersIT extends BraidIntegrationTest {
         ApiClient.Response fromTrigger = api.postJson("/api/v1/dead-letters/" + dead.path("id").asString() + "/replay",
                 "{\"from\":\"trigger\"}");
         assertThat(fromTrigger.status()).as(fromTrigger.body()).isEqualTo(202);
-        awaitRun(fromTrigger.json().path("runId").asString(), "succeeded");
+        braid.awaitStatus(fromTrigger.json().path("runId").asString(), "succeeded");
         assertThat(stub.received("/one")).as("step one runs again from the trigger").hasSize(2);
         JsonNode twice = api.get("/api/v1/dead-letters/" + dead.path("id").asString()).json();
         assertThat(twice.path("replays").size()).isEqualTo(2);
@@ -144,23 +124,23 @@ class DeadLettersIT extends BraidIntegrationTest {
 
     @Test
     void anEditedPayloadReplacesTheTriggerBody() {
-        create("dl-edit", twoSteps());
-        trigger("dl-edit", "{\"order\":7}");
+        braid.saveRecipe(yaml("dl-edit", twoSteps()));
+        braid.webhook("dl-edit", "{\"order\":7}");
         JsonNode dead = awaitOpen("dl-edit", 1).getFirst();
         healthy.set(true);
 
         ApiClient.Response replay = api.postJson("/api/v1/dead-letters/" + dead.path("id").asString() + "/replay",
                 "{\"from\":\"trigger\",\"payload\":{\"order\":99}}");
         assertThat(replay.status()).as(replay.body()).isEqualTo(202);
-        awaitRun(replay.json().path("runId").asString(), "succeeded");
+        braid.awaitStatus(replay.json().path("runId").asString(), "succeeded");
         assertThat(stub.received("/two").getLast().body()).contains("99");
         assertThat(stub.received("/two").getFirst().body()).contains("7");
     }
 
     @Test
     void resumingOntoAVersionWithoutTheFailedStepIsAConflictNamingTheStep() {
-        create("dl-version", twoSteps());
-        trigger("dl-version", "{\"order\":1}");
+        braid.saveRecipe(yaml("dl-version", twoSteps()));
+        braid.webhook("dl-version", "{\"order\":1}");
         JsonNode dead = awaitOpen("dl-version", 1).getFirst();
         ApiClient.Response saved = api.put("/api/v1/recipes/dl-version", "application/yaml", yaml("dl-version", """
                 steps:
@@ -179,15 +159,15 @@ class DeadLettersIT extends BraidIntegrationTest {
         assertThat(onOld.status()).as(onOld.body()).isEqualTo(202);
         ApiClient.Response fromTrigger = api.postJson(path, "{\"from\":\"trigger\"}");
         assertThat(fromTrigger.status()).as(fromTrigger.body()).isEqualTo(202);
-        JsonNode run = awaitRun(fromTrigger.json().path("runId").asString(), "succeeded");
+        JsonNode run = braid.awaitStatus(fromTrigger.json().path("runId").asString(), "succeeded");
         assertThat(run.path("recipeVersion").asInt()).isEqualTo(2);
     }
 
     @Test
     void aHundredDeadLettersAreReplayedInBulkOnceTheTargetRecovers() {
-        create("dl-bulk", twoSteps());
+        braid.saveRecipe(yaml("dl-bulk", twoSteps()));
         for (int i = 0; i < 100; i++) {
-            trigger("dl-bulk", "{\"order\":" + i + "}");
+            braid.webhook("dl-bulk", "{\"order\":" + i + "}");
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> openCount("dl-bulk") == 100);
         healthy.set(true);
@@ -236,11 +216,6 @@ class DeadLettersIT extends BraidIntegrationTest {
                 """.formatted(stub.url("/one"), stub.url("/two"));
     }
 
-    private void create(String slug, String body) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml(slug, body));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
     private static String yaml(String slug, String body) {
         return """
                 slug: %s
@@ -250,25 +225,13 @@ class DeadLettersIT extends BraidIntegrationTest {
                 """.formatted(slug, slug) + body;
     }
 
-    private String trigger(String slug, String body) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, body);
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        return accepted.json().path("runId").asString();
-    }
-
     private long openCount(String recipe) {
-        return jdbc.sql("select count(*) from dead_letters where recipe = ? and status = 'open'").param(recipe)
-                .query(Long.class).single();
+        return sql.count("select count(*) from dead_letters where recipe = ? and status = 'open'", recipe);
     }
 
     private List<JsonNode> awaitOpen(String recipe, int n) {
         await().atMost(Duration.ofSeconds(30)).until(() -> openCount(recipe) == n);
         return api.get("/api/v1/dead-letters?status=open&recipe=" + recipe).json().path("items").values().stream()
                 .toList();
-    }
-
-    private JsonNode awaitRun(String runId, String status) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/runs/" + runId).json(),
-                run -> status.equals(run.path("status").asString()));
     }
 }

@@ -1,49 +1,32 @@
 package dev.braid.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
-import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
 /** Operator actions on runs (ARCHITECTURE §4): retry now, cancel; both refuse statuses they do not apply to. */
 class OperatorActionsIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-    StubServer stub;
     final AtomicBoolean healthy = new AtomicBoolean(false);
 
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
         stub.reply("/target", n -> healthy.get() ? Reply.json(200, "{\"ok\":true}") : Reply.json(500, "{\"down\":true}"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
     }
 
     @Test
     void aFailedRunRetriedAfterTheTargetIsFixedSucceedsAsTheSameRunAndResolvesItsDeadLetter() {
         create("op-retry", "retry: { maxAttempts: 1 }");
         String runId = trigger("op-retry");
-        JsonNode failed = awaitRun(runId, "failed");
+        JsonNode failed = braid.awaitStatus(runId, "failed");
         String deadLetterId = failed.path("deadLetterId").asString();
         assertThat(deadLetterId).isNotEmpty();
         healthy.set(true);
@@ -51,7 +34,7 @@ class OperatorActionsIT extends BraidIntegrationTest {
         ApiClient.Response retried = api.postJson("/api/v1/runs/" + runId + "/retry", "{}");
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(retried.json().path("status").asString()).isEqualTo("queued");
-        JsonNode run = awaitRun(runId, "succeeded");
+        JsonNode run = braid.awaitStatus(runId, "succeeded");
         assertThat(run.path("error").isNull()).isTrue();
         assertThat(stub.received("/target")).hasSize(2);
         JsonNode dead = api.get("/api/v1/dead-letters/" + deadLetterId).json();
@@ -70,7 +53,7 @@ class OperatorActionsIT extends BraidIntegrationTest {
     void aRetryingRunIsCancelledAndNeverCalledAgain() {
         create("op-cancel", "retry: { maxAttempts: 3, initialDelay: 1h, maxDelay: 1h }");
         String runId = trigger("op-cancel");
-        awaitRun(runId, "retrying");
+        braid.awaitStatus(runId, "retrying");
 
         ApiClient.Response cancelled = api.postJson("/api/v1/runs/" + runId + "/cancel", "{}");
         assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
@@ -88,7 +71,7 @@ class OperatorActionsIT extends BraidIntegrationTest {
     }
 
     private void create(String slug, String retry) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: %s
                 name: %s
                 trigger:
@@ -99,17 +82,9 @@ class OperatorActionsIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: POST, url: "%s" }
                 """.formatted(slug, slug, retry, stub.url("/target")));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 
     private String trigger(String slug) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, "{\"order\":1}");
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        return accepted.json().path("runId").asString();
-    }
-
-    private JsonNode awaitRun(String runId, String status) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/runs/" + runId).json(),
-                run -> status.equals(run.path("status").asString()));
+        return braid.webhook(slug, "{\"order\":1}");
     }
 }

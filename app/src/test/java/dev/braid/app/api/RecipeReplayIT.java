@@ -10,13 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -31,22 +27,9 @@ class RecipeReplayIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(RecipeReplayIT.class);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
-
     @Test
     void fiftyStoredEventsReplayAsFiftyLinkedRunsOnTheChosenVersion() {
-        create("""
+        braid.saveRecipe("""
                 slug: replay-fifty
                 name: Replay fifty
                 trigger:
@@ -58,7 +41,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
                 """);
         Instant before = Instant.now().minusSeconds(1);
         for (int i = 0; i < 50; i++) {
-            ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/replay-fifty", "{\"n\": " + i + "}");
+            ApiClient.Response accepted = anonymous.postJson("/hooks/replay-fifty", "{\"n\": " + i + "}");
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> count("replay-fifty", "trigger", "succeeded") == 50);
@@ -116,7 +99,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
 
     @Test
     void aLimitAnswersWhereToContinue() {
-        create("""
+        braid.saveRecipe("""
                 slug: replay-paged
                 name: Replay paged
                 trigger:
@@ -128,7 +111,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
                 """);
         Instant before = Instant.now().minusSeconds(1);
         for (int i = 0; i < 5; i++) {
-            assertThat(ApiClient.anonymous(port).postJson("/hooks/replay-paged", "{\"n\": " + i + "}").status()).isEqualTo(202);
+            assertThat(anonymous.postJson("/hooks/replay-paged", "{\"n\": " + i + "}").status()).isEqualTo(202);
         }
         String to = Instant.now().plusSeconds(1).toString();
         ApiClient.Response first = api.postJson("/api/v1/recipes/replay-paged/replay",
@@ -146,7 +129,7 @@ class RecipeReplayIT extends BraidIntegrationTest {
 
     @Test
     void badRequestsAreProblemsNamingTheField() {
-        create("""
+        braid.saveRecipe("""
                 slug: replay-bad
                 name: Replay bad
                 trigger:
@@ -176,13 +159,8 @@ class RecipeReplayIT extends BraidIntegrationTest {
         assertThat(response.body()).contains(mentions);
     }
 
-    private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
     private long count(String recipe, String origin, String status) {
-        return jdbc.sql("select count(*) from runs where recipe = ? and origin = ? and (?::text is null or status = ?)")
-                .params(recipe, origin, status, status).query(Long.class).single();
+        return sql.count("select count(*) from runs where recipe = ? and origin = ? and (?::text is null or status = ?)",
+                recipe, origin, status, status);
     }
 }

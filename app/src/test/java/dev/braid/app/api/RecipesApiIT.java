@@ -13,9 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -23,16 +21,6 @@ import tools.jackson.databind.JsonNode;
 
 /** The recipes API over real HTTP: lifecycle, versions, validation errors with lines, and refusals as problems. */
 class RecipesApiIT extends BraidIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
-    @BeforeEach
-    void client() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     static String unique(String prefix) {
         return prefix + "-" + Long.toString(System.nanoTime(), 36);
@@ -191,7 +179,7 @@ class RecipesApiIT extends BraidIntegrationTest {
     @Test
     void aSecondRecipeWithTheSameSlugIsAConflict() {
         String slug = unique("dup");
-        assertThat(api.postYaml("/api/v1/recipes", HELLO.formatted(slug, "One")).status()).isEqualTo(201);
+        braid.saveRecipe(HELLO.formatted(slug, "One"));
         ApiClient.Response again = api.postYaml("/api/v1/recipes", HELLO.formatted(slug, "Two"));
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.header("content-type")).startsWith("application/problem+json");

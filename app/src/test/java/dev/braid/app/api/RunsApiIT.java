@@ -1,18 +1,14 @@
 package dev.braid.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -20,16 +16,6 @@ import tools.jackson.databind.JsonNode;
 
 /** Manual runs through the durable queue, and the run history: paging, filters, detail shape, logs. */
 class RunsApiIT extends BraidIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
-    @BeforeEach
-    void client() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     static final String DOUBLER = """
             slug: %s
@@ -53,7 +39,7 @@ class RunsApiIT extends BraidIntegrationTest {
 
     private String recipe() {
         String slug = RecipesApiIT.unique("runs");
-        assertThat(api.postYaml("/api/v1/recipes", DOUBLER.formatted(slug)).status()).isEqualTo(201);
+        braid.saveRecipe(DOUBLER.formatted(slug));
         return slug;
     }
 
@@ -65,19 +51,11 @@ class RunsApiIT extends BraidIntegrationTest {
         return runId;
     }
 
-    private JsonNode awaitEnd(String runId) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            String status = api.get("/api/v1/runs/" + runId).json().path("status").asString();
-            return status.equals("succeeded") || status.equals("failed");
-        });
-        return api.get("/api/v1/runs/" + runId).json();
-    }
-
     @Test
     void aManualRunHasTheRunShapeWithItsStepsInOrder() {
         String slug = recipe();
         String runId = start(slug, Map.of("n", 21));
-        JsonNode run = awaitEnd(runId);
+        JsonNode run = braid.awaitEnd(runId);
 
         assertThat(run.path("id").asString()).isEqualTo(runId);
         assertThat(run.path("recipe").asString()).isEqualTo(slug);
@@ -113,7 +91,7 @@ class RunsApiIT extends BraidIntegrationTest {
     void aRunsLogHoldsItsCoreLogLines() {
         String slug = recipe();
         String runId = start(slug, Map.of("n", 5));
-        awaitEnd(runId);
+        braid.awaitEnd(runId);
         ApiClient.Response logs = api.get("/api/v1/runs/" + runId + "/logs");
         assertThat(logs.status()).isEqualTo(200);
         JsonNode line = null;
@@ -131,7 +109,7 @@ class RunsApiIT extends BraidIntegrationTest {
     @Test
     void aFailedRunCarriesItsErrorAndDeadLetter() {
         String slug = recipe();
-        JsonNode run = awaitEnd(start(slug, Map.of("n", 1000)));
+        JsonNode run = braid.awaitEnd(start(slug, Map.of("n", 1000)));
         assertThat(run.path("status").asString()).isEqualTo("failed");
         assertThat(run.path("error").path("message").asString()).contains("too big");
         assertThat(run.path("deadLetterId").isNull()).isFalse();
@@ -152,7 +130,7 @@ class RunsApiIT extends BraidIntegrationTest {
                 """.formatted(slug));
         ApiClient.Response started = api.post("/api/v1/recipes/" + slug + "/runs", java.util.Map.of(), new byte[0]);
         assertThat(started.status()).isEqualTo(202);
-        JsonNode run = awaitEnd(started.json().path("runId").asString());
+        JsonNode run = braid.awaitEnd(started.json().path("runId").asString());
         assertThat(run.path("status").asString()).isEqualTo("succeeded");
         assertThat(run.path("trigger").path("body").isNull()).isTrue();
     }
@@ -174,7 +152,7 @@ class RunsApiIT extends BraidIntegrationTest {
         for (int i = 0; i < 5; i++) {
             started.add(start(slug, Map.of("n", i)));
         }
-        started.forEach(this::awaitEnd);
+        started.forEach(braid::awaitEnd);
         List<String> newestFirst = started.stream().sorted(Comparator.reverseOrder()).toList();
 
         List<String> seen = new ArrayList<>();

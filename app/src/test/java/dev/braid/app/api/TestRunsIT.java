@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -23,17 +22,12 @@ import tools.jackson.databind.JsonNode;
 /** The synchronous test endpoints: run shape with step inputs and outputs, logs, and dry runs that call nothing. */
 class TestRunsIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
     HttpServer target;
     AtomicInteger calls = new AtomicInteger();
     volatile int answerStatus = 200;
 
     @BeforeEach
     void setUp() throws IOException {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
         target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         target.createContext("/orders", exchange -> {
             calls.incrementAndGet();
@@ -173,7 +167,7 @@ class TestRunsIT extends BraidIntegrationTest {
     @Test
     void aSavedRecipeIsTestedWithoutARunInTheHistory() {
         String slug = RecipesApiIT.unique("saved");
-        assertThat(api.postYaml("/api/v1/recipes", GREETER.formatted(slug)).status()).isEqualTo(201);
+        braid.saveRecipe(GREETER.formatted(slug));
         ApiClient.Response answer = api.postJson("/api/v1/recipes/" + slug + "/test", Map.of(
                 "trigger", Map.of("body", Map.of("name", "Bo"), "headers", Map.of("x-source", "ui")), "dryRun", true));
         assertThat(answer.status()).isEqualTo(200);

@@ -12,9 +12,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.braid.app.support.ApiClient;
@@ -35,15 +32,8 @@ import dev.braid.app.support.TestKafka;
 @TestPropertySource(properties = "braid.worker.enabled=false")
 class KafkaTriggerBenchmark extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Test
     void perEventAndBatchIngestion() {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         int perEvent = Integer.getInteger("bench.perEvent", 20_000);
         int batch = Integer.getInteger("bench.batch", 200_000);
         measure(api, "bench-each", "kafka: { topic: %s, startFrom: earliest }", perEvent);

@@ -1,5 +1,6 @@
 package dev.braid.app.bulk;
 
+import static dev.braid.app.support.Braid.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,9 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -31,12 +29,6 @@ class BulkLoadIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(BulkLoadIT.class);
     private static final int ROWS = 100_000;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void aHundredThousandRowsLoadInChunksWithProgressAndNoneTwiceAfterARetriedChunk() {
@@ -57,11 +49,10 @@ class BulkLoadIT extends BraidIntegrationTest {
                 end $$""").update();
         jdbc.sql("create trigger fail_once before insert on bulk.target for each row execute function bulk.fail_once()").update();
 
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         ApiClient.Response conn = api.postJson("/api/v1/connections", Map.of("name", "bulk-db", "connector", "sql",
                 "settings", Map.of("url", TestDatabase.jdbcUrl(), "username", "postgres", "password", "postgres")));
         assertThat(conn.status()).as(conn.body()).isIn(201, 409);
-        ApiClient.Response recipe = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: bulk-load
                 name: Bulk load
                 trigger:
@@ -82,7 +73,6 @@ class BulkLoadIT extends BraidIntegrationTest {
                         connection: bulk-db
                         with: { table: bulk.target, rows: "{{ rows }}" }
                 """.formatted(ROWS));
-        assertThat(recipe.status()).as(recipe.body()).isEqualTo(201);
 
         ApiClient.Response started = api.postJson("/api/v1/recipes/bulk-load/runs", Map.of());
         assertThat(started.status()).as(started.body()).isEqualTo(202);
@@ -126,14 +116,5 @@ class BulkLoadIT extends BraidIntegrationTest {
                         + "resume); the load's last attempt started {}; progress seen {} times: {}",
                 ROWS, ROWS / 1000, seconds, Math.round(ROWS / seconds), step(run, "load").path("startedAt").asString(),
                 seen.size(), seen.size() > 12 ? seen.subList(0, 12) + "…" : seen);
-    }
-
-    private static JsonNode step(JsonNode run, String path) {
-        for (JsonNode s : run.path("steps").values()) {
-            if (s.path("path").asString().equals(path)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + path + " in the run");
     }
 }

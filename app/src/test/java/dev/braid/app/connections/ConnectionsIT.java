@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -18,21 +16,11 @@ class ConnectionsIT extends BraidIntegrationTest {
 
     static final String PASSWORD = "pw-3b1f9c-never-shown";
 
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
     @org.springframework.beans.factory.annotation.Autowired
     Connections connections;
 
     @org.springframework.beans.factory.annotation.Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     @Test
     void flowControlIsStoredReturnedValidatedAndReplacedByPut() throws java.io.IOException {

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.braid.app.support.ServerProcess;
+import dev.braid.app.support.ServerProcesses;
 
 /**
  * The embedded default across restarts: a graceful stop and a SIGKILL (which leaves the embedded
@@ -18,24 +19,14 @@ import dev.braid.app.support.ServerProcess;
  */
 class RestartIT {
 
-    @TempDir
-    Path dir;
-
-    /** A failed assertion between the SIGKILL and the last stop would leave the embedded PostgreSQL running. */
-    @org.junit.jupiter.api.AfterEach
-    void stopLeftoverPostgres() throws Exception {
-        Path pidFile = dir.resolve("home/postgres/postmaster.pid");
-        if (Files.exists(pidFile)) {
-            long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        }
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
     @Test
     void recipesAndRunsSurviveARestartAndASigkill() throws Exception {
-        Path home = dir.resolve("home");
+        Path home = servers.home();
         String runId;
-        try (ServerProcess server = new ServerProcess(home, "restart-pw").start()) {
+        try (ServerProcess server = servers.start("restart-pw")) {
             assertThat(server.api().postYaml("/api/v1/recipes", """
                     slug: survivor
                     name: Survivor
@@ -54,7 +45,7 @@ class RestartIT {
         assertThat(home.resolve("postgres/PG_VERSION")).exists();
 
         String secondRun;
-        ServerProcess restarted = new ServerProcess(home, "restart-pw").start();
+        ServerProcess restarted = servers.start("restart-pw");
         try {
             assertThat(restarted.api().get("/api/v1/recipes/survivor").status()).isEqualTo(200);
             assertThat(restarted.api().get("/api/v1/runs/" + runId).json().path("output").path("value").asInt()).isEqualTo(1);
@@ -68,7 +59,7 @@ class RestartIT {
         long orphan = Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).getFirst().strip());
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
 
-        try (ServerProcess afterKill = new ServerProcess(home, "restart-pw").start()) {
+        try (ServerProcess afterKill = servers.start("restart-pw")) {
             // embedded-db follows the embedded PostgreSQL to its new port on every start.
             assertThat(afterKill.api().get("/api/v1/connections/embedded-db").json().path("connector").asString()).isEqualTo("sql");
             assertThat(afterKill.api().postJson("/api/v1/recipes/test", java.util.Map.of("recipe", """

@@ -10,16 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
@@ -33,36 +27,15 @@ class CircuitBreakerIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(CircuitBreakerIT.class);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
-
     @Test
     void theCircuitOpensStepsWaitWithoutAttemptsAndResumeWhenItHalfOpens() {
         AtomicBoolean healthy = new AtomicBoolean(false);
         stub.reply("/target", n -> healthy.get() ? Reply.json(200, "{\"ok\":true}") : Reply.json(503, "{\"busy\":true}"));
-        ApiClient.Response conn = api.postJson("/api/v1/connections", Map.of("name", "fragile", "connector", "http",
+        braid.saveConnection(Map.of("name", "fragile", "connector", "http",
                 "settings", Map.of("baseUrl", stub.url("")),
                 "circuitBreaker", Map.of("minimumCalls", 3, "slidingWindow", 3, "failureRateThreshold", 50,
                         "openFor", "2s")));
-        assertThat(conn.status()).as(conn.body()).isEqualTo(201);
-        ApiClient.Response recipe = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: breaker
                 name: breaker
                 trigger:
@@ -74,18 +47,14 @@ class CircuitBreakerIT extends BraidIntegrationTest {
                     connection: fragile
                     with: { method: POST, url: "/target" }
                 """);
-        assertThat(recipe.status()).as(recipe.body()).isEqualTo(201);
 
         List<String> runs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/breaker", "{\"n\":" + i + "}");
-            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-            runs.add(accepted.json().path("runId").asString());
+            runs.add(braid.webhook("breaker", "{\"n\":" + i + "}"));
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
-                "select count(*) from runs where recipe = 'breaker' and status = 'waiting' and wait_reason like '%circuit%'")
-                .query(Long.class).single() > 0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'breaker' and status = 'waiting' and wait_reason like '%circuit%'") > 0);
         Instant openSeen = Instant.now();
         int callsWhenOpen = stub.received("/target").size();
         assertThat(callsWhenOpen).isGreaterThanOrEqualTo(3);
@@ -97,8 +66,7 @@ class CircuitBreakerIT extends BraidIntegrationTest {
 
         healthy.set(true);
         for (String runId : runs) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(jdbc.sql(
-                    "select status from runs where id = ?::uuid").param(runId).query(String.class).single()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(sql.runStatus(runId)));
         }
         List<StubServer.Received> calls = stub.received("/target");
         log.info("Step attempts while open {}, at the end {}", stepAttemptsWhenOpen, stepAttempts(runs));

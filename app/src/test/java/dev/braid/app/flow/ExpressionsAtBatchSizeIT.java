@@ -1,23 +1,13 @@
 package dev.braid.app.flow;
 
+import static dev.braid.app.support.Braid.step;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.TestKafka;
 import tools.jackson.databind.JsonNode;
@@ -34,19 +24,9 @@ class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
 
     private static final int ITEMS = 5_000;
 
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
-
     @Test
     void aChunkedForeachMapsEachChunkAndTheLastStepMapsTheWholeBatch() {
-        create("""
+        braid.saveRecipe("""
                 slug: batch-mapper
                 name: Batch mapper
                 trigger:
@@ -79,9 +59,9 @@ class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
                     .append("\",\"qty\":").append(i % 5).append(",\"price\":3}");
             total += (i % 5) * 3L;
         }
-        String runId = webhook("batch-mapper", "{\"items\": " + items + "]}");
+        String runId = braid.webhook("batch-mapper", "{\"items\": " + items + "]}");
 
-        JsonNode run = awaitEnd(runId);
+        JsonNode run = braid.awaitEnd(runId);
 
         assertThat(run.path("status").asString()).as(run.path("error").toString()).isEqualTo("succeeded");
         JsonNode summary = run.path("output").path("value");
@@ -95,7 +75,7 @@ class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
 
     @Test
     void publishAllSendsFiveHundredRecordsMappedByAnExpression() {
-        create("""
+        braid.saveRecipe("""
                 slug: batch-fanout
                 name: Batch fan-out
                 trigger:
@@ -107,11 +87,11 @@ class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
                       topic: expression-batch
                       records: "{{ [1..trigger.body.count].({'key': 'k' & ($ % 7), 'value': {'n': $, 'even': $ % 2 = 0}}) }}"
                 """);
-        JsonNode run = awaitEnd(webhook("batch-fanout", "{\"count\": 500}"));
+        JsonNode run = braid.awaitEnd(braid.webhook("batch-fanout", "{\"count\": 500}"));
 
         assertThat(run.path("status").asString()).as(run.path("error").toString()).isEqualTo("succeeded");
         assertThat(run.path("output").path("published").asInt()).isEqualTo(500);
-        List<ConsumerRecord<String, String>> records = consume("expression-batch", 500);
+        List<ConsumerRecord<String, String>> records = TestKafka.consume("expression-batch", 500);
         assertThat(records).hasSize(500);
         assertThat(records).anySatisfy(r -> assertThat(JsonMapper.shared().readTree(r.value()))
                 .isEqualTo(JsonMapper.shared().readTree("{\"n\": 500, \"even\": true}")));
@@ -119,7 +99,7 @@ class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
 
     @Test
     void aStringOverTheSizeLimitFailsTheStepAtOnceWithTheLimitInItsError() {
-        create("""
+        braid.saveRecipe("""
                 slug: padder
                 name: Padder
                 trigger:
@@ -133,7 +113,7 @@ class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ $length($pad('', trigger.body.width, 'ab')) }}" }
                 """);
-        JsonNode run = awaitEnd(webhook("padder", "{\"width\": 100000000}"));
+        JsonNode run = braid.awaitEnd(braid.webhook("padder", "{\"width\": 100000000}"));
 
         assertThat(run.path("status").asString()).isEqualTo("failed");
         assertThat(step(run, "fine").path("output").path("value").asInt()).isEqualTo(1_000_000);
@@ -145,51 +125,5 @@ class ExpressionsAtBatchSizeIT extends BraidIntegrationTest {
         assertThat(huge.path("error").path("message").asString())
                 .contains("over the size limit of 10000000 characters");
         assertThat(run.path("error").path("message").asString()).contains("size limit");
-    }
-
-    private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
-    private String webhook(String slug, String body) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, body);
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        return accepted.json().path("runId").asString();
-    }
-
-    private JsonNode awaitEnd(String runId) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-            String status = api.get("/api/v1/runs/" + runId).json().path("status").asString();
-            return "succeeded".equals(status) || "failed".equals(status);
-        });
-        return api.get("/api/v1/runs/" + runId).json();
-    }
-
-    private static JsonNode step(JsonNode run, String path) {
-        for (JsonNode s : run.path("steps").values()) {
-            if (s.path("path").asString().equals(path)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + path + " in " + run.path("steps"));
-    }
-
-    private List<ConsumerRecord<String, String>> consume(String topic, int expected) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "expressions-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-                return records.size() >= expected;
-            });
-        }
-        return records;
     }
 }

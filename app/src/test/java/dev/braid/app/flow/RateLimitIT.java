@@ -9,16 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
@@ -30,33 +24,12 @@ class RateLimitIT extends BraidIntegrationTest {
     /** Clock tolerance between the limiter's period (nanoTime) and the stub's recorded instants. */
     private static final Duration TOLERANCE = Duration.ofMillis(50);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
-
     @Test
     void tenRunsSucceedAndTheTargetNeverSeesMoreThanTwoPerSecond() {
         stub.reply("/limited", n -> Reply.json(200, "{\"ok\":true}"));
-        ApiClient.Response conn = api.postJson("/api/v1/connections", Map.of("name", "metered", "connector", "http",
+        braid.saveConnection(Map.of("name", "metered", "connector", "http",
                 "settings", Map.of("baseUrl", stub.url("")), "rateLimit", Map.of("requests", 2, "per", "1s")));
-        assertThat(conn.status()).as(conn.body()).isEqualTo(201);
-        ApiClient.Response recipe = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: metered
                 name: metered
                 trigger:
@@ -67,13 +40,11 @@ class RateLimitIT extends BraidIntegrationTest {
                     connection: metered
                     with: { method: POST, url: "/limited" }
                 """);
-        assertThat(recipe.status()).as(recipe.body()).isEqualTo(201);
         List<String> runs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            runs.add(ApiClient.anonymous(port).postJson("/hooks/metered", "{\"n\":" + i + "}").json().path("runId").asString());
+            runs.add(braid.webhook("metered", "{\"n\":" + i + "}"));
         }
-        await().atMost(Duration.ofSeconds(40)).until(() -> jdbc.sql(
-                "select count(*) from runs where recipe = 'metered' and status = 'succeeded'").query(Long.class).single() == 10);
+        await().atMost(Duration.ofSeconds(40)).until(() -> sql.runCount("metered", "succeeded") == 10);
         List<Instant> at = stub.received("/limited").stream().map(StubServer.Received::at).sorted().toList();
         log.info("Rate limit 2/1s: {} calls at {}; spread {}", at.size(), at, Duration.between(at.getFirst(), at.getLast()));
         assertThat(at).hasSize(10);

@@ -7,21 +7,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.support.ApiClient;
@@ -45,10 +38,6 @@ class IngestionIT extends BraidIntegrationTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     Ingestion ingestion;
     @Autowired
@@ -60,17 +49,12 @@ class IngestionIT extends BraidIntegrationTest {
     @Autowired
     JsonMapper json;
 
-    ApiClient api;
-    ApiClient anonymous;
     KafkaProducer<String, String> producer;
     String topic;
 
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        anonymous = ApiClient.anonymous(port);
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "linger.ms", 5),
-                new StringSerializer(), new StringSerializer());
+        producer = TestKafka.producer();
         topic = "ingest-" + UUID.randomUUID();
     }
 
@@ -95,7 +79,7 @@ class IngestionIT extends BraidIntegrationTest {
         ApiClient.Response again = anonymous.postJson("/hooks/ingest-dup-hook", "{\"orderId\": 41, \"note\": \"b\"}");
         assertThat(again.json().path("duplicate").asBoolean()).isTrue();
         assertThat(again.json().path("runId").asString()).isEqualTo(first.json().path("runId").asString());
-        assertThat(count("select count(*) from runs where recipe = 'ingest-dup-hook'")).isEqualTo(1);
+        assertThat(sql.count("select count(*) from runs where recipe = 'ingest-dup-hook'")).isEqualTo(1);
 
         // Schedule: the fire time is the key, whichever node fires.
         create("""
@@ -113,7 +97,7 @@ class IngestionIT extends BraidIntegrationTest {
         assertThat(firedAgain.duplicate()).isTrue();
         assertThat(firedAgain.runId()).isEqualTo(fired.runId());
         assertThat(firedAgain.eventId()).isEqualTo(fired.eventId());
-        assertThat(count("select count(*) from runs where recipe = 'ingest-dup-schedule'")).isEqualTo(1);
+        assertThat(sql.count("select count(*) from runs where recipe = 'ingest-dup-schedule'")).isEqualTo(1);
 
         // Kafka: the expression makes two records the same event; the second starts nothing.
         create("""
@@ -125,10 +109,10 @@ class IngestionIT extends BraidIntegrationTest {
                   - { id: echo, action: core.transform, with: { value: "{{ trigger.body.orderId }}" } }
                 """.formatted(topic));
         send("{\"orderId\": 7}", "{\"orderId\": 7}", "{\"orderId\": 8}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> committed("braid.ingest-dup-kafka") == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.committed("braid.ingest-dup-kafka", topic) == 3);
         assertThat(jdbc.sql("select idempotency_key from trigger_events where recipe = 'ingest-dup-kafka' order by idempotency_key")
                 .query(String.class).list()).containsExactly("key:7", "key:8");
-        assertThat(count("select count(*) from runs where recipe = 'ingest-dup-kafka'")).isEqualTo(2);
+        assertThat(sql.count("select count(*) from runs where recipe = 'ingest-dup-kafka'")).isEqualTo(2);
 
         // And a list handed to Ingestion directly (as a poll does): the repeated key answers the stored run.
         Ingestion.Target target = Ingestion.Target.of(catalog.current("ingest-dup-kafka").orElseThrow());
@@ -143,7 +127,7 @@ class IngestionIT extends BraidIntegrationTest {
                 Ingestion.Outcome.DUPLICATE, Ingestion.Outcome.STARTED, Ingestion.Outcome.DUPLICATE);
         assertThat(accepted.get(0).runId()).isEqualTo(firstRun);
         assertThat(accepted.get(2).runId()).as("a repeat inside the same list answers its first").isEqualTo(accepted.get(1).runId());
-        assertThat(count("select count(*) from runs where recipe = 'ingest-dup-kafka'")).isEqualTo(3);
+        assertThat(sql.count("select count(*) from runs where recipe = 'ingest-dup-kafka'")).isEqualTo(3);
         disable("ingest-dup-kafka");
     }
 
@@ -178,8 +162,8 @@ class IngestionIT extends BraidIntegrationTest {
         assertThat(object.json().path("detail").asString()).contains("an object");
         // Nothing (missing) is not a failure: the next rule in ARCHITECTURE §3's order, the body's hash, applies.
         assertThat(anonymous.postJson("/hooks/ingest-object-key-hook", "{\"other\": 1}").status()).isEqualTo(202);
-        assertThat(count("select count(*) from trigger_events where recipe like 'ingest-%-key-hook'")).isEqualTo(1);
-        assertThat(count("select count(*) from runs where recipe like 'ingest-%-key-hook'")).isEqualTo(1);
+        assertThat(sql.count("select count(*) from trigger_events where recipe like 'ingest-%-key-hook'")).isEqualTo(1);
+        assertThat(sql.count("select count(*) from runs where recipe like 'ingest-%-key-hook'")).isEqualTo(1);
 
         create("""
                 slug: ingest-bad-key-kafka
@@ -190,8 +174,8 @@ class IngestionIT extends BraidIntegrationTest {
                   - { id: echo, action: core.transform, with: { value: "{{ trigger.body.id }}" } }
                 """.formatted(topic));
         send("{\"id\": 1}", "{\"id\": {\"nested\": true}}", "{\"id\": 3}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> committed("braid.ingest-bad-key-kafka") == 3);
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.committed("braid.ingest-bad-key-kafka", topic) == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count(
                 "select count(*) from runs where recipe = 'ingest-bad-key-kafka' and status = 'succeeded'") == 2);
         JsonNode letters = api.get("/api/v1/dead-letters?recipe=ingest-bad-key-kafka").json().path("items");
         assertThat(letters).hasSize(1);
@@ -201,7 +185,7 @@ class IngestionIT extends BraidIntegrationTest {
         assertThat(letter.path("error").path("field").asString()).isEqualTo("trigger.kafka.idempotencyKey");
         assertThat(letter.path("error").path("event").asString()).isEqualTo(topic + "/0/1");
         assertThat(letter.path("payload").path("body").path("id").path("nested").asBoolean()).isTrue();
-        assertThat(count("select count(*) from trigger_events where recipe = 'ingest-bad-key-kafka'")).isEqualTo(2);
+        assertThat(sql.count("select count(*) from trigger_events where recipe = 'ingest-bad-key-kafka'")).isEqualTo(2);
         disable("ingest-bad-key-kafka");
     }
 
@@ -233,25 +217,26 @@ class IngestionIT extends BraidIntegrationTest {
                     with: { value: "{{ {'rows': $count(trigger.events), 'sum': $sum(trigger.events.body.amount)} }}" }
                 """);
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(60)).until(() -> count(
+        await().atMost(Duration.ofSeconds(60)).until(() -> sql.count(
                 "select count(*) from runs where recipe = 'ingest-batch-poll' and status = 'succeeded'") == 1);
         disable("ingest-batch-poll");
 
-        assertThat(count("select count(*) from runs where recipe = 'ingest-batch-poll'")).isEqualTo(1);
+        assertThat(sql.count("select count(*) from runs where recipe = 'ingest-batch-poll'")).isEqualTo(1);
         JsonNode run = jdbc.sql("select jsonb_build_object('events', jsonb_array_length(trigger -> 'events'), "
                         + "'cursor', trigger -> 'cursor', 'output', output) from runs where recipe = 'ingest-batch-poll'")
                 .query(String.class).optional().map(json::readTree).orElseThrow();
         assertThat(run.path("events").asInt()).isEqualTo(1000);
         assertThat(run.path("cursor").asInt()).isEqualTo(1000);
         assertThat(run.path("output").path("value").path("rows").asInt()).isEqualTo(1000);
-        assertThat(count("select count(*) from trigger_events where recipe = 'ingest-batch-poll'")).isEqualTo(1000);
-        assertThat(count("""
+        assertThat(sql.count("select count(*) from trigger_events where recipe = 'ingest-batch-poll'")).isEqualTo(1000);
+        assertThat(sql.count("""
                 select count(*) from trigger_events e join runs r on r.id = e.first_run_id
                  where e.recipe = 'ingest-batch-poll'""")).as("every event is owned by the batch run").isEqualTo(1000);
         // One transaction wrote all of it: the 1,000 events share their inserting transaction id (the run's row
         // has been updated by its worker since), and the events and the run share that transaction's now().
-        assertThat(count("select count(distinct xmin::text) from trigger_events where recipe = 'ingest-batch-poll'")).isEqualTo(1);
-        assertThat(count("""
+        assertThat(sql.count("select count(distinct xmin::text) from trigger_events where recipe = 'ingest-batch-poll'"))
+                .isEqualTo(1);
+        assertThat(sql.count("""
                 select count(distinct t) from (
                     select received_at as t from trigger_events where recipe = 'ingest-batch-poll'
                     union all select created_at from runs where recipe = 'ingest-batch-poll') x""")).isEqualTo(1);
@@ -274,8 +259,8 @@ class IngestionIT extends BraidIntegrationTest {
         Ingestion.Accepted repeated = ingestion.accept(target, new Ingestion.Batch(NODES.objectNode().put("type", "poll"), events, true));
         assertThat(repeated.outcome()).isEqualTo(Ingestion.Outcome.DUPLICATE);
         assertThat(repeated.runId()).isNull();
-        assertThat(count("select count(*) from runs where recipe = 'ingest-batch-poll'")).isEqualTo(2);
-        assertThat(count("select count(*) from trigger_events where recipe = 'ingest-batch-poll'")).isEqualTo(1500);
+        assertThat(sql.count("select count(*) from runs where recipe = 'ingest-batch-poll'")).isEqualTo(2);
+        assertThat(sql.count("select count(*) from trigger_events where recipe = 'ingest-batch-poll'")).isEqualTo(1500);
     }
 
     @Test
@@ -303,7 +288,8 @@ class IngestionIT extends BraidIntegrationTest {
                   - { id: echo, action: core.transform, with: { value: "{{ trigger.body.customer }}" } }
                 """.formatted(topic));
         send("{\"customer\": \"k1\"}", "{\"customer\": \"k2\"}", "{\"customer\": \"k1\"}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'ingest-limited-kafka'") == 3);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'ingest-limited-kafka'") == 3);
         // A manual run of the webhook recipe (no customer): still limited, in the group of runs without a key.
         assertThat(api.postJson("/api/v1/recipes/ingest-limited/runs", "{\"other\": true}").status()).isEqualTo(202);
         disable("ingest-limited-kafka");
@@ -314,7 +300,7 @@ class IngestionIT extends BraidIntegrationTest {
                  group by concurrency_key, concurrency_limit order by 1""").query(String.class).list())
                 .containsExactly("ingest-limited-kafka/k1 3 2", "ingest-limited-kafka/k2 3 1",
                         "ingest-limited/c0 2 3", "ingest-limited/c1 2 3", "ingest-limited/null 2 1");
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count(
                 "select count(*) from runs where recipe in ('ingest-limited', 'ingest-limited-kafka') and status = 'succeeded'") == 10);
     }
 
@@ -336,7 +322,7 @@ class IngestionIT extends BraidIntegrationTest {
         // A manual run (no customer) is ordered too, with the runs of key null.
         assertThat(api.postJson("/api/v1/recipes/ingest-ordered/runs", "{\"other\": true}").status()).isEqualTo(202);
         // The webhook's fast path never pre-leases an ordered run (EventStore refuses one: the 202s above say none was tried).
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count(
                 "select count(*) from runs where recipe = 'ingest-ordered' and status = 'succeeded'") == 7);
         assertThat(jdbc.sql("""
                 select ordering_key || ' ' || count(*) || ' ' || (array_agg((trigger -> 'body' ->> 'i') order by ordering_seq))::text
@@ -355,7 +341,7 @@ class IngestionIT extends BraidIntegrationTest {
         ApiClient.Response refused = anonymous.postJson("/hooks/ingest-bad-ordering", "{\"customer\": \"not a number\"}");
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().path("errors").get(0).path("path").asString()).isEqualTo("ordering.key");
-        assertThat(count("select count(*) from runs where recipe = 'ingest-bad-ordering'")).isZero();
+        assertThat(sql.count("select count(*) from runs where recipe = 'ingest-bad-ordering'")).isZero();
 
         create("""
                 slug: ingest-bad-ordering-kafka
@@ -367,8 +353,8 @@ class IngestionIT extends BraidIntegrationTest {
                   - { id: echo, action: core.transform, with: { value: 1 } }
                 """.formatted(topic));
         send("{\"customer\": \"7\"}", "{\"customer\": \"seven\"}", "{\"customer\": \"8\"}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> committed("braid.ingest-bad-ordering-kafka") == 3);
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.committed("braid.ingest-bad-ordering-kafka", topic) == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count(
                 "select count(*) from runs where recipe = 'ingest-bad-ordering-kafka' and status = 'succeeded'") == 2);
         JsonNode letters = api.get("/api/v1/dead-letters?recipe=ingest-bad-ordering-kafka").json().path("items");
         assertThat(letters).hasSize(1);
@@ -391,27 +377,12 @@ class IngestionIT extends BraidIntegrationTest {
     }
 
     private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        braid.saveRecipe(yaml);
         reconciler.reconcileNow();
     }
 
     private void disable(String slug) {
         api.post("/api/v1/recipes/" + slug + "/disable", "application/json", "");
         reconciler.reconcileNow();
-    }
-
-    private long count(String sql) {
-        return jdbc.sql(sql).query(Long.class).single();
-    }
-
-    /** The group's committed offset of partition 0 of this test's topic (-1: none). */
-    private long committed(String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
-            OffsetAndMetadata o = offsets.get(new TopicPartition(topic, 0));
-            return o == null ? -1 : o.offset();
-        }
     }
 }

@@ -16,12 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -38,26 +33,6 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
     /** How long the stub takes to answer each call: long enough that runs overlap if they may. */
     private static final Duration CALL_TIME = Duration.ofMillis(150);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
-
     @Test
     void twoHundredConcurrentWebhooksNeverRunMoreThanTheLimitAtOnce() throws Exception {
         InFlight inFlight = new InFlight();
@@ -66,15 +41,15 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
 
         long started = System.nanoTime();
         List<String> runIds = postConcurrently("limit-three", 200, 32, i -> "{\"order\":" + i + "}");
-        await().atMost(Duration.ofSeconds(90)).until(() -> count("limit-three", "succeeded") == 200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> sql.runCount("limit-three", "succeeded") == 200);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(runIds).hasSize(200).doesNotHaveDuplicates();
         assertThat(stub.received("/limited")).hasSize(200);
         assertThat(inFlight.max("all")).as("most calls in flight at once").isEqualTo(3);
         assertThat(maxOverlap("limit-three")).as("most runs running at once, from their start and end times").isLessThanOrEqualTo(3);
-        assertThat(jdbc.sql("select count(*) from runs where recipe = 'limit-three' and concurrency_key = 'limit-three' and concurrency_limit = 3")
-                .query(Integer.class).single()).isEqualTo(200);
+        assertThat(sql.count("select count(*) from runs where recipe = 'limit-three' and concurrency_key = 'limit-three' and concurrency_limit = 3"))
+                .isEqualTo(200);
         System.out.printf("[concurrency] 200 webhooks, limit 3: max in flight %d, db overlap %d, all succeeded in %d ms%n",
                 inFlight.max("all"), maxOverlap("limit-three"), took.toMillis());
     }
@@ -88,7 +63,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
         create("limit-per-customer", "{ limit: 1, key: \"trigger.body.customer\" }", stub.url("/customer/{{ trigger.body.customer }}"));
 
         postConcurrently("limit-per-customer", 24, 8, i -> "{\"customer\":\"" + (i % 2 == 0 ? "acme" : "globex") + "\",\"n\":" + i + "}");
-        await().atMost(Duration.ofSeconds(60)).until(() -> count("limit-per-customer", "succeeded") == 24);
+        await().atMost(Duration.ofSeconds(60)).until(() -> sql.runCount("limit-per-customer", "succeeded") == 24);
 
         assertThat(inFlight.max("acme")).isEqualTo(1);
         assertThat(inFlight.max("globex")).isEqualTo(1);
@@ -98,8 +73,8 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
                 .containsExactlyInAnyOrder(Map.entry("limit-per-customer/acme", 12), Map.entry("limit-per-customer/globex", 12));
 
         // No customer in the body: still limited, in the null group.
-        String runId = ApiClient.anonymous(port).postJson("/hooks/limit-per-customer", "{\"n\":99}").json().path("runId").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(status(runId)));
+        String runId = braid.webhook("limit-per-customer", "{\"n\":99}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(sql.runStatus(runId)));
         assertThat(jdbc.sql("select concurrency_key from runs where id = ?::uuid").param(runId).query(String.class).single())
                 .isEqualTo("limit-per-customer/null");
         System.out.printf("[concurrency] per key (limit 1, 2 customers, 24 runs): max in flight acme %d, globex %d, overall %d%n",
@@ -109,8 +84,8 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
     @Test
     void aManualRunIsLimitedToo() {
         create("limit-manual", "{ limit: 2, key: \"trigger.body.customer\" }", stub.url("/manual"));
-        String runId = api.postJson("/api/v1/recipes/limit-manual/runs", "{\"customer\":\"initech\"}").json().path("runId").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(status(runId)));
+        String runId = braid.startRun("limit-manual", "{\"customer\":\"initech\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(sql.runStatus(runId)));
         Map<String, Object> slot = jdbc.sql("select concurrency_key, concurrency_limit from runs where id = ?::uuid")
                 .param(runId).query().singleRow();
         assertThat(slot).containsEntry("concurrency_key", "limit-manual/initech").containsEntry("concurrency_limit", 2);
@@ -131,23 +106,22 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
                   from generate_series(1, 3) n
                 returning locked_until""").query(Timestamp.class).list().getFirst().toInstant();
 
-        String runId = ApiClient.anonymous(port).postJson("/hooks/limit-dead-node", "{\"fresh\":true}").json().path("runId").asString();
+        String runId = braid.webhook("limit-dead-node", "{\"fresh\":true}");
         // While the dead node's leases are valid the new run waits for a slot, queued (a slow machine
         // that gets here late only shortens the watch, it cannot make it fail).
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(2500))
                 .until(() -> !Instant.now().isBefore(leasesEnd)
-                        || "queued".equals(status(runId)) && stub.received("/healed").isEmpty());
+                        || "queued".equals(sql.runStatus(runId)) && stub.received("/healed").isEmpty());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("limit-dead-node", "succeeded") == 4);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.runCount("limit-dead-node", "succeeded") == 4);
         Instant runStarted = jdbc.sql("select started_at from runs where id = ?::uuid").param(runId)
                 .query(Timestamp.class).single().toInstant();
         assertThat(runStarted).as("the run started after the dead node's leases ended").isAfter(leasesEnd);
         assertThat(stub.received("/healed")).hasSize(4); // the new run and the dead node's three, taken over
         assertThat(inFlight.max("all")).isBetween(1, 3);
-        assertThat(jdbc.sql("select count(*) from runs where concurrency_key = 'limit-dead-node' and status = 'running'")
-                .query(Integer.class).single()).as("no slot left taken").isZero();
-        assertThat(jdbc.sql("select count(*) from runs where recipe = 'limit-dead-node' and locked_by is not null")
-                .query(Integer.class).single()).isZero();
+        assertThat(sql.count("select count(*) from runs where concurrency_key = 'limit-dead-node' and status = 'running'"))
+                .as("no slot left taken").isZero();
+        assertThat(sql.count("select count(*) from runs where recipe = 'limit-dead-node' and locked_by is not null")).isZero();
         System.out.printf("[concurrency] dead node: leases ended %s, queued run started %d ms later, max in flight %d%n",
                 leasesEnd, Duration.between(leasesEnd, runStarted).toMillis(), inFlight.max("all"));
     }
@@ -231,7 +205,7 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
     }
 
     private void create(String slug, String concurrency, String url) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: %s
                 name: %s
                 concurrency: %s
@@ -242,15 +216,5 @@ class ConcurrencyLimitIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: POST, url: "%s" }
                 """.formatted(slug, slug, concurrency, url));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
-    private int count(String recipe, String status) {
-        return jdbc.sql("select count(*) from runs where recipe = ? and status = ?").params(recipe, status)
-                .query(Integer.class).single();
-    }
-
-    private String status(String runId) {
-        return jdbc.sql("select status from runs where id = ?::uuid").param(runId).query(String.class).single();
     }
 }

@@ -1,10 +1,10 @@
 package dev.braid.app.queue;
 
+import static dev.braid.app.support.Braid.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,14 +13,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.braid.app.support.ApiClient;
+import dev.braid.app.support.Braid;
 import dev.braid.app.support.ServerProcess;
+import dev.braid.app.support.ServerProcesses;
 import dev.braid.app.support.StubServer;
 import tools.jackson.databind.JsonNode;
 
@@ -37,38 +38,21 @@ class CrashSafetyIT {
     private static final String[] QUICK_LEASES = {
             "--braid.worker.lease=3s", "--braid.worker.heartbeat=1s", "--braid.worker.reap-interval=1s"};
 
-    @TempDir
-    Path dir;
+    final StubServer stub = new StubServer();
 
-    StubServer stub;
-    final List<ServerProcess> servers = new ArrayList<>();
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
-    @BeforeEach
-    void startStub() {
-        stub = new StubServer();
-    }
-
-    /** A failed assertion after a SIGKILL would leave the embedded PostgreSQL running. */
     @AfterEach
-    void cleanUp() throws Exception {
+    void closeStub() {
         stub.close();
-        for (ServerProcess server : servers) {
-            if (server.isAlive()) {
-                server.kill();
-            }
-        }
-        Path pidFile = dir.resolve("home/postgres/postmaster.pid");
-        if (Files.exists(pidFile)) {
-            long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        }
     }
 
     @Test
     void aServerKilledWhileStepTwoIsInFlightLosesNothingAndNeverRepeatsStepOne() throws Exception {
         stub.hold("/second");
         ServerProcess first = start();
-        createTwoStepRecipe(first.api(), "killed");
+        createTwoStepRecipe(first.braid(), "killed");
         String runId = first.anonymous().postJson("/hooks/killed", "{\"order\":7}").json().path("runId").asString();
         await().atMost(Duration.ofSeconds(30)).until(() -> stub.received("/second").size() == 1);
 
@@ -78,7 +62,7 @@ class CrashSafetyIT {
         // The restarted node finds the dead node's lease expired and sends step 2 again.
         await().atMost(Duration.ofSeconds(30)).until(() -> stub.received("/second").size() == 2);
         stub.release("/second");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(status(second.api(), runId)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(second.braid().status(runId)));
 
         assertThat(stub.received("/first")).extracting(StubServer.Received::idempotencyKey)
                 .containsExactly(runId + "/first");
@@ -118,14 +102,14 @@ class CrashSafetyIT {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         Instant posted = Instant.now();
         String runId = first.anonymous().postJson("/hooks/delayed", "{\"order\":3}").json().path("runId").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "waiting".equals(status(first.api(), runId)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "waiting".equals(first.braid().status(runId)));
         JsonNode waiting = first.api().get("/api/v1/runs/" + runId).json();
         assertThat(step(waiting, "pause").path("status").asString()).isEqualTo("waiting");
 
         first.kill();   // the run waits in the queue, not in a thread: nothing of it dies with the JVM
 
         ServerProcess second = start();
-        await().atMost(Duration.ofSeconds(40)).until(() -> "succeeded".equals(status(second.api(), runId)));
+        await().atMost(Duration.ofSeconds(40)).until(() -> "succeeded".equals(second.braid().status(runId)));
         List<StubServer.Received> calls = stub.received("/after");
         assertThat(calls).hasSize(1);
         assertThat(calls.getFirst().idempotencyKey()).isEqualTo(runId + "/after");
@@ -146,7 +130,7 @@ class CrashSafetyIT {
         // although Spring's per-phase shutdown timeout (1 s here) is shorter than the drain.
         stub.hold("/second");
         ServerProcess first = start("--braid.worker.shutdown-grace=5s", "--spring.lifecycle.timeout-per-shutdown-phase=1s");
-        createTwoStepRecipe(first.api(), "drained");
+        createTwoStepRecipe(first.braid(), "drained");
         String finished = first.anonymous().postJson("/hooks/drained", "{\"order\":1}").json().path("runId").asString();
         await().atMost(Duration.ofSeconds(30)).until(() -> stub.received("/second").size() == 1);
         CompletableFuture.runAsync(() -> stub.release("/second"), CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
@@ -201,8 +185,8 @@ class CrashSafetyIT {
         ServerProcess third = start();
         await().atMost(Duration.ofSeconds(30)).until(() -> stub.received("/second").size() == 4);
         stub.release("/second");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(status(third.api(), handedBack))
-                && "succeeded".equals(status(third.api(), lateRun)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(third.braid().status(handedBack))
+                && "succeeded".equals(third.braid().status(lateRun)));
         assertThat(stub.received("/first")).extracting(StubServer.Received::idempotencyKey)
                 .containsExactly(finished + "/first", handedBack + "/first", lateRun + "/first");
         assertThat(stub.received("/second")).extracting(StubServer.Received::idempotencyKey)
@@ -218,9 +202,7 @@ class CrashSafetyIT {
     private ServerProcess start(String... args) {
         List<String> all = new ArrayList<>(List.of(QUICK_LEASES));
         all.addAll(List.of(args));
-        ServerProcess server = new ServerProcess(dir.resolve("home"), PASSWORD, all.toArray(String[]::new));
-        servers.add(server);
-        return server.start();
+        return servers.start(PASSWORD, all.toArray(String[]::new));
     }
 
     private static Duration terminate(ServerProcess server) {
@@ -246,8 +228,8 @@ class CrashSafetyIT {
         return lines.getLast();
     }
 
-    private void createTwoStepRecipe(ApiClient api, String slug) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+    private void createTwoStepRecipe(Braid braid, String slug) {
+        braid.saveRecipe("""
                 slug: %s
                 name: Two calls
                 trigger:
@@ -260,19 +242,5 @@ class CrashSafetyIT {
                     action: http.request
                     with: { method: POST, url: "%s", body: "{{ trigger.body }}", timeout: 60s }
                 """.formatted(slug, stub.url("/first"), stub.url("/second")));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
-    private static String status(ApiClient api, String runId) {
-        return api.get("/api/v1/runs/" + runId).json().path("status").asString();
-    }
-
-    private static JsonNode step(JsonNode run, String path) {
-        for (JsonNode s : run.path("steps").values()) {
-            if (s.path("path").asString().equals(path)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + path + " in " + run);
     }
 }

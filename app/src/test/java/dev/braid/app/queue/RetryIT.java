@@ -1,5 +1,6 @@
 package dev.braid.app.queue;
 
+import static dev.braid.app.support.Braid.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,14 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -41,26 +37,6 @@ class RetryIT extends BraidIntegrationTest {
      * run and replays its checkpoints before the request leaves, on a machine shared with other tests.
      */
     private static final Duration LATE = Duration.ofMillis(1500);
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
 
     @Test
     void aTargetThatFailsTwiceIsCalledThreeTimesWithOneKeyAndTheBackoffOfThePolicy() {
@@ -87,7 +63,7 @@ class RetryIT extends BraidIntegrationTest {
         assertThat(step(whileWaiting, "call").path("status").asString()).isEqualTo("retrying");
         assertThat(step(whileWaiting, "call").path("error").path("type").asString()).isEqualTo("http.status");
 
-        awaitStatus(runId, "succeeded");
+        braid.awaitStatus(runId, "succeeded");
         List<StubServer.Received> calls = stub.received("/flaky");
         assertThat(calls).hasSize(3);
         assertThat(calls).extracting(StubServer.Received::idempotencyKey).containsOnly(runId + "/call");
@@ -115,7 +91,7 @@ class RetryIT extends BraidIntegrationTest {
                     with: { method: POST, url: "%s" }
                 """, stub.url("/down"));
         String runId = trigger("retry-exhausted");
-        awaitStatus(runId, "failed");
+        braid.awaitStatus(runId, "failed");
 
         List<StubServer.Received> calls = stub.received("/down");
         log.info("Always 503, maxAttempts 3 (initialDelay 100ms, multiplier 2): gaps {}", gaps(calls));
@@ -145,7 +121,7 @@ class RetryIT extends BraidIntegrationTest {
                         with: { method: GET, url: "%s" }
                     """, stub.url(path));
             String runId = trigger(slug);
-            awaitStatus(runId, "failed");
+            braid.awaitStatus(runId, "failed");
 
             assertThat(stub.received(path)).as("requests for a " + status).hasSize(1);
             JsonNode run = api.get("/api/v1/runs/" + runId).json();
@@ -167,7 +143,7 @@ class RetryIT extends BraidIntegrationTest {
                     with: { method: POST, url: "%s" }
                 """, stub.url("/later"));
         String runId = trigger("retry-after-seconds");
-        awaitStatus(runId, "succeeded");
+        braid.awaitStatus(runId, "succeeded");
 
         List<StubServer.Received> calls = stub.received("/later");
         log.info("503 with Retry-After: 2 (initialDelay 100ms): gap {}", gaps(calls));
@@ -196,7 +172,7 @@ class RetryIT extends BraidIntegrationTest {
                     with: { method: POST, url: "%s" }
                 """, stub.url("/dated"));
         String runId = trigger("retry-after-date");
-        awaitStatus(runId, "succeeded");
+        braid.awaitStatus(runId, "succeeded");
 
         List<StubServer.Received> calls = stub.received("/dated");
         log.info("503 with Retry-After: {} (initialDelay 100ms): requests at {}, gap {}", askedFor.get(),
@@ -221,7 +197,7 @@ class RetryIT extends BraidIntegrationTest {
                 """.formatted(stub.url("/gone")));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String runId = trigger("continue-on-error");
-        awaitStatus(runId, "succeeded");
+        braid.awaitStatus(runId, "succeeded");
 
         JsonNode run = api.get("/api/v1/runs/" + runId).json();
         assertThat(step(run, "lookup").path("status").asString()).isEqualTo("failed");
@@ -245,7 +221,7 @@ class RetryIT extends BraidIntegrationTest {
                     with: { method: POST, url: "%s" }
                 """, stub.url("/slow"));
         String runId = trigger("step-timeout");
-        awaitStatus(runId, "failed");
+        braid.awaitStatus(runId, "failed");
 
         List<StubServer.Received> calls = stub.received("/slow");
         log.info("Step timeout 1s against a 5 s target, retried after 100ms: gap {}", gaps(calls));
@@ -270,7 +246,7 @@ class RetryIT extends BraidIntegrationTest {
                     with: { method: POST, url: "%s" }
                 """, stub.url("/endless"));
         String runId = trigger("run-timeout");
-        awaitStatus(runId, "failed");
+        braid.awaitStatus(runId, "failed");
 
         JsonNode run = api.get("/api/v1/runs/" + runId).json();
         assertThat(run.path("error").path("type").asString()).isEqualTo("run.timeout");
@@ -302,13 +278,7 @@ class RetryIT extends BraidIntegrationTest {
     }
 
     private String trigger(String slug) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, "{\"order\":42}");
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        return accepted.json().path("runId").asString();
-    }
-
-    private void awaitStatus(String runId, String status) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> status.equals(row(runId).get("status")));
+        return braid.webhook(slug, "{\"order\":42}");
     }
 
     private Map<String, Object> row(String runId) {
@@ -330,14 +300,5 @@ class RetryIT extends BraidIntegrationTest {
     private static List<Duration> gaps(List<StubServer.Received> calls) {
         return java.util.stream.IntStream.range(1, calls.size())
                 .mapToObj(i -> Duration.between(calls.get(i - 1).at(), calls.get(i).at())).toList();
-    }
-
-    private static JsonNode step(JsonNode run, String path) {
-        for (JsonNode s : run.path("steps").values()) {
-            if (s.path("path").asString().equals(path)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + path + " in " + run);
     }
 }

@@ -1,5 +1,6 @@
 package dev.braid.app.queue;
 
+import static dev.braid.app.support.Braid.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,16 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.braid.app.config.BraidProperties;
 import dev.braid.app.store.RunRow;
 import dev.braid.app.store.RunStore;
-import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.StubServer;
 import tools.jackson.databind.JsonNode;
@@ -24,40 +23,55 @@ import tools.jackson.databind.JsonNode;
 /** The durable queue: NOTIFY wake-up, checkpoints, lease takeover, and HTTP retries through real targets. */
 class RunQueueIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
+    private static final Logger log = LoggerFactory.getLogger(RunQueueIT.class);
 
     @Autowired
     RunStore runs;
 
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
+    @Autowired
+    BraidProperties properties;
 
     @Test
-    void aWebhookRunStartsWithinOneSecondWhilePollingIsSetTo60Seconds() {
-        // The shared test context sets braid.worker.poll-interval=60s: only NOTIFY can be this quick.
+    void aQueuedRunIsWokenByNotifyLongBeforeTheNextPoll() {
+        // A manual run is queued (no fast path): only the trigger's NOTIFY, heard on LISTEN, wakes the
+        // worker before its next poll, which the shared context puts 60 s away. Each run is queued after
+        // the previous one ended, so no finished run's own wake-up is pending when it arrives.
+        Duration poll = properties.worker().pollInterval();
+        assertThat(poll).as("the fallback poll this test must beat").isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+        Duration longBeforeAPoll = poll.dividedBy(10);
+        List<Long> waits = new java.util.ArrayList<>();
         create("notify-quick", """
                   - id: one
                     action: core.transform
                     with: { value: 1 }
                 """);
         for (int i = 0; i < 5; i++) {
-            String runId = ApiClient.anonymous(port).postJson("/hooks/notify-quick", "{\"i\":" + i + "}").json().path("runId").asString();
-            await().atMost(Duration.ofSeconds(5)).until(() -> "succeeded".equals(status(runId)));
+            String runId = braid.startRun("notify-quick", "{\"i\":" + i + "}");
+            // Fails (times out) when nothing but the poll would wake the worker.
+            braid.awaitStatus(runId, "succeeded", longBeforeAPoll);
+            Map<String, Object> times = jdbc.sql("""
+                    select created_at, started_at, extract(epoch from (started_at - created_at)) * 1000 as wait_ms
+                      from runs where id = ?::uuid""").param(runId).query().singleRow();
+            Duration waited = Duration.ofMillis(((Number) times.get("wait_ms")).longValue());
+            assertThat((java.sql.Timestamp) times.get("started_at")).as("queued first, then claimed (not the webhook fast path)")
+                    .isAfter((java.sql.Timestamp) times.get("created_at"));
+            assertThat(waited).as("queued to started, from the run's recorded times").isLessThan(longBeforeAPoll);
+            waits.add(waited.toMillis());
+        }
+        log.info("Queued manual runs started {} ms after they were queued (poll interval {})", waits, poll);
+    }
+
+    @Test
+    void aWebhookRunStartsAtOnceOnTheFastPathWhilePollingIsSetTo60Seconds() {
+        // A webhook's run is inserted already leased to this node and started without a claim.
+        create("fast-path", """
+                  - id: one
+                    action: core.transform
+                    with: { value: 1 }
+                """);
+        for (int i = 0; i < 5; i++) {
+            String runId = braid.webhook("fast-path", "{\"i\":" + i + "}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> "succeeded".equals(sql.runStatus(runId)));
             Map<String, Object> times = jdbc.sql("""
                     select extract(epoch from (started_at - created_at)) * 1000 as wait_ms from runs where id = ?::uuid""")
                     .param(runId).query().singleRow();
@@ -76,7 +90,7 @@ class RunQueueIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: POST, url: "%s", body: { step: 2 } }
                 """.formatted(stub.url("/fast"), stub.url("/slow")));
-        String runId = ApiClient.anonymous(port).postJson("/hooks/checkpoints", "{}").json().path("runId").asString();
+        String runId = braid.webhook("checkpoints", "{}");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> stub.received("/slow").size() == 1);
         JsonNode run = api.get("/api/v1/runs/" + runId).json();
@@ -88,7 +102,7 @@ class RunQueueIT extends BraidIntegrationTest {
         assertThat(step(run, "second").path("status").asString()).isEqualTo("running");
 
         stub.release("/slow");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(status(runId)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "succeeded".equals(sql.runStatus(runId)));
         // The step idempotency key reached the target: <run id>/<step path>.
         assertThat(stub.received("/fast").getFirst().idempotencyKey()).isEqualTo(runId + "/first");
         assertThat(stub.received("/slow").getFirst().idempotencyKey()).isEqualTo(runId + "/second");
@@ -107,8 +121,8 @@ class RunQueueIT extends BraidIntegrationTest {
                 values (gen_random_uuid(), 'takeover', 1, 'running', 'manual', '{"type":"manual","body":null}'::jsonb, 1,
                         'dead-node', now() + interval '2 seconds', now())
                 returning id""").query(String.class).single();
-        assertThat(status(runId)).isEqualTo("running");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(status(runId)));
+        assertThat(sql.runStatus(runId)).isEqualTo("running");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(sql.runStatus(runId)));
         RunRow row = runs.find(java.util.UUID.fromString(runId)).orElseThrow();
         assertThat(row.attempt()).isEqualTo(2);
         assertThat(row.lockedBy()).isNull();
@@ -125,8 +139,8 @@ class RunQueueIT extends BraidIntegrationTest {
                     retry: { maxAttempts: 4, initialDelay: 200ms, multiplier: 2 }
                     with: { method: POST, url: "%s" }
                 """.formatted(stub.url("/flaky")));
-        String runId = ApiClient.anonymous(port).postJson("/hooks/retry-http", "{}").json().path("runId").asString();
-        await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(status(runId)));
+        String runId = braid.webhook("retry-http", "{}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(sql.runStatus(runId)));
         List<StubServer.Received> calls = stub.received("/flaky");
         assertThat(calls).hasSize(3);
         assertThat(calls).extracting(StubServer.Received::idempotencyKey).containsOnly(runId + "/call");
@@ -139,8 +153,8 @@ class RunQueueIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: GET, url: "%s" }
                 """.formatted(stub.url("/missing")));
-        String failedId = ApiClient.anonymous(port).postJson("/hooks/fatal-http", "{\"order\":1}").json().path("runId").asString();
-        await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(status(failedId)));
+        String failedId = braid.webhook("fatal-http", "{\"order\":1}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(sql.runStatus(failedId)));
         assertThat(stub.received("/missing")).hasSize(1);
         JsonNode failed = api.get("/api/v1/runs/" + failedId).json();
         assertThat(failed.path("error").path("type").asString()).isEqualTo("http.status");
@@ -154,26 +168,12 @@ class RunQueueIT extends BraidIntegrationTest {
     }
 
     private void create(String slug, String steps) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: %s
                 name: %s
                 trigger:
                   webhook: {}
                 steps:
                 %s""".formatted(slug, slug, steps));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
-    private String status(String runId) {
-        return jdbc.sql("select status from runs where id = ?::uuid").param(runId).query(String.class).single();
-    }
-
-    private static JsonNode step(JsonNode run, String path) {
-        for (JsonNode s : run.path("steps").values()) {
-            if (s.path("path").asString().equals(path)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + path + " in " + run);
     }
 }

@@ -1,5 +1,6 @@
 package dev.braid.app.queue;
 
+import static dev.braid.app.support.Braid.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,18 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
-import dev.braid.app.support.StubServer;
 import dev.braid.app.support.StubServer.Reply;
 import tools.jackson.databind.JsonNode;
 
@@ -31,31 +25,11 @@ class WaitsIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(WaitsIT.class);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
-
     @Test
     void aCalledRecipesOutputReachesTheCallerWhichWaitsWithoutAWorker() {
         stub.hold("/price");
         stub.reply("/price", n -> Reply.json(200, "{\"price\": 12.5}"));
-        create("""
+        braid.saveRecipe("""
                 slug: price-lookup
                 name: Price lookup
                 trigger:
@@ -68,7 +42,7 @@ class WaitsIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ {'sku': trigger.body.sku, 'price': steps.fetch.output.body.price} }}" }
                 """.formatted(stub.url("/price")));
-        create("""
+        braid.saveRecipe("""
                 slug: order-pricing
                 name: Order pricing
                 trigger:
@@ -81,7 +55,7 @@ class WaitsIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ steps.lookup.output.value.price * trigger.body.qty }}" }
                 """);
-        String parentId = webhook("order-pricing", "{\"sku\": \"A-1\", \"qty\": 4}");
+        String parentId = braid.webhook("order-pricing", "{\"sku\": \"A-1\", \"qty\": 4}");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> stub.received("/price").size() == 1);
         Map<String, Object> parent = await().atMost(Duration.ofSeconds(10))
@@ -97,7 +71,7 @@ class WaitsIT extends BraidIntegrationTest {
         assertThat((String) child.get("trigger")).contains("\"sku\": \"A-1\"").contains("\"type\": \"manual\"");
 
         stub.release("/price");
-        awaitStatus(parentId, "succeeded");
+        braid.awaitStatus(parentId, "succeeded");
         JsonNode run = api.get("/api/v1/runs/" + parentId).json();
         assertThat(run.path("output").path("value").asDouble()).isEqualTo(50.0);
         assertThat(step(run, "lookup").path("status").asString()).isEqualTo("succeeded");
@@ -109,7 +83,7 @@ class WaitsIT extends BraidIntegrationTest {
     @Test
     void aFailedChildFailsTheCallStepUnlessItContinues() {
         stub.reply("/broken", n -> Reply.json(500, "{\"error\": \"down\"}"));
-        create("""
+        braid.saveRecipe("""
                 slug: broken-child
                 name: Broken child
                 trigger:
@@ -120,7 +94,7 @@ class WaitsIT extends BraidIntegrationTest {
                     action: http.request
                     with: { method: GET, url: "%s" }
                 """.formatted(stub.url("/broken")));
-        create("""
+        braid.saveRecipe("""
                 slug: strict-parent
                 name: Strict parent
                 trigger:
@@ -129,7 +103,7 @@ class WaitsIT extends BraidIntegrationTest {
                   - id: sub
                     call: broken-child
                 """);
-        create("""
+        braid.saveRecipe("""
                 slug: lenient-parent
                 name: Lenient parent
                 trigger:
@@ -143,21 +117,21 @@ class WaitsIT extends BraidIntegrationTest {
                     with: { value: "{{ steps.sub.output.error.type }}" }
                 """);
 
-        String strict = webhook("strict-parent", "{}");
-        awaitStatus(strict, "failed");
+        String strict = braid.webhook("strict-parent", "{}");
+        braid.awaitStatus(strict, "failed");
         JsonNode failed = api.get("/api/v1/runs/" + strict).json();
         assertThat(failed.path("error").path("type").asString()).isEqualTo("call.failed");
         assertThat(failed.path("error").path("message").asString()).contains("broken-child").contains("http.status");
         assertThat(failed.path("deadLetterId").isNull()).isFalse();
 
-        String lenient = webhook("lenient-parent", "{}");
-        awaitStatus(lenient, "succeeded");
+        String lenient = braid.webhook("lenient-parent", "{}");
+        braid.awaitStatus(lenient, "succeeded");
         assertThat(api.get("/api/v1/runs/" + lenient).json().path("output").path("value").asString()).isEqualTo("call.failed");
     }
 
     @Test
     void onlyRecipesWithAManualTriggerCanBeCalled() {
-        create("""
+        braid.saveRecipe("""
                 slug: hook-only
                 name: Hook only
                 trigger:
@@ -167,7 +141,7 @@ class WaitsIT extends BraidIntegrationTest {
                     action: core.log
                     with: { message: hi }
                 """);
-        create("""
+        braid.saveRecipe("""
                 slug: calls-a-webhook-recipe
                 name: Calls a webhook recipe
                 trigger:
@@ -176,8 +150,8 @@ class WaitsIT extends BraidIntegrationTest {
                   - id: sub
                     call: hook-only
                 """);
-        String runId = webhook("calls-a-webhook-recipe", "{}");
-        awaitStatus(runId, "failed");
+        String runId = braid.webhook("calls-a-webhook-recipe", "{}");
+        braid.awaitStatus(runId, "failed");
         JsonNode run = api.get("/api/v1/runs/" + runId).json();
         assertThat(run.path("error").path("type").asString()).isEqualTo("call.refused");
         assertThat(run.path("error").path("message").asString()).contains("manual trigger");
@@ -188,7 +162,7 @@ class WaitsIT extends BraidIntegrationTest {
     @Test
     void aFailedRunNotifiesTheRecipeNamedInOnErrorWithTheFailure() {
         stub.reply("/rejects", n -> Reply.json(422, "{\"error\": \"bad order\"}"));
-        create("""
+        braid.saveRecipe("""
                 slug: ops-alerts
                 name: Ops alerts
                 trigger:
@@ -198,7 +172,7 @@ class WaitsIT extends BraidIntegrationTest {
                     action: core.log
                     with: { message: "{{ 'Run ' & trigger.body.run.id & ' failed at ' & trigger.body.step }}", level: warn }
                 """);
-        create("""
+        braid.saveRecipe("""
                 slug: notifying-sync
                 name: Notifying sync
                 trigger:
@@ -211,8 +185,8 @@ class WaitsIT extends BraidIntegrationTest {
                     with: { method: POST, url: "%s", body: "{{ trigger.body }}" }
                 """.formatted(stub.url("/rejects")));
 
-        String failedId = webhook("notifying-sync", "{\"order\": 99}");
-        awaitStatus(failedId, "failed");
+        String failedId = braid.webhook("notifying-sync", "{\"order\": 99}");
+        braid.awaitStatus(failedId, "failed");
         String deadLetterId = api.get("/api/v1/runs/" + failedId).json().path("deadLetterId").asString();
 
         List<Map<String, Object>> notified = await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("""
@@ -235,7 +209,7 @@ class WaitsIT extends BraidIntegrationTest {
 
     @Test
     void aDelayWaitsInTheQueueNotInAThread() {
-        create("""
+        braid.saveRecipe("""
                 slug: delay-three
                 name: Delay three seconds
                 trigger:
@@ -249,7 +223,7 @@ class WaitsIT extends BraidIntegrationTest {
                     with: { message: resumed }
                 """);
         Instant posted = Instant.now();
-        String runId = webhook("delay-three", "{}");
+        String runId = braid.webhook("delay-three", "{}");
         Map<String, Object> waiting = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> row(runId), r -> "waiting".equals(r.get("status")));
         assertThat(waiting.get("wait_reason")).isEqualTo("delay");
@@ -257,7 +231,7 @@ class WaitsIT extends BraidIntegrationTest {
         Instant due = ((java.sql.Timestamp) waiting.get("next_attempt_at")).toInstant();
         assertThat(Duration.between(posted, due)).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(5));
 
-        awaitStatus(runId, "succeeded");
+        braid.awaitStatus(runId, "succeeded");
         JsonNode run = api.get("/api/v1/runs/" + runId).json();
         Instant resumedAt = Instant.parse(step(run, "after").path("startedAt").asString());
         log.info("core.delay 3s: due at {}, next step started {} ms after the webhook", due,
@@ -269,7 +243,7 @@ class WaitsIT extends BraidIntegrationTest {
 
     @Test
     void aCallThatOutlivesItsTimeoutFailsTheStepAndCancelsTheChild() {
-        create("""
+        braid.saveRecipe("""
                 slug: slow-child
                 name: Slow child
                 trigger:
@@ -279,7 +253,7 @@ class WaitsIT extends BraidIntegrationTest {
                     action: core.delay
                     with: { duration: 60s }
                 """);
-        create("""
+        braid.saveRecipe("""
                 slug: impatient
                 name: Impatient caller
                 trigger:
@@ -290,9 +264,9 @@ class WaitsIT extends BraidIntegrationTest {
                     timeout: 2s
                 """);
         Instant posted = Instant.now();
-        String parentId = webhook("impatient", "{}");
+        String parentId = braid.webhook("impatient", "{}");
 
-        awaitStatus(parentId, "failed");
+        braid.awaitStatus(parentId, "failed");
         Duration took = Duration.between(posted, Instant.now());
         JsonNode run = api.get("/api/v1/runs/" + parentId).json();
         String childId = jdbc.sql("select id::text from runs where parent_run_id = ?::uuid").param(parentId)
@@ -305,32 +279,8 @@ class WaitsIT extends BraidIntegrationTest {
         assertThat(row(childId).get("status")).isEqualTo("cancelled");
     }
 
-    private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
-    private String webhook(String slug, String body) {
-        ApiClient.Response accepted = ApiClient.anonymous(port).postJson("/hooks/" + slug, body);
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        return accepted.json().path("runId").asString();
-    }
-
-    private void awaitStatus(String runId, String status) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> status.equals(row(runId).get("status")));
-    }
-
     private Map<String, Object> row(String runId) {
         return jdbc.sql("select status, wait_reason, next_attempt_at, locked_by from runs where id = ?::uuid")
                 .param(runId).query().singleRow();
-    }
-
-    private static JsonNode step(JsonNode run, String path) {
-        for (JsonNode s : run.path("steps").values()) {
-            if (s.path("path").asString().equals(path)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + path + " in " + run);
     }
 }

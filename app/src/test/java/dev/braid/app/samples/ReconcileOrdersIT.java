@@ -13,9 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -34,16 +31,9 @@ class ReconcileOrdersIT extends BraidIntegrationTest {
     private static final Logger log = LoggerFactory.getLogger(ReconcileOrdersIT.class);
     private static final int ORDERS = 100_000;
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Test
     void findsExactlyTheSevenDifferencesInAHundredThousandOrders_recordsAndCorrectsThem_thenFindsNone() throws IOException {
         tables();
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         SampleRecipesIT.embeddedDb(api);
         ApiClient.Response saved = api.postYaml("/api/v1/recipes", SampleRecipesIT.resource("samples/reconcile-orders.yaml"));
         assertThat(saved.status()).as(saved.body()).isIn(201, 409);
@@ -73,9 +63,9 @@ class ReconcileOrdersIT extends BraidIntegrationTest {
                 select count(*) from demo.orders o full join demo.orders_report r on r.id = o.id
                 where o.id is null or r.id is null or o.customer <> r.customer or o.status <> r.status
                    or abs(o.amount - r.amount) > 0.01""").query(Long.class).single()).isZero();
-        assertThat(jdbc.sql("select count(*) from demo.orders_report").query(Long.class).single()).isEqualTo(ORDERS);
-        assertThat(jdbc.sql("select count(*) from demo.orders_report r join demo.orders o using (id) where r.amount <> o.amount")
-                .query(Long.class).single()).as("amounts within the tolerance are left alone").isEqualTo(100L);
+        assertThat(sql.count("select count(*) from demo.orders_report")).isEqualTo(ORDERS);
+        assertThat(sql.count("select count(*) from demo.orders_report r join demo.orders o using (id) where r.amount <> o.amount"))
+                .as("amounts within the tolerance are left alone").isEqualTo(100L);
 
         JsonNode second = runByHand(api);
 
@@ -113,7 +103,6 @@ class ReconcileOrdersIT extends BraidIntegrationTest {
     void onAnEmptySchemaTheFirstRunCreatesTheDemoTablesWithSevenDifferencesAndCorrectsThem() throws IOException {
         jdbc.sql("create schema if not exists demo").update();
         jdbc.sql("drop table if exists demo.orders, demo.orders_report, demo.order_drift").update();
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         SampleRecipesIT.embeddedDb(api);
         ApiClient.Response saved = api.postYaml("/api/v1/recipes", SampleRecipesIT.resource("samples/reconcile-orders.yaml"));
         assertThat(saved.status()).as(saved.body()).isIn(201, 409);

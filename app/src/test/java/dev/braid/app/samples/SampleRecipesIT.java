@@ -1,18 +1,15 @@
 package dev.braid.app.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -22,14 +19,8 @@ import tools.jackson.databind.JsonNode;
 /** Every sample recipe is accepted by the server and runs from a real webhook to the documented output. */
 class SampleRecipesIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
     @BeforeEach
     void createSamples() throws IOException {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
         // The connections the samples name, as the README sets them up: embedded-db exists in the embedded
         // default (here pointed at the test database), warehouse is the one inventory-sync asks for.
         embeddedDb(api);
@@ -60,32 +51,26 @@ class SampleRecipesIT extends BraidIntegrationTest {
                  "items": [ {"sku": "BOLT-M6", "qty": 100, "unitPrice": 0.12},
                             {"sku": "NUT-M6",  "qty": 100, "unitPrice": 0.05},
                             {"sku": "DRILL-1", "qty": 1,   "unitPrice": 89.9} ] }""";
-        ApiClient.Response first = ApiClient.anonymous(port).postJson("/hooks/order-fanout", order);
+        ApiClient.Response first = anonymous.postJson("/hooks/order-fanout", order);
         String runId = first.json().path("runId").asString();
-        JsonNode run = awaitSucceeded(runId);
+        JsonNode run = braid.awaitStatus(runId, "succeeded");
         assertThat(run.toString()).contains("106.9");
-        ApiClient.Response again = ApiClient.anonymous(port).postJson("/hooks/order-fanout", order);
+        ApiClient.Response again = anonymous.postJson("/hooks/order-fanout", order);
         assertThat(again.json().path("duplicate").asBoolean()).isTrue();
         assertThat(again.json().path("runId").asString()).isEqualTo(runId);
     }
 
     @Test
     void syncEchoAnswersWithTheRunOutput() {
-        ApiClient.Response answer = ApiClient.anonymous(port).postJson("/hooks/sync-echo?source=docs", "{\"message\": \"ping\", \"count\": 3}");
+        ApiClient.Response answer = anonymous.postJson("/hooks/sync-echo?source=docs", "{\"message\": \"ping\", \"count\": 3}");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().path("output").path("echo").path("message").asString()).isEqualTo("ping");
         assertThat(answer.json().path("output").path("query").path("source").asString()).isEqualTo("docs");
     }
 
     private JsonNode runOutput(String slug, String body) {
-        String runId = ApiClient.anonymous(port).postJson("/hooks/" + slug, body).json().path("runId").asString();
-        return awaitSucceeded(runId).path("output");
-    }
-
-    private JsonNode awaitSucceeded(String runId) {
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                "succeeded".equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
-        return api.get("/api/v1/runs/" + runId).json();
+        String runId = anonymous.postJson("/hooks/" + slug, body).json().path("runId").asString();
+        return braid.awaitStatus(runId, "succeeded").path("output");
     }
 
     /**

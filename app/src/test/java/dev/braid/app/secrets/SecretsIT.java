@@ -6,19 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
-import dev.braid.app.support.StubServer;
 import dev.braid.app.support.TestDatabase;
 
 /** A secret's plaintext reaches the target and nowhere else: not the API, the run history, the logs or the database files. */
@@ -27,26 +21,6 @@ class SecretsIT extends BraidIntegrationTest {
 
     static final String TOKEN = "tok-9f2c61d0-plaintext-must-not-leak";
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    StubServer stub;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        stub = new StubServer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        stub.close();
-    }
-
     @Test
     void aSecretIsUsedByARunAndAppearsNowhereElse(CapturedOutput output) throws java.io.IOException {
         ApiClient.Response created = api.postJson("/api/v1/secrets", Map.of("name", "API_TOKEN", "value", TOKEN));
@@ -54,7 +28,7 @@ class SecretsIT extends BraidIntegrationTest {
         assertThat(created.body()).doesNotContain(TOKEN);
         assertThat(api.postJson("/api/v1/secrets", Map.of("name", "API_TOKEN", "value", TOKEN)).status()).isEqualTo(200);
 
-        assertThat(api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: uses-secret
                 name: Uses a secret
                 trigger:
@@ -70,8 +44,8 @@ class SecretsIT extends BraidIntegrationTest {
                   - id: say
                     action: core.log
                     with: { message: "used {{ secrets.API_TOKEN }}" }
-                """.formatted(stub.url("/secured"))).status()).isEqualTo(201);
-        String runId = ApiClient.anonymous(port).postJson("/hooks/uses-secret", "{}").json().path("runId").asString();
+                """.formatted(stub.url("/secured")));
+        String runId = braid.webhook("uses-secret", "{}");
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 "succeeded".equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
 
@@ -90,7 +64,7 @@ class SecretsIT extends BraidIntegrationTest {
         assertThat(output.getAll()).doesNotContain(TOKEN);
         // Control: text stored in plain (a webhook body) is found by the same search, so the search can fail.
         String control = "control-8e2d5b-stored-in-plain";
-        ApiClient.anonymous(port).postJson("/hooks/uses-secret", "{\"note\":\"" + control + "\"}");
+        anonymous.postJson("/hooks/uses-secret", "{\"note\":\"" + control + "\"}");
         jdbc.sql("checkpoint").update();
         assertThat(TestDatabase.filesContaining(control)).isNotEmpty();
         assertThat(TestDatabase.filesContaining(TOKEN)).isEmpty();
@@ -102,6 +76,6 @@ class SecretsIT extends BraidIntegrationTest {
         assertThat(badName.status()).isEqualTo(400);
         assertThat(api.postJson("/api/v1/secrets", Map.of("name", "EMPTY", "value", "")).status()).isEqualTo(400);
         assertThat(api.delete("/api/v1/secrets/NEVER_CREATED").status()).isEqualTo(404);
-        assertThat(ApiClient.anonymous(port).get("/api/v1/secrets").status()).isEqualTo(401);
+        assertThat(anonymous.get("/api/v1/secrets").status()).isEqualTo(401);
     }
 }

@@ -20,8 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import dev.braid.app.support.ApiClient;
@@ -46,17 +44,10 @@ class AccessMatrixIT extends BraidIntegrationTest {
     private static final JsonMapper JSON = JsonMapper.shared();
     private static final AtomicInteger SEQ = new AtomicInteger();
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
-    ApiClient admin;
     final Map<Role, ApiClient> as = new EnumMap<>(Role.class);
 
     record Call(String path, String body) {}
@@ -65,10 +56,9 @@ class AccessMatrixIT extends BraidIntegrationTest {
 
     @BeforeEach
     void users() {
-        admin = ApiClient.admin(port, ADMIN_PASSWORD);
         for (Role role : Role.values()) {
             String name = "matrix-" + role.wire();
-            ApiClient.Response created = admin.postJson("/api/v1/users",
+            ApiClient.Response created = api.postJson("/api/v1/users",
                     Map.of("username", name, "password", PASSWORD, "roles", List.of(role.wire())));
             assertThat(created.status()).as(created.body()).isIn(201, 409);
             as.put(role, ApiClient.user(port, name, PASSWORD));
@@ -145,7 +135,6 @@ class AccessMatrixIT extends BraidIntegrationTest {
         assertThat(covered).as("every API endpoint has a row in the matrix").containsAll(apiEndpoints());
 
         int checks = 0;
-        ApiClient anonymous = ApiClient.anonymous(port);
         for (Row row : rows) {
             String denied = row.pattern().replaceAll("\\{[^}]+}", "matrix-denied");
             ApiClient.Response none = anonymous.send(row.method(), denied, null);
@@ -218,13 +207,13 @@ class AccessMatrixIT extends BraidIntegrationTest {
 
     private String recipe() {
         String slug = next("m-recipe");
-        ok(admin.post("/api/v1/recipes", "application/json", recipeJson(slug)));
+        ok(api.post("/api/v1/recipes", "application/json", recipeJson(slug)));
         return slug;
     }
 
     private String scheduledRecipe() {
         String slug = next("m-nightly");
-        ok(admin.postYaml("/api/v1/recipes", """
+        ok(api.postYaml("/api/v1/recipes", """
                 slug: %s
                 name: nightly
                 trigger:
@@ -238,13 +227,13 @@ class AccessMatrixIT extends BraidIntegrationTest {
     }
 
     private String webhookRun(String slug) {
-        return ok(ApiClient.anonymous(port).postJson("/hooks/" + slug, "{}")).json().path("runId").asString();
+        return ok(anonymous.postJson("/hooks/" + slug, "{}")).json().path("runId").asString();
     }
 
     /** A run that failed at once, and its dead letter. */
     private String[] failedRun() {
         String slug = next("m-failing");
-        ok(admin.postYaml("/api/v1/recipes", """
+        ok(api.postYaml("/api/v1/recipes", """
                 slug: %s
                 name: failing
                 trigger:
@@ -262,7 +251,7 @@ class AccessMatrixIT extends BraidIntegrationTest {
 
     private String waitingRun() {
         String slug = next("m-waiting");
-        ok(admin.postYaml("/api/v1/recipes", """
+        ok(api.postYaml("/api/v1/recipes", """
                 slug: %s
                 name: waiting
                 trigger:
@@ -280,19 +269,19 @@ class AccessMatrixIT extends BraidIntegrationTest {
 
     private String connection() {
         String name = next("m-conn");
-        ok(admin.postJson("/api/v1/connections", connectionJson(name)));
+        ok(api.postJson("/api/v1/connections", connectionJson(name)));
         return name;
     }
 
     private String secret() {
         String name = next("M_SECRET").replace('-', '_');
-        ok(admin.postJson("/api/v1/secrets", Map.of("name", name, "value", "s3cret")));
+        ok(api.postJson("/api/v1/secrets", Map.of("name", name, "value", "s3cret")));
         return name;
     }
 
     private String user() {
         String name = next("m-user");
-        ok(admin.postJson("/api/v1/users", Map.of("username", name, "password", PASSWORD, "roles", List.of("viewer"))));
+        ok(api.postJson("/api/v1/users", Map.of("username", name, "password", PASSWORD, "roles", List.of("viewer"))));
         return name;
     }
 

@@ -2,13 +2,11 @@ package dev.braid.app.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import dev.braid.app.config.BraidProperties;
@@ -18,9 +16,6 @@ import dev.braid.app.support.BraidIntegrationTest;
 /** Who may call what, the 401 problem, and the admin account made at startup. */
 @ExtendWith(OutputCaptureExtension.class)
 class SecurityIT extends BraidIntegrationTest {
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     UserAccounts users;
@@ -33,13 +28,6 @@ class SecurityIT extends BraidIntegrationTest {
 
     @Autowired
     BraidProperties properties;
-
-    ApiClient anonymous;
-
-    @BeforeEach
-    void client() {
-        anonymous = ApiClient.anonymous(port);
-    }
 
     @Test
     void theApiNeedsCredentials() {
@@ -62,7 +50,7 @@ class SecurityIT extends BraidIntegrationTest {
         assertThat(refused.header("www-authenticate")).isEqualTo("Basic realm=\"braid\"");
         assertThat(refused.json().path("detail").asString()).isEqualTo("The user name or password is wrong");
         // A remembered success must not let a wrong password in afterwards.
-        assertThat(ApiClient.admin(port, ADMIN_PASSWORD).get("/api/v1/recipes").status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/recipes").status()).isEqualTo(200);
         assertThat(ApiClient.admin(port, ADMIN_PASSWORD + "x").get("/api/v1/recipes").status()).isEqualTo(401);
     }
 
@@ -84,7 +72,7 @@ class SecurityIT extends BraidIntegrationTest {
 
     @Test
     void answersCreateNoSession() {
-        ApiClient.Response ok = ApiClient.admin(port, ADMIN_PASSWORD).get("/api/v1/recipes");
+        ApiClient.Response ok = api.get("/api/v1/recipes");
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.header("set-cookie")).isNull();
     }
@@ -128,7 +116,7 @@ class SecurityIT extends BraidIntegrationTest {
             new AdminAccount(users, encoder, authentication, properties).ensure();
         }
         assertThat(encoder.matches(ADMIN_PASSWORD, users.find("admin").orElseThrow().passwordHash())).isTrue();
-        assertThat(ApiClient.admin(port, ADMIN_PASSWORD).get("/api/v1/recipes").status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/recipes").status()).isEqualTo(200);
     }
 
     @Autowired

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -25,9 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  * without the token refused, sign out; API clients with Basic credentials are unaffected.
  */
 class SessionIT extends BraidIntegrationTest {
-
-    @LocalServerPort
-    int port;
 
     /** A browser, as far as cookies go. */
     final class Browser {
@@ -54,7 +50,7 @@ class SessionIT extends BraidIntegrationTest {
 
     @Test
     void aBrowserSignsInWithTheCsrfTokenChangesWithItOnlyAndSignsOut() throws Exception {
-        ApiClient admin = ApiClient.admin(port, ADMIN_PASSWORD);
+        ApiClient admin = api;
         admin.postJson("/api/v1/users", Map.of("username", "ui-builder", "password", "ui-password-123", "roles", java.util.List.of("builder")));
         assertThat(admin.postYaml("/api/v1/recipes", """
                 slug: ui-recipe

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -17,19 +13,6 @@ import tools.jackson.databind.JsonNode;
 
 /** API tokens through their whole life, the users API's guards, and the audit log that records both. */
 class TokensAndUsersIT extends BraidIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient admin;
-
-    @BeforeEach
-    void setUp() {
-        admin = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     @Test
     void aTokenIsShownOnceWorksAsItsOwnerAndIsRefusedAfterRevocation() {
@@ -70,30 +53,30 @@ class TokensAndUsersIT extends BraidIntegrationTest {
                 .json().path("id").asString();
 
         assertThat(ApiClient.user(port, "token-b", "owner-password-1").delete("/api/v1/tokens/" + id).status()).isEqualTo(404);
-        assertThat(admin.delete("/api/v1/tokens/" + id).status()).isEqualTo(200);
+        assertThat(api.delete("/api/v1/tokens/" + id).status()).isEqualTo(200);
     }
 
     @Test
     void usersAreCheckedAndTheLastAdminIsKept() {
-        assertThat(admin.postJson("/api/v1/users", Map.of("username", "weak", "password", "short", "roles", List.of("viewer")))
+        assertThat(api.postJson("/api/v1/users", Map.of("username", "weak", "password", "short", "roles", List.of("viewer")))
                 .body()).contains("password");
-        ApiClient.Response badRole = admin.postJson("/api/v1/users",
+        ApiClient.Response badRole = api.postJson("/api/v1/users",
                 Map.of("username", "typo", "password", "long-enough-pass", "roles", List.of("superuser")));
         assertThat(badRole.status()).isEqualTo(400);
         assertThat(badRole.body()).contains("superuser").contains("roles");
-        ApiClient.Response lastAdmin = admin.put("/api/v1/users/admin", "application/json", "{\"roles\": [\"viewer\"]}");
+        ApiClient.Response lastAdmin = api.put("/api/v1/users/admin", "application/json", "{\"roles\": [\"viewer\"]}");
         assertThat(lastAdmin.status()).as(lastAdmin.body()).isEqualTo(409);
-        assertThat(admin.delete("/api/v1/users/admin").status()).as("not yourself").isEqualTo(409);
+        assertThat(api.delete("/api/v1/users/admin").status()).as("not yourself").isEqualTo(409);
 
         createUser("demoted", "builder");
         ApiClient demoted = ApiClient.user(port, "demoted", "owner-password-1");
         assertThat(demoted.get("/api/v1/users").status()).isEqualTo(403);
-        assertThat(admin.put("/api/v1/users/demoted", "application/json", "{\"roles\": [\"admin\"]}").status()).isEqualTo(200);
+        assertThat(api.put("/api/v1/users/demoted", "application/json", "{\"roles\": [\"admin\"]}").status()).isEqualTo(200);
         assertThat(demoted.get("/api/v1/users").status()).as("a role change applies at once").isEqualTo(200);
-        assertThat(admin.put("/api/v1/users/demoted", "application/json", "{\"password\": \"a-new-password-2\"}").status())
+        assertThat(api.put("/api/v1/users/demoted", "application/json", "{\"password\": \"a-new-password-2\"}").status())
                 .isEqualTo(200);
         assertThat(demoted.get("/api/v1/users").status()).as("the old password stops working").isEqualTo(401);
-        assertThat(admin.delete("/api/v1/users/demoted").status()).isEqualTo(204);
+        assertThat(api.delete("/api/v1/users/demoted").status()).isEqualTo(204);
     }
 
     @Test
@@ -114,7 +97,7 @@ class TokensAndUsersIT extends BraidIntegrationTest {
         builder.get("/api/v1/recipes/audited");
         assertThat(builder.delete("/api/v1/recipes/no-such-recipe").status()).isEqualTo(404);
 
-        JsonNode items = admin.get("/api/v1/audit?user=auditor").json().path("items");
+        JsonNode items = api.get("/api/v1/audit?user=auditor").json().path("items");
         assertThat(items).extracting(i -> i.path("action").asString() + " " + i.path("target").asString())
                 .containsExactly(
                         "POST /api/v1/recipes/{slug}/disable /api/v1/recipes/audited/disable",
@@ -124,7 +107,7 @@ class TokensAndUsersIT extends BraidIntegrationTest {
     }
 
     private void createUser(String name, String role) {
-        ApiClient.Response created = admin.postJson("/api/v1/users",
+        ApiClient.Response created = api.postJson("/api/v1/users",
                 Map.of("username", name, "password", "owner-password-1", "roles", List.of(role)));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
     }

@@ -9,7 +9,6 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.engine.run.StepError;
@@ -22,9 +21,6 @@ class AttemptStoreIT extends BraidIntegrationTest {
 
     @Autowired
     RunStore attempts;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void aNodeWithoutTheLeaseWritesNothingAndTheHolderWritesEverythingAtOnce() {
@@ -59,6 +55,6 @@ class AttemptStoreIT extends BraidIntegrationTest {
     }
 
     private long count(String table, UUID runId) {
-        return jdbc.sql("select count(*) from " + table + " where run_id = ?").param(runId).query(Long.class).single();
+        return sql.count("select count(*) from " + table + " where run_id = ?", runId);
     }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.engine.run.IllegalTransitionException;
@@ -39,9 +38,6 @@ class RunStoreGuardIT extends BraidIntegrationTest {
 
     @Autowired
     RunStore runs;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @BeforeEach
     void recipe() {

@@ -1,12 +1,20 @@
 package dev.braid.app.support;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the integration tests that share one server context (one Spring context, one database and
  * one Kafka broker for the JVM). The server listens on a random loopback port; {@link ApiClient} talks to it over real HTTP.
+ * It carries what every such test sets up: {@link #api} (admin) and {@link #anonymous} clients, {@link #braid}
+ * (save a recipe, post a webhook, await a run), {@link #sql} and {@link #jdbc} for the test database, and a
+ * fresh {@link #stub} HTTP target per test, closed after it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "braid.admin.password=" + BraidIntegrationTest.ADMIN_PASSWORD,
@@ -20,11 +28,38 @@ public abstract class BraidIntegrationTest {
 
     public static final String ADMIN_PASSWORD = "test-admin-password";
 
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected ApiClient api;
+    protected ApiClient anonymous;
+    protected Braid braid;
+    protected TestSql sql;
+    protected StubServer stub;
+
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", TestDatabase::jdbcUrl);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "postgres");
         registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+    }
+
+    // Named apart from the subclasses' own setUp/tearDown, which would otherwise override these.
+    @BeforeEach
+    void openServerFixture() {
+        api = ApiClient.admin(port, ADMIN_PASSWORD);
+        anonymous = ApiClient.anonymous(port);
+        braid = new Braid(api, anonymous);
+        sql = new TestSql(jdbc);
+        stub = new StubServer();
+    }
+
+    @AfterEach
+    void closeServerFixture() {
+        stub.close();
     }
 }

@@ -71,6 +71,11 @@ public final class ServerProcess implements AutoCloseable {
         return ApiClient.anonymous(port);
     }
 
+    /** Recipes and runs on this server, as {@link BraidIntegrationTest#braid} does them on the shared one. */
+    public Braid braid() {
+        return new Braid(api(), anonymous());
+    }
+
     public long pid() {
         return process.pid();
     }

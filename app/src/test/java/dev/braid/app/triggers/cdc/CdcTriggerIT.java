@@ -10,8 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import javax.sql.DataSource;
 
@@ -36,20 +34,11 @@ class CdcTriggerIT extends BraidIntegrationTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Autowired
     TriggerReconciler reconciler;
 
-    ApiClient api;
-
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
         jdbc.sql("create schema if not exists cdc_it").update();
     }
 
@@ -79,8 +68,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
         assertThat(delete.path("after").isNull()).isTrue();
         // The run sees the change in its trigger context as well: trigger.op, trigger.after ...
         assertThat(triggers.get(0).path("after").path("item").asString()).isEqualTo("tea");
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from runs where recipe = ? and status = 'succeeded'")
-                .param("cdc-basic-orders").query(Integer.class).single() == 3);
+        await().atMost(WAIT).until(() -> sql.runCount("cdc-basic-orders", "succeeded") == 3);
 
         disable("cdc-basic-orders");
     }
@@ -98,8 +86,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
         assertThat(awaitTriggers("cdc-ops-all", 2)).extracting(t -> t.path("op").asString()).containsExactly("insert", "delete");
         assertThat(awaitTriggers("cdc-ops-deletes", 1)).extracting(t -> t.path("op").asString()).containsExactly("delete");
         // One source, one slot: both recipes share the reader.
-        assertThat(jdbc.sql("select count(*) from pg_replication_slots where slot_name like 'braid_cdc_ops%'")
-                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(sql.count("select count(*) from pg_replication_slots where slot_name like 'braid_cdc_ops%'")).isEqualTo(1);
 
         disable("cdc-ops-deletes");
         disable("cdc-ops-all");
@@ -131,8 +118,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
         jdbc.sql("insert into " + table + " (id, item, qty) values (3, 'other', 3)").update();
 
         awaitTriggers("cdc-key-orders", 2);
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_offsets o where o.source = 'cdc-key'")
-                .query(Integer.class).single() > 0);
+        await().atMost(WAIT).until(() -> sql.count("select count(*) from cdc_offsets o where o.source = 'cdc-key'") > 0);
         // The offset is stored after all three were ingested: the second 'same' was absorbed, not pending.
         assertThat(jdbc.sql("select idempotency_key from trigger_events where recipe = 'cdc-key-orders' order by id")
                 .query(String.class).list()).containsExactly("key:same", "key:other");
@@ -146,8 +132,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
         awaitSlotActive("cdc-restart");
         jdbc.sql("insert into " + table + " (id, item, qty) values (1, 'a', 1)").update();
         awaitTriggers("cdc-restart-orders", 1);
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_offsets where source = 'cdc-restart'")
-                .query(Integer.class).single() > 0);
+        await().atMost(WAIT).until(() -> sql.count("select count(*) from cdc_offsets where source = 'cdc-restart'") > 0);
 
         reconciler.stop(); // this node's listeners stop: the engine closes and commits its offsets
         try {
@@ -184,11 +169,10 @@ class CdcTriggerIT extends BraidIntegrationTest {
 
         disable("cdc-drop-b");
         // The source's row is forgotten last, after the slot, the publication and the offsets are gone.
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from cdc_sources where source = 'cdc-drop'")
-                .query(Integer.class).single() == 0);
+        await().atMost(WAIT).until(() -> sql.count("select count(*) from cdc_sources where source = 'cdc-drop'") == 0);
         assertThat(slots("braid_cdc_drop")).isZero();
-        assertThat(jdbc.sql("select count(*) from pg_publication where pubname = 'braid_cdc_drop'").query(Integer.class).single()).isZero();
-        assertThat(jdbc.sql("select count(*) from cdc_offsets where source = 'cdc-drop'").query(Integer.class).single()).isZero();
+        assertThat(sql.count("select count(*) from pg_publication where pubname = 'braid_cdc_drop'")).isZero();
+        assertThat(sql.count("select count(*) from cdc_offsets where source = 'cdc-drop'")).isZero();
     }
 
     @Test
@@ -351,8 +335,8 @@ class CdcTriggerIT extends BraidIntegrationTest {
     // --- helpers ---
 
     int readerLocks() {
-        return jdbc.sql("select count(*) from pg_locks where locktype = 'advisory' and granted and objsubid = 2 and classid::bigint = ?")
-                .param(ReaderLock.LOCK_CLASS).query(Integer.class).single();
+        return (int) sql.count("select count(*) from pg_locks where locktype = 'advisory' and granted and objsubid = 2 and classid::bigint = ?",
+                ReaderLock.LOCK_CLASS);
     }
 
     /** A table in the test database with full row images, and an sql connection named {@code connection} to it. */
@@ -368,7 +352,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
     }
 
     void recipe(String slug, String connection, String table, String extra) {
-        ApiClient.Response saved = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: %s
                 name: CDC %s
                 trigger:
@@ -378,7 +362,6 @@ class CdcTriggerIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ trigger.op & ' ' & trigger.table }}" }
                 """.formatted(slug, slug, connection, table, extra.isEmpty() ? "" : ", " + extra));
-        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
     }
 
     void disable(String slug) {
@@ -387,18 +370,17 @@ class CdcTriggerIT extends BraidIntegrationTest {
 
     void awaitSlotActive(String connection) {
         String slot = CdcSource.objectName(connection);
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from pg_replication_slots where slot_name = ? and active")
-                .param(slot).query(Integer.class).single() == 1);
+        await().atMost(WAIT)
+                .until(() -> sql.count("select count(*) from pg_replication_slots where slot_name = ? and active", slot) == 1);
     }
 
     int slots(String slot) {
-        return jdbc.sql("select count(*) from pg_replication_slots where slot_name = ?").param(slot).query(Integer.class).single();
+        return (int) sql.count("select count(*) from pg_replication_slots where slot_name = ?", slot);
     }
 
     /** The trigger objects of the recipe's runs in creation order, once there are exactly {@code count}. */
     List<JsonNode> awaitTriggers(String slug, int count) {
-        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from runs where recipe = ?").param(slug)
-                .query(Integer.class).single() >= count);
+        await().atMost(WAIT).until(() -> sql.runCount(slug) >= count);
         List<JsonNode> triggers = jdbc.sql("select trigger::text from runs where recipe = ? order by id").param(slug)
                 .query(String.class).list().stream().map(JSON::readTree).toList();
         assertThat(triggers).hasSize(count);

@@ -10,20 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.connections.ConnectionStore;
 import dev.braid.app.kafka.BraidKafka;
@@ -42,12 +36,6 @@ class KafkaTriggerIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTriggerIT.class);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Autowired
     KafkaTriggers triggers;
 
@@ -60,15 +48,12 @@ class KafkaTriggerIT extends BraidIntegrationTest {
     @Autowired
     ConnectionStore connections;
 
-    ApiClient api;
     KafkaProducer<String, String> producer;
     String topic;
 
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "linger.ms", 5),
-                new StringSerializer(), new StringSerializer());
+        producer = TestKafka.producer();
         topic = "t-" + UUID.randomUUID();
     }
 
@@ -85,7 +70,7 @@ class KafkaTriggerIT extends BraidIntegrationTest {
 
     @Test
     void everyRecordStartsOneRunWithTheKafkaTrigger() throws Exception {
-        create("""
+        braid.saveRecipe("""
                 slug: per-record
                 name: One run per record
                 trigger:
@@ -99,7 +84,8 @@ class KafkaTriggerIT extends BraidIntegrationTest {
             producer.send(new ProducerRecord<>(topic, "k" + i, "{\"n\": " + i + "}"));
         }
         producer.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'per-record' and status = 'succeeded'") == 20);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'per-record' and status = 'succeeded'") == 20);
 
         assertThat(jdbc.sql("select idempotency_key from trigger_events where recipe = 'per-record' order by idempotency_key")
                 .query(String.class).list()).hasSize(20).doesNotHaveDuplicates()
@@ -117,12 +103,12 @@ class KafkaTriggerIT extends BraidIntegrationTest {
         assertThat(trigger.path("body").path("n").asInt()).isEqualTo(7);
         assertThat(Instant.parse(trigger.path("timestamp").asString())).isBefore(Instant.now());
         assertThat(run.path("output").path("value").asInt()).isEqualTo(14);
-        await().atMost(Duration.ofSeconds(10)).until(() -> committed("braid.per-record") == 20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.committed("braid.per-record", topic) == 20);
     }
 
     @Test
     void aRecordThatIsNotJsonBecomesADeadLetterWithoutARunAndTheNextRecordsGoOn() throws Exception {
-        create("""
+        braid.saveRecipe("""
                 slug: poison
                 name: Poison message
                 trigger:
@@ -137,9 +123,10 @@ class KafkaTriggerIT extends BraidIntegrationTest {
         producer.send(new ProducerRecord<>(topic, "c", "{\"n\": 3}"));
         producer.flush();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'poison' and status = 'succeeded'") == 2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> committed("braid.poison") == 3);
-        assertThat(count("select count(*) from trigger_events where recipe = 'poison'")).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'poison' and status = 'succeeded'") == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.committed("braid.poison", topic) == 3);
+        assertThat(sql.count("select count(*) from trigger_events where recipe = 'poison'")).isEqualTo(2);
         JsonNode letters = api.get("/api/v1/dead-letters?recipe=poison").json().path("items");
         assertThat(letters).hasSize(1);
         JsonNode letter = letters.get(0);
@@ -172,16 +159,18 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "%s {{ trigger.body.n }}" }
                 """;
-        create(v1.formatted(topic, "v1"));
+        braid.saveRecipe(v1.formatted(topic, "v1"));
         send(2, 0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'versioned' and status = 'succeeded'") == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'versioned' and status = 'succeeded'") == 2);
 
         ApiClient.Response saved = api.put("/api/v1/recipes/versioned", "application/yaml", v1.formatted(topic, "v2"));
         assertThat(saved.status()).as(saved.body()).isEqualTo(200);
         // The old consumer flushed and committed before it stopped; records from here on are the new version's.
         await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(2).equals(triggers.versions().get("versioned")));
         send(3, 2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'versioned' and status = 'succeeded'") == 5);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'versioned' and status = 'succeeded'") == 5);
         assertThat(jdbc.sql("select recipe_version || ':' || (output ->> 'value') from runs where recipe = 'versioned' order by (trigger ->> 'offset')::int")
                 .query(String.class).list()).containsExactly("1:v1 0", "1:v1 1", "2:v2 2", "2:v2 3", "2:v2 4");
     }
@@ -190,7 +179,7 @@ class KafkaTriggerIT extends BraidIntegrationTest {
     void aTriggerWithAKafkaConnectionConsumesThroughItsBootstrapServers() throws Exception {
         connections.put("other-cluster", "kafka", json.readTree("{\"bootstrapServers\": \"" + TestKafka.bootstrapServers() + "\"}"),
                 JsonNodeFactory.instance.objectNode());
-        create("""
+        braid.saveRecipe("""
                 slug: via-connection
                 name: Through a kafka connection
                 trigger:
@@ -201,7 +190,8 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ trigger.body }}" }
                 """.formatted(topic));
         producer.send(new ProducerRecord<>(topic, "k", "plain words")).get();
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'via-connection' and status = 'succeeded'") == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'via-connection' and status = 'succeeded'") == 1);
         assertThat(jdbc.sql("select output ->> 'value' from runs where recipe = 'via-connection'").query(String.class).single())
                 .isEqualTo("plain words");
     }
@@ -213,7 +203,7 @@ class KafkaTriggerIT extends BraidIntegrationTest {
             producer.send(new ProducerRecord<>(topic, "k" + i, "{\"n\": " + i + "}"));
         }
         producer.flush();
-        create("""
+        braid.saveRecipe("""
                 slug: batched
                 name: Micro-batches
                 trigger:
@@ -227,15 +217,17 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ $count(trigger.events) }}" }
                 """.formatted(topic));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'batched' and status = 'succeeded'") >= 3);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'batched' and status = 'succeeded'") >= 3);
         List<Integer> sizes = jdbc.sql("select jsonb_array_length(trigger -> 'events') from runs where recipe = 'batched' order by id")
                 .query(Integer.class).list();
         assertThat(sizes).containsExactly(10, 10, 5);
         assertThat(jdbc.sql("select (output -> 'value')::int from runs where recipe = 'batched' order by id").query(Integer.class).list())
                 .as("the steps saw trigger.events").containsExactly(10, 10, 5);
-        assertThat(count("select count(*) from trigger_events where recipe = 'batched'")).isEqualTo(25);
-        assertThat(count("select count(distinct idempotency_key) from trigger_events where recipe = 'batched'")).isEqualTo(25);
-        assertThat(count("""
+        assertThat(sql.count("select count(*) from trigger_events where recipe = 'batched'")).isEqualTo(25);
+        assertThat(sql.count("select count(distinct idempotency_key) from trigger_events where recipe = 'batched'"))
+                .isEqualTo(25);
+        assertThat(sql.count("""
                 select count(*) from trigger_events e join runs r on r.id = e.first_run_id
                  where e.recipe = 'batched' and r.event_id is null""")).as("every event points at its batch run").isEqualTo(25);
         // The two full batches were written as soon as their events arrived, together with the 5 others; the
@@ -246,7 +238,7 @@ class KafkaTriggerIT extends BraidIntegrationTest {
         Duration waited = Duration.between(created.get(0).toInstant(), created.get(2).toInstant());
         log.info("The partial batch of 5 was written {} ms after the full ones (maxWait 3s)", waited.toMillis());
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(2_500)).isLessThan(Duration.ofSeconds(13));
-        await().atMost(Duration.ofSeconds(10)).until(() -> committed("braid.batched") == 25);
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.committed("braid.batched", topic) == 25);
     }
 
     @Test
@@ -255,7 +247,7 @@ class KafkaTriggerIT extends BraidIntegrationTest {
             producer.send(new ProducerRecord<>(topic, "k" + i, "{\"store\": \"" + (i % 2 == 0 ? "north" : "south") + "\", \"n\": " + i + "}"));
         }
         producer.flush();
-        create("""
+        braid.saveRecipe("""
                 slug: per-store
                 name: Batches per store
                 trigger:
@@ -266,7 +258,8 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ $distinct(trigger.events.body.store) }}" }
                 """.formatted(topic));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'per-store' and status = 'succeeded'") >= 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'per-store' and status = 'succeeded'") >= 2);
         List<Map<String, Object>> runs = jdbc.sql("""
                 select trigger ->> 'key' as key, jsonb_array_length(trigger -> 'events') as size, output ->> 'value' as stores
                   from runs where recipe = 'per-store' order by trigger ->> 'key'""").query().listOfRows();
@@ -278,7 +271,7 @@ class KafkaTriggerIT extends BraidIntegrationTest {
 
     @Test
     void aDisabledRecipeConsumesNothingAndPicksTheRecordsUpWhenEnabledAgain() throws Exception {
-        create("""
+        braid.saveRecipe("""
                 slug: switched
                 name: Enable and disable
                 trigger:
@@ -291,19 +284,20 @@ class KafkaTriggerIT extends BraidIntegrationTest {
         // startFrom latest: only records produced after the group has its partition count.
         await().atMost(Duration.ofSeconds(30)).until(() -> !triggers.assignments().getOrDefault("switched", java.util.Set.of()).isEmpty());
         send(3, 0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'switched'") == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'switched'") == 3);
 
         assertThat(api.post("/api/v1/recipes/switched/disable", "application/json", "").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> !triggers.assignments().containsKey("switched"));
         send(4, 3);
         // Nothing consumes while disabled: the group's committed offset stays at 3 and no run appears.
         Thread.sleep(2_000);
-        assertThat(count("select count(*) from runs where recipe = 'switched'")).isEqualTo(3);
-        assertThat(committed("braid.switched")).isEqualTo(3);
+        assertThat(sql.count("select count(*) from runs where recipe = 'switched'")).isEqualTo(3);
+        assertThat(TestKafka.committed("braid.switched", topic)).isEqualTo(3);
 
         assertThat(api.post("/api/v1/recipes/switched/enable", "application/json", "").status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from runs where recipe = 'switched'") == 7);
-        assertThat(count("select count(distinct idempotency_key) from trigger_events where recipe = 'switched'")).isEqualTo(7);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.count("select count(*) from runs where recipe = 'switched'") == 7);
+        assertThat(sql.count("select count(distinct idempotency_key) from trigger_events where recipe = 'switched'"))
+                .isEqualTo(7);
     }
 
     private void send(int count, int from) {
@@ -311,24 +305,5 @@ class KafkaTriggerIT extends BraidIntegrationTest {
             producer.send(new ProducerRecord<>(topic, "k" + i, "{\"n\": " + i + "}"));
         }
         producer.flush();
-    }
-
-    private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
-    private long count(String sql) {
-        return jdbc.sql(sql).query(Long.class).single();
-    }
-
-    /** The group's committed offset of partition 0 of this test's topic (-1: none). */
-    private long committed(String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
-            OffsetAndMetadata o = offsets.get(new TopicPartition(topic, 0));
-            return o == null ? -1 : o.offset();
-        }
     }
 }

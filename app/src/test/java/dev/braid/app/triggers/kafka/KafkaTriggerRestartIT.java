@@ -3,31 +3,19 @@ package dev.braid.app.triggers.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.ServerProcess;
+import dev.braid.app.support.ServerProcesses;
 import dev.braid.app.support.TestKafka;
 
 /**
@@ -42,31 +30,14 @@ class KafkaTriggerRestartIT {
     private static final String PASSWORD = "kafka-restart-pw";
     private static final int RECORDS = 1_000;
 
-    @TempDir
-    Path dir;
-
-    final List<ServerProcess> servers = new ArrayList<>();
-
-    /** A failed assertion after a SIGKILL would leave the embedded PostgreSQL running. */
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (ServerProcess server : servers) {
-            if (server.isAlive()) {
-                server.kill();
-            }
-        }
-        Path pidFile = dir.resolve("home/postgres/postmaster.pid");
-        if (Files.exists(pidFile)) {
-            long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        }
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
     @Test
     void aThousandRecordsWithASigkillInTheMiddleMakeExactlyAThousandRunsAndBatchEvents() throws Exception {
         String topic = "restart-" + UUID.randomUUID();
         ServerProcess first = start();
-        create(first.api(), """
+        first.braid().saveRecipe("""
                 slug: each
                 name: One run per record
                 trigger:
@@ -76,7 +47,7 @@ class KafkaTriggerRestartIT {
                     action: core.transform
                     with: { value: "{{ trigger.body.n }}" }
                 """.formatted(topic));
-        create(first.api(), """
+        first.braid().saveRecipe("""
                 slug: batched
                 name: Batches of the same records
                 trigger:
@@ -89,37 +60,37 @@ class KafkaTriggerRestartIT {
 
         CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(topic));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> count("select count(*) from trigger_events where recipe = 'each'") >= 200);
-        long before = count("select count(*) from trigger_events where recipe = 'each'");
+                .until(() -> servers.count("select count(*) from trigger_events where recipe = 'each'") >= 200);
+        long before = servers.count("select count(*) from trigger_events where recipe = 'each'");
         first.kill();   // SIGKILL while records stream in: uncommitted offsets are delivered again
         log.info("Killed the server after {} records had their run", before);
 
         ServerProcess second = start();
         producing.join();
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("select count(*) from trigger_events where recipe = 'each'") == RECORDS
-                        && count("select count(*) from trigger_events where recipe = 'batched'") == RECORDS);
+                .until(() -> servers.count("select count(*) from trigger_events where recipe = 'each'") == RECORDS
+                        && servers.count("select count(*) from trigger_events where recipe = 'batched'") == RECORDS);
         // A run is inserted by the statement that inserts its event(s): counting now is exact. Duplicates
         // could only come from records delivered again, which is what the unique key must turn into nothing.
-        assertThat(count("select count(*) from runs where recipe = 'each'")).isEqualTo(RECORDS);
-        assertThat(count("select count(distinct event_id) from runs where recipe = 'each'")).isEqualTo(RECORDS);
-        assertThat(count("select count(distinct idempotency_key) from trigger_events where recipe = 'each'")).isEqualTo(RECORDS);
-        assertThat(count("select count(distinct (trigger -> 'body' ->> 'n')) from runs where recipe = 'each'")).isEqualTo(RECORDS);
-        assertThat(count("select coalesce(sum(jsonb_array_length(trigger -> 'events')), 0) from runs where recipe = 'batched'"))
+        assertThat(servers.count("select count(*) from runs where recipe = 'each'")).isEqualTo(RECORDS);
+        assertThat(servers.count("select count(distinct event_id) from runs where recipe = 'each'")).isEqualTo(RECORDS);
+        assertThat(servers.count("select count(distinct idempotency_key) from trigger_events where recipe = 'each'"))
+                .isEqualTo(RECORDS);
+        assertThat(servers.count("select count(distinct (trigger -> 'body' ->> 'n')) from runs where recipe = 'each'"))
+                .isEqualTo(RECORDS);
+        assertThat(servers.count("select coalesce(sum(jsonb_array_length(trigger -> 'events')), 0) from runs where recipe = 'batched'"))
                 .as("each record in exactly one batch run").isEqualTo(RECORDS);
-        assertThat(count("""
+        assertThat(servers.count("""
                 select count(distinct ev ->> 'offset') from runs r, jsonb_array_elements(r.trigger -> 'events') ev
                  where r.recipe = 'batched'""")).isEqualTo(RECORDS);
-        assertThat(count("select count(*) from dead_letters")).isZero();
+        assertThat(servers.count("select count(*) from dead_letters")).isZero();
         log.info("After the SIGKILL: {} runs of 'each', {} batch runs of 'batched' holding {} events", RECORDS,
-                count("select count(*) from runs where recipe = 'batched'"), RECORDS);
+                servers.count("select count(*) from runs where recipe = 'batched'"), RECORDS);
         second.terminate(Duration.ofSeconds(60));
     }
 
     private void produce(String topic) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "linger.ms", 5),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = TestKafka.producer()) {
             for (int i = 0; i < RECORDS; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "{\"n\": " + i + "}"));
                 if (i % 20 == 19) {
@@ -133,26 +104,7 @@ class KafkaTriggerRestartIT {
     }
 
     private ServerProcess start() {
-        ServerProcess server = new ServerProcess(dir.resolve("home"), PASSWORD,
+        return servers.start(PASSWORD,
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(), "--braid.triggers.refresh=1s");
-        servers.add(server);
-        return server.start();
-    }
-
-    private static void create(ApiClient api, String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-
-    /** Straight from the server's embedded PostgreSQL (its port is in BRAID_HOME/postgres.port). */
-    private long count(String sql) throws Exception {
-        int port = Integer.parseInt(Files.readString(dir.resolve("home/postgres.port")).strip());
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres");
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            return -1;  // the server is between lives
-        }
     }
 }

@@ -17,8 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -34,10 +32,6 @@ import dev.braid.app.triggers.TriggerReconciler;
  */
 class PollTriggerIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     TriggerReconciler reconciler;
     @Autowired
@@ -49,11 +43,8 @@ class PollTriggerIT extends BraidIntegrationTest {
     @Autowired
     DataSource dataSource;
 
-    ApiClient api;
-
     @BeforeEach
     void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
         // The shared test context has its own database, not the embedded default: point embedded-db at it
         // as the embedded mode does.
         String connection = """
@@ -70,7 +61,7 @@ class PollTriggerIT extends BraidIntegrationTest {
     void picksUpExactlyTheNewRowsOnceEachAcrossARestart() {
         jdbc.sql("create table demo.orders_poll (id integer primary key, item text not null)").update();
         jdbc.sql("insert into demo.orders_poll values (1, 'apple'), (2, 'pear'), (3, 'plum')").update();
-        create("""
+        braid.saveRecipe("""
                 slug: order-poll
                 name: New orders
                 trigger:
@@ -86,19 +77,19 @@ class PollTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ trigger.body.item }}" }
                 """);
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> succeeded("order-poll") == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.runCount("order-poll", "succeeded") == 3);
 
         // The poller stops (disabled everywhere), rows arrive meanwhile, and it starts again.
         assertThat(api.post("/api/v1/recipes/order-poll/disable", "application/json", "").status()).isEqualTo(200);
         reconciler.reconcileNow();
         jdbc.sql("insert into demo.orders_poll values (4, 'fig'), (5, 'kiwi')").update();
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> events("order-poll") == 3);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> sql.eventCount("order-poll") == 3);
         runtime.stopAll();
         assertThat(api.post("/api/v1/recipes/order-poll/enable", "application/json", "").status()).isEqualTo(200);
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> succeeded("order-poll") == 5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.runCount("order-poll", "succeeded") == 5);
         // A few more polls find nothing new.
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> events("order-poll") == 5);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> sql.eventCount("order-poll") == 5);
 
         List<Map<String, Object>> rows = jdbc.sql("""
                 select e.idempotency_key, (select count(*) from runs x where x.event_id = e.id) as runs
@@ -117,7 +108,7 @@ class PollTriggerIT extends BraidIntegrationTest {
     void batchModeStartsOneRunPerPollWithAllNewRows() {
         jdbc.sql("create table demo.orders_batch (id integer primary key, amount integer not null)").update();
         jdbc.sql("insert into demo.orders_batch values (1, 10), (2, 20), (3, 30), (4, 40)").update();
-        create("""
+        braid.saveRecipe("""
                 slug: order-batch
                 name: New orders in bulk
                 trigger:
@@ -134,15 +125,15 @@ class PollTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ {'rows': $count(trigger.events), 'sum': $sum(trigger.events.body.amount)} }}" }
                 """);
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> succeeded("order-batch") == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.runCount("order-batch", "succeeded") == 1);
         jdbc.sql("insert into demo.orders_batch values (5, 50), (6, 60), (7, 70)").update();
-        await().atMost(Duration.ofSeconds(30)).until(() -> succeeded("order-batch") == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.runCount("order-batch", "succeeded") == 2);
 
         List<String> outputs = jdbc.sql("select output ->> 'value' from runs where recipe = 'order-batch' order by id")
                 .query(String.class).list();
         assertThat(outputs).containsExactly("{\"sum\": 100, \"rows\": 4}", "{\"sum\": 180, \"rows\": 3}");
         // Each row is its own event, owned by its batch's run.
-        assertThat(events("order-batch")).isEqualTo(7);
+        assertThat(sql.eventCount("order-batch")).isEqualTo(7);
         assertThat(jdbc.sql("""
                 select count(distinct first_run_id) from trigger_events
                  where recipe = 'order-batch' and first_run_id in (select id from runs where recipe = 'order-batch')""")
@@ -158,7 +149,7 @@ class PollTriggerIT extends BraidIntegrationTest {
                 case 2 -> "{\"items\": [{\"seq\": 3, \"name\": \"c\"}]}";
                 default -> "{\"items\": []}";
             }));
-            create("""
+            braid.saveRecipe("""
                     slug: feed-poll
                     name: Feed
                     trigger:
@@ -174,7 +165,8 @@ class PollTriggerIT extends BraidIntegrationTest {
                         with: { value: "{{ trigger.body.name }}" }
                     """.formatted(stub.url("/feed")));
             reconciler.reconcileNow();
-            await().atMost(Duration.ofSeconds(30)).until(() -> succeeded("feed-poll") == 3 && stub.received("/feed").size() >= 3);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> sql.runCount("feed-poll", "succeeded") == 3 && stub.received("/feed").size() >= 3);
             api.post("/api/v1/recipes/feed-poll/disable", "application/json", "");
             reconciler.reconcileNow();
             assertThat(stub.received("/feed").stream().limit(3).map(StubServer.Received::body).toList())
@@ -190,7 +182,7 @@ class PollTriggerIT extends BraidIntegrationTest {
         String token = "feed-token-5a9c27e1-must-not-leak";
         try (StubServer stub = new StubServer()) {
             stub.reply("/secured-feed", n -> Reply.json(200, n == 1 ? "{\"items\": [{\"seq\": 1}]}" : "{\"items\": []}"));
-            create("""
+            braid.saveRecipe("""
                     slug: secured-feed-poll
                     name: Secured feed
                     trigger:
@@ -210,7 +202,7 @@ class PollTriggerIT extends BraidIntegrationTest {
             assertThat(stub.received("/secured-feed")).isEmpty();
 
             assertThat(api.postJson("/api/v1/secrets", Map.of("name", "FEED_TOKEN", "value", token)).status()).isEqualTo(201);
-            await().atMost(Duration.ofSeconds(30)).until(() -> succeeded("secured-feed-poll") == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> sql.runCount("secured-feed-poll", "succeeded") == 1);
             api.post("/api/v1/recipes/secured-feed-poll/disable", "application/json", "");
             reconciler.reconcileNow();
             assertThat(stub.received("/secured-feed").getFirst().body()).isEqualTo("{\"since\":0,\"token\":\"" + token + "\"}");
@@ -222,7 +214,7 @@ class PollTriggerIT extends BraidIntegrationTest {
     void aRecipeIsPolledByOneNodeAtATime() throws Exception {
         jdbc.sql("create table demo.orders_locked (id integer primary key)").update();
         jdbc.sql("insert into demo.orders_locked values (1), (2)").update();
-        create("""
+        braid.saveRecipe("""
                 slug: locked-poll
                 name: Locked
                 enabled: false
@@ -236,7 +228,7 @@ class PollTriggerIT extends BraidIntegrationTest {
         try (Connection other = dataSource.getConnection(); Statement st = other.createStatement()) {
             st.execute("select pg_advisory_lock(" + PollCycle.LOCK_CLASS + ", hashtext('locked-poll'))");
             assertThat(cycle.poll(recipe, null).skipped()).isTrue();
-            assertThat(events("locked-poll")).isZero();
+            assertThat(sql.eventCount("locked-poll")).isZero();
             st.execute("select pg_advisory_unlock(" + PollCycle.LOCK_CLASS + ", hashtext('locked-poll'))");
         }
         PollCycle.Outcome outcome = cycle.poll(recipe, null);
@@ -245,18 +237,5 @@ class PollTriggerIT extends BraidIntegrationTest {
         // Polled just now by "another node": not due again within the interval.
         assertThat(cycle.poll(recipe, java.time.Instant.now().minusSeconds(3600)).skipped()).isTrue();
         assertThat(cycle.poll(recipe, null).newEvents()).isZero();
-    }
-
-    private long succeeded(String slug) {
-        return jdbc.sql("select count(*) from runs where recipe = ? and status = 'succeeded'").param(slug).query(Long.class).single();
-    }
-
-    private long events(String slug) {
-        return jdbc.sql("select count(*) from trigger_events where recipe = ?").param(slug).query(Long.class).single();
-    }
-
-    private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 }

@@ -12,8 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -24,17 +22,12 @@ import tools.jackson.databind.JsonNode;
 /** {@code POST /api/v1/recipes/{slug}/backfill}: preview, missed only, and the three overlap policies. */
 class BackfillIT extends BraidIntegrationTest {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     ScheduleFires fires;
 
     @Test
     void previewStartsNothingMissedFillsTheGapsSkipAndAllowTreatTheRecordedOnes() {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
-        create(api, "nightly", "core.transform", "{ value: \"{{ trigger.scheduledAt }}\" }");
+        create("nightly", "core.transform", "{ value: \"{{ trigger.scheduledAt }}\" }");
         fires.fire("nightly", Instant.parse("2026-11-20T02:00:00Z"), Instant.parse("2026-11-20T02:00:00.003Z"), "test");
         fires.fire("nightly", Instant.parse("2026-11-22T02:00:00Z"), Instant.parse("2026-11-22T02:00:00.003Z"), "test");
         String range = "\"from\": \"2026-11-19T00:00:00Z\", \"to\": \"2026-11-24T00:00:00Z\"";
@@ -47,13 +40,13 @@ class BackfillIT extends BraidIntegrationTest {
                 "2026-11-19T02:00:00Z start", "2026-11-20T02:00:00Z skip", "2026-11-21T02:00:00Z start",
                 "2026-11-22T02:00:00Z skip", "2026-11-23T02:00:00Z start");
         assertThat(preview.json().path("started").asInt()).isZero();
-        assertThat(events("nightly")).isEqualTo(2);
+        assertThat(sql.eventCount("nightly")).isEqualTo(2);
 
         ApiClient.Response missed = api.post("/api/v1/recipes/nightly/backfill", "application/json",
                 "{" + range + ", \"mode\": \"missed\"}");
         assertThat(missed.status()).as(missed.body()).isEqualTo(202);
         assertThat(missed.json().path("started").asInt()).isEqualTo(3);
-        assertThat(events("nightly")).isEqualTo(5);
+        assertThat(sql.eventCount("nightly")).isEqualTo(5);
         assertThat(jdbc.sql("""
                 select count(*) from runs r join trigger_events e on e.id = r.event_id
                  where r.recipe = 'nightly' and r.origin = 'backfill' and e.idempotency_key in
@@ -76,15 +69,14 @@ class BackfillIT extends BraidIntegrationTest {
         assertThat(row.get("replay_of")).isEqualTo(first);
         assertThat(row.get("event_id")).isEqualTo(jdbc.sql("select event_id::text from runs where id = ?::uuid")
                 .param(first).query(String.class).single());
-        assertThat(events("nightly")).isEqualTo(5);
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "select count(*) from runs where recipe = 'nightly' and status <> 'succeeded'").query(Long.class).single() == 0);
+        assertThat(sql.eventCount("nightly")).isEqualTo(5);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'nightly' and status <> 'succeeded'") == 0);
     }
 
     @Test
     void badInputIsAProblemNamingEachFieldAndTheRangeIsCapped() {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
-        create(api, "nightly-checked", "core.transform", "{ value: 1 }");
+        create("nightly-checked", "core.transform", "{ value: 1 }");
         ApiClient.Response bad = api.post("/api/v1/recipes/nightly-checked/backfill", "application/json",
                 "{\"from\": \"yesterday\", \"to\": \"2026-11-24T00:00:00Z\", \"mode\": \"some\", \"overlap\": \"queue\"}");
         assertThat(bad.status()).isEqualTo(400);
@@ -114,11 +106,10 @@ class BackfillIT extends BraidIntegrationTest {
 
     @Test
     void queueWaitsUntilTheFireTimesRunHasEnded() {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         try (StubServer stub = new StubServer()) {
             stub.hold("/slow");
             stub.reply("/slow", n -> Reply.json(200, "{\"call\": " + n + "}"));
-            create(api, "nightly-slow", "http.request", "{ method: POST, url: \"" + stub.url("/slow") + "\", body: { at: \"{{ trigger.scheduledAt }}\" } }");
+            create("nightly-slow", "http.request", "{ method: POST, url: \"" + stub.url("/slow") + "\", body: { at: \"{{ trigger.scheduledAt }}\" } }");
             String first = fires.fire("nightly-slow", Instant.parse("2026-11-20T02:00:00Z"), Instant.parse("2026-11-20T02:00:00Z"), "test")
                     .orElseThrow().runId().toString();
             await().atMost(Duration.ofSeconds(30)).until(() -> stub.received("/slow").size() == 1);
@@ -130,11 +121,11 @@ class BackfillIT extends BraidIntegrationTest {
             String second = queued.json().path("runs").get(0).path("runId").asString();
             // Longer than braid.schedules.overlap-check: the run stays behind the one still running.
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
-                    .until(() -> "waiting".equals(status(second)) && stub.received("/slow").size() == 1);
-            assertThat(status(first)).isEqualTo("running");
+                    .until(() -> "waiting".equals(sql.runStatus(second)) && stub.received("/slow").size() == 1);
+            assertThat(sql.runStatus(first)).isEqualTo("running");
 
             stub.release("/slow");
-            await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(status(second)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(sql.runStatus(second)));
             Timestamp firstFinished = jdbc.sql("select finished_at from runs where id = ?::uuid").param(first).query(Timestamp.class).single();
             Timestamp secondStarted = jdbc.sql("select started_at from runs where id = ?::uuid").param(second).query(Timestamp.class).single();
             assertThat(secondStarted.toInstant()).isAfterOrEqualTo(firstFinished.toInstant());
@@ -145,7 +136,6 @@ class BackfillIT extends BraidIntegrationTest {
     @Test
     void previewListsTheFireTimesOfUnixSecondsQuartzAndMacroCrons() {
         // Issue 13: a backfill preview of "0 0 2 * * *" answered 500 (Quartz refused it); Unix crons were refused at save.
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
         String range = "\"from\": \"2026-03-27T00:00:00Z\", \"to\": \"2026-03-31T00:00:00Z\", \"preview\": true";
         Map<String, List<String>> expected = Map.of(
                 // 02:00 London: 02:00 UTC before the clocks go forward on 29 March 2026, 01:00 UTC after.
@@ -192,20 +182,12 @@ class BackfillIT extends BraidIntegrationTest {
                 "2026-03-27T00:00:02Z start");
     }
 
-    private String status(String runId) {
-        return jdbc.sql("select status from runs where id = ?::uuid").param(runId).query(String.class).single();
-    }
-
-    private long events(String slug) {
-        return jdbc.sql("select count(*) from trigger_events where recipe = ?").param(slug).query(Long.class).single();
-    }
-
     private static List<String> actions(JsonNode result) {
         return result.path("runs").valueStream()
                 .map(r -> r.path("scheduledAt").asString() + " " + r.path("action").asString()).toList();
     }
 
-    private static void create(ApiClient api, String slug, String action, String with) {
+    private void create(String slug, String action, String with) {
         ApiClient.Response created = api.postYaml("/api/v1/recipes", """
                 slug: %s
                 name: Nightly
@@ -216,6 +198,5 @@ class BackfillIT extends BraidIntegrationTest {
                     action: %s
                     with: %s
                 """.formatted(slug, action, with));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
@@ -26,9 +25,7 @@ import org.quartz.listeners.JobListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.quartz.SchedulerFactoryBean;
 import org.springframework.scheduling.quartz.SpringBeanJobFactory;
 
@@ -44,10 +41,6 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduleTriggerIT.class);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     DataSource dataSource;
     @Autowired
@@ -58,13 +51,6 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
     ScheduleFires fires;
     @Autowired
     TriggerReconciler reconciler;
-
-    ApiClient api;
-
-    @BeforeEach
-    void setUp() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-    }
 
     @Test
     void aCronEverySecondRecordsWholeSecondsOneApartAndTwoMoreSchedulersNeverDoubleARun() throws Exception {
@@ -87,7 +73,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
             }
         });
         try {
-            create("""
+            braid.saveRecipe("""
                     slug: tick
                     name: Every second
                     trigger:
@@ -104,7 +90,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     TriggerBuilder.newTrigger().withIdentity("tick", "rogue")
                             .withSchedule(CronScheduleBuilder.cronSchedule("*/1 * * * * ?")).build());
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> count("tick") >= 12 && rogueFires.get() >= 5);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sql.eventCount("tick") >= 12 && rogueFires.get() >= 5);
             api.post("/api/v1/recipes/tick/disable", "application/json", "");
             rogue.getScheduler().clear();
             reconciler.reconcileNow();
@@ -126,7 +112,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                 }
             }
             // Every run is for a fire time: none was started twice by the double fires.
-            assertThat(jdbc.sql("select count(*) from runs where recipe = 'tick'").query(Long.class).single())
+            assertThat(sql.count("select count(*) from runs where recipe = 'tick'"))
                     .isEqualTo(rows.size());
             List<Long> lateness = new ArrayList<>();
             for (Map<String, Object> row : rows) {
@@ -149,7 +135,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
     @Test
     void afterTheSchedulerWasDownAllCatchesUpEveryMissedSecondAndNoneLeavesTheGap() throws Exception {
         for (String mode : List.of("all", "none")) {
-            create("""
+            braid.saveRecipe("""
                     slug: every-%s
                     name: Every second
                     trigger:
@@ -159,7 +145,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     """.formatted(mode, mode));
         }
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("every-all") >= 2 && count("every-none") >= 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sql.eventCount("every-all") >= 2 && sql.eventCount("every-none") >= 2);
         // This node's scheduler stops firing for 8 s, longer than the 5 s misfire threshold.
         scheduler.standby();
         Instant down = Instant.now();
@@ -192,7 +178,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
 
     @Test
     void aNewVersionReplacesTheQuartzTriggerAndDisablingRemovesIt() throws Exception {
-        create("""
+        braid.saveRecipe("""
                 slug: nightly-change
                 name: Nightly
                 trigger:
@@ -237,7 +223,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
         Map<String, String> crons = Map.of("star-seconds", "* * * * * *", "star-nightly", "0 0 2 * * *",
                 "star-five", "*/5 * * * *", "star-hourly", "@hourly", "star-weekdays", "0 0 2 ? * MON-FRI 2099");
         for (Map.Entry<String, String> cron : crons.entrySet()) {
-            create("""
+            braid.saveRecipe("""
                     slug: %s
                     name: Dialect
                     trigger:
@@ -247,8 +233,8 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     """.formatted(cron.getKey(), cron.getValue()));
         }
         reconciler.reconcileNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "select count(*) from runs where recipe = 'star-seconds'").query(Long.class).single() >= 4);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sql.count("select count(*) from runs where recipe = 'star-seconds'") >= 4);
         for (String slug : crons.keySet()) {
             api.post("/api/v1/recipes/" + slug + "/disable", "application/json", "");
         }
@@ -257,13 +243,13 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
         for (int i = 1; i < times.size(); i++) {
             assertThat(Duration.between(times.get(i - 1), times.get(i))).isEqualTo(Duration.ofSeconds(1));
         }
-        assertThat(jdbc.sql("select count(*) from runs where recipe = 'star-seconds'").query(Long.class).single())
+        assertThat(sql.count("select count(*) from runs where recipe = 'star-seconds'"))
                 .isEqualTo(times.size());
     }
 
     @Test
     void theArmedFireTimesOfFiveFieldAndMacroCronsAreTheComputedOnes() throws Exception {
-        create("""
+        braid.saveRecipe("""
                 slug: armed-five
                 name: Every five minutes
                 trigger:
@@ -271,7 +257,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                 steps:
                   - { id: at, action: core.transform, with: { value: 1 } }
                 """);
-        create("""
+        braid.saveRecipe("""
                 slug: armed-hourly
                 name: Hourly
                 trigger:
@@ -325,7 +311,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
         // Noon in Berlin on 29 February: fire times 2012, 2016, 2020, 2024 (11:00 UTC), next in 2028.
         for (String mode : List.of("all", "last", "none")) {
             String slug = "leap-" + mode;
-            create("""
+            braid.saveRecipe("""
                     slug: %s
                     name: Leap day
                     trigger:
@@ -347,12 +333,12 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                 "2020-02-29T11:00:00Z", "2024-02-29T11:00:00Z");
         assertThat(fireTimes("leap-last")).containsExactly("2012-02-29T11:00:00Z", "2024-02-29T11:00:00Z");
         assertThat(fireTimes("leap-none")).containsExactly("2012-02-29T11:00:00Z");
-        assertThat(jdbc.sql("select count(*) from runs where recipe = 'leap-all'").query(Long.class).single()).isEqualTo(4);
+        assertThat(sql.count("select count(*) from runs where recipe = 'leap-all'")).isEqualTo(4);
     }
 
     @Test
     void aDisabledPeriodIsNotCaughtUp() {
-        create("""
+        braid.saveRecipe("""
                 slug: leap-enabled-late
                 name: Leap day
                 trigger:
@@ -374,17 +360,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
     }
 
     private boolean scheduledAfter(String slug, Instant at) {
-        return jdbc.sql("select count(*) from trigger_events where recipe = ? and idempotency_key > ?")
-                .params(slug, at.toString()).query(Long.class).single() > 0;
-    }
-
-    private long count(String slug) {
-        return jdbc.sql("select count(*) from trigger_events where recipe = ?").param(slug).query(Long.class).single();
-    }
-
-    private void create(String yaml) {
-        ApiClient.Response created = api.postYaml("/api/v1/recipes", yaml);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return sql.count("select count(*) from trigger_events where recipe = ? and idempotency_key > ?", slug, at.toString()) > 0;
     }
 
     private SchedulerFactoryBean scheduler(String name, Properties properties) throws Exception {

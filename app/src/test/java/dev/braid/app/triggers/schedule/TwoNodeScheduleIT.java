@@ -14,13 +14,11 @@ import org.quartz.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.ServerProcess;
 import dev.braid.app.support.TestDatabase;
+import dev.braid.app.support.TestKafka;
 import dev.braid.app.triggers.TriggerReconciler;
 
 /**
@@ -33,10 +31,6 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(TwoNodeScheduleIT.class);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     Scheduler scheduler;
     @Autowired
@@ -44,13 +38,15 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
 
     @Test
     void eachFireTimeHasOneRunAcrossTwoNodesAndTheOtherNodeTakesOver() throws Exception {
-        ApiClient api = ApiClient.admin(port, ADMIN_PASSWORD);
-        // Same database and master key (in the shared braid.home) as this node: a second node of one cluster.
+        // Same database, Kafka and master key (in the shared braid.home) as this node: a second node of one
+        // cluster. Without the shared Kafka it would start an embedded broker of its own and point the shared
+        // braid-kafka connection at it, which dies with it and breaks later tests' kafka.* steps.
         Path home = Path.of("target/test-braid-home").toAbsolutePath();
         try (ServerProcess second = new ServerProcess(home, ADMIN_PASSWORD,
                 "--spring.datasource.url=" + TestDatabase.jdbcUrl(), "--spring.datasource.username=postgres",
-                "--spring.datasource.password=postgres", "--braid.worker.poll-interval=60s").start()) {
-            ApiClient.Response created = api.postYaml("/api/v1/recipes", """
+                "--spring.datasource.password=postgres", "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--braid.worker.poll-interval=60s").start()) {
+            braid.saveRecipe("""
                     slug: two-nodes
                     name: Every second on two nodes
                     trigger:
@@ -58,10 +54,9 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
                     steps:
                       - { id: at, action: core.transform, with: { value: "{{ trigger.scheduledAt }}" } }
                     """);
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
             reconciler.reconcileNow();
             String here = scheduler.getSchedulerInstanceId();
-            await().atMost(Duration.ofSeconds(60)).until(() -> count() >= 8);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sql.eventCount("two-nodes") >= 8);
 
             // This node stops firing; the other node must carry on alone.
             scheduler.standby();
@@ -71,14 +66,14 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
             } finally {
                 scheduler.start();
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> count() >= 25);
+            await().atMost(Duration.ofSeconds(30)).until(() -> sql.eventCount("two-nodes") >= 25);
             api.post("/api/v1/recipes/two-nodes/disable", "application/json", "");
             reconciler.reconcileNow();
             // Let the other node see the change, then nothing fires any more.
             await().atMost(Duration.ofSeconds(15)).until(() -> {
-                long before = count();
+                long before = sql.eventCount("two-nodes");
                 Thread.sleep(2_500);
-                return count() == before;
+                return sql.eventCount("two-nodes") == before;
             });
 
             List<Map<String, Object>> rows = jdbc.sql("""
@@ -93,7 +88,7 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
                         .isEqualTo(Duration.ofSeconds(1));
             }
             assertThat(rows).allMatch(r -> (Long) r.get("runs") == 1L);
-            assertThat(jdbc.sql("select count(*) from runs where recipe = 'two-nodes'").query(Long.class).single())
+            assertThat(sql.count("select count(*) from runs where recipe = 'two-nodes'"))
                     .isEqualTo(rows.size());
             Map<Object, Long> byNode = rows.stream().collect(java.util.stream.Collectors.groupingBy(
                     r -> here.equals(r.get("by")) ? "this node" : "second node", java.util.stream.Collectors.counting()));
@@ -102,14 +97,9 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
         }
     }
 
-    private long count() {
-        return jdbc.sql("select count(*) from trigger_events where recipe = 'two-nodes'").query(Long.class).single();
-    }
-
     private long firedByOthersAfter(String here, Instant after) {
-        return jdbc.sql("""
+        return sql.count("""
                 select count(*) from trigger_events where recipe = 'two-nodes'
-                   and idempotency_key > ? and payload ->> 'firedBy' <> ?""")
-                .params(after.toString(), here).query(Long.class).single();
+                   and idempotency_key > ? and payload ->> 'firedBy' <> ?""", after.toString(), here);
     }
 }

@@ -10,13 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -34,24 +30,9 @@ class HostileInputIT extends BraidIntegrationTest {
     /** A hang guard per request, not a speed target. */
     private static final Duration BOUND = Duration.ofSeconds(10);
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient admin;
-    ApiClient anonymous;
-
-    @BeforeEach
-    void setUp() {
-        admin = ApiClient.admin(port, ADMIN_PASSWORD);
-        anonymous = ApiClient.anonymous(port);
-    }
-
     @Test
     void hostileWebhooksAreRefusedCleanlyAndWriteNothing() {
-        ApiClient.Response created = admin.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: fuzz-hook
                 name: Fuzz target
                 trigger:
@@ -61,7 +42,6 @@ class HostileInputIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ trigger.body }}" }
                 """);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
         Random random = new Random(20261129L);
         List<byte[]> bodies = new ArrayList<>();
         Arbitraries.strings().all().ofMaxLength(300).sampleStream().limit(150)
@@ -83,7 +63,7 @@ class HostileInputIT extends BraidIntegrationTest {
         int refused = 0;
         for (int i = 0; i < bodies.size(); i++) {
             String type = types.get(i % types.size());
-            long events = count("trigger_events"), runs = count("runs");
+            long events = sql.count("select count(*) from trigger_events"), runs = sql.count("select count(*) from runs");
             Instant start = Instant.now();
             ApiClient.Response answer = anonymous.post("/hooks/fuzz-hook", Map.of("Content-Type", type), bodies.get(i));
             assertThat(Duration.between(start, Instant.now())).as("request %d answered in time", i).isLessThan(BOUND);
@@ -91,8 +71,9 @@ class HostileInputIT extends BraidIntegrationTest {
             if (answer.status() >= 400) {
                 refused++;
                 assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
-                assertThat(count("trigger_events")).as("a refused webhook stores no event").isEqualTo(events);
-                assertThat(count("runs")).as("a refused webhook starts no run").isEqualTo(runs);
+                assertThat(sql.count("select count(*) from trigger_events"))
+                        .as("a refused webhook stores no event").isEqualTo(events);
+                assertThat(sql.count("select count(*) from runs")).as("a refused webhook starts no run").isEqualTo(runs);
             } else {
                 accepted++;
             }
@@ -132,28 +113,24 @@ class HostileInputIT extends BraidIntegrationTest {
 
         int refused = 0;
         for (String source : sources) {
-            long recipes = count("recipes"), versions = count("recipe_versions");
+            long recipes = sql.count("select count(*) from recipes"), versions = sql.count("select count(*) from recipe_versions");
             Instant start = Instant.now();
-            ApiClient.Response answer = admin.postYaml("/api/v1/recipes", source);
+            ApiClient.Response answer = api.postYaml("/api/v1/recipes", source);
             assertThat(Duration.between(start, Instant.now())).isLessThan(BOUND);
             assertThat(answer.status()).as("%s → %s", source.length() > 100 ? source.substring(0, 100) : source, answer.body())
                     .isLessThan(500);
             if (answer.status() >= 400) {
                 refused++;
                 assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
-                assertThat(count("recipes")).isEqualTo(recipes);
-                assertThat(count("recipe_versions")).isEqualTo(versions);
+                assertThat(sql.count("select count(*) from recipes")).isEqualTo(recipes);
+                assertThat(sql.count("select count(*) from recipe_versions")).isEqualTo(versions);
             } else {
                 // A mutation that is still a valid recipe: remove it so the next one starts from the same state.
-                admin.delete("/api/v1/recipes/" + answer.json().path("slug").asString());
+                api.delete("/api/v1/recipes/" + answer.json().path("slug").asString());
             }
         }
         assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
         log.info("Hostile recipes: {} sources, {} refused with 4xx, none 5xx", sources.size(), refused);
         assertThat(refused).isGreaterThan(sources.size() / 2);
-    }
-
-    private long count(String table) {
-        return jdbc.sql("select count(*) from " + table).query(Long.class).single();
     }
 }

@@ -1,5 +1,6 @@
 package dev.braid.app.triggers.webhook;
 
+import static dev.braid.app.support.Braid.stepsByPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,11 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -20,21 +17,6 @@ import tools.jackson.databind.JsonNode;
 
 /** The webhook path end to end over real HTTP and the real database: recipe in, webhook, durable run out. */
 class WebhookIngressIT extends BraidIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    ApiClient anonymous;
-
-    @BeforeEach
-    void clients() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        anonymous = ApiClient.anonymous(port);
-    }
 
     static final String ORDER_RECIPE = """
             slug: %s
@@ -71,7 +53,7 @@ class WebhookIngressIT extends BraidIntegrationTest {
 
     @Test
     void aWebhookBecomesADurableRunWithEveryStepsInputAndOutput() {
-        assertThat(api.postYaml("/api/v1/recipes", ORDER_RECIPE.formatted("order-intake")).status()).isEqualTo(201);
+        braid.saveRecipe(ORDER_RECIPE.formatted("order-intake"));
 
         ApiClient.Response accepted = anonymous.postJson("/hooks/order-intake", Map.of("id", "A-1", "items", java.util.List.of(
                 Map.of("sku", "apple", "qty", 2, "price", 30),
@@ -82,7 +64,7 @@ class WebhookIngressIT extends BraidIntegrationTest {
         assertThat(accepted.json().path("eventId").asString()).isNotBlank();
         String runId = accepted.json().path("runId").asString();
 
-        JsonNode run = awaitRun(runId, "succeeded");
+        JsonNode run = braid.awaitStatus(runId, "succeeded");
         assertThat(run.path("recipe").asString()).isEqualTo("order-intake");
         assertThat(run.path("origin").asString()).isEqualTo("trigger");
         assertThat(run.path("output").path("order").asString()).isEqualTo("A-1");
@@ -113,7 +95,7 @@ class WebhookIngressIT extends BraidIntegrationTest {
         api.postYaml("/api/v1/recipes", ORDER_RECIPE.formatted("order-small"));
         String runId = anonymous.postJson("/hooks/order-small", Map.of("id", "B-2", "items",
                 java.util.List.of(Map.of("sku", "nut", "qty", 1, "price", 5)))).json().path("runId").asString();
-        Map<String, JsonNode> steps = stepsByPath(awaitRun(runId, "succeeded"));
+        Map<String, JsonNode> steps = stepsByPath(braid.awaitStatus(runId, "succeeded"));
         assertThat(steps).containsKey("big.note").doesNotContainKey("big.alert");
         assertThat(steps.get("big").path("output").path("branch").asString()).isEqualTo("else");
         assertThat(steps.get("big.note").path("output").path("message").asString()).isEqualTo("small order B-2");
@@ -139,14 +121,14 @@ class WebhookIngressIT extends BraidIntegrationTest {
         assertThat(second.json().path("duplicate").asBoolean()).isTrue();
         assertThat(second.json().path("runId").asString()).isEqualTo(first.json().path("runId").asString());
         assertThat(second.json().path("eventId").asString()).isEqualTo(first.json().path("eventId").asString());
-        assertThat(runCount("dedupe-by-header")).isEqualTo(1);
+        assertThat(sql.runCount("dedupe-by-header")).isEqualTo(1);
 
         // Without a header or expression the body's hash is the key: same body, same run.
         ApiClient.Response a = anonymous.postJson("/hooks/dedupe-by-header", "{\"same\":true}");
         ApiClient.Response b = anonymous.postJson("/hooks/dedupe-by-header", "{\"same\":true}");
         assertThat(b.json().path("duplicate").asBoolean()).isTrue();
         assertThat(b.json().path("runId").asString()).isEqualTo(a.json().path("runId").asString());
-        assertThat(runCount("dedupe-by-header")).isEqualTo(2);
+        assertThat(sql.runCount("dedupe-by-header")).isEqualTo(2);
     }
 
     @Test
@@ -162,12 +144,12 @@ class WebhookIngressIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ trigger.body.note }}" }
                 """);
-        String first = anonymous.postJson("/hooks/dedupe-by-expression", "{\"orderId\":7,\"note\":\"a\"}").json().path("runId").asString();
+        String first = braid.webhook("dedupe-by-expression", "{\"orderId\":7,\"note\":\"a\"}");
         ApiClient.Response again = anonymous.postJson("/hooks/dedupe-by-expression", "{\"orderId\":7,\"note\":\"b\"}");
         assertThat(again.json().path("duplicate").asBoolean()).isTrue();
         assertThat(again.json().path("runId").asString()).isEqualTo(first);
         assertThat(anonymous.postJson("/hooks/dedupe-by-expression", "{\"orderId\":8}").json().path("duplicate").asBoolean()).isFalse();
-        assertThat(runCount("dedupe-by-expression")).isEqualTo(2);
+        assertThat(sql.runCount("dedupe-by-expression")).isEqualTo(2);
     }
 
     @Test
@@ -184,14 +166,14 @@ class WebhookIngressIT extends BraidIntegrationTest {
                 """);
         String form = anonymous.post("/hooks/body-kinds?source=shop", Map.of("Content-Type", "application/x-www-form-urlencoded",
                 "X-Sender", "tests"), "a=1&b=2&b=3".getBytes(StandardCharsets.UTF_8)).json().path("runId").asString();
-        JsonNode formValue = awaitRun(form, "succeeded").path("output").path("value");
+        JsonNode formValue = braid.awaitStatus(form, "succeeded").path("output").path("value");
         assertThat(formValue.path("body").path("a").asString()).isEqualTo("1");
         assertThat(formValue.path("body").path("b").size()).isEqualTo(2);
         assertThat(formValue.path("q").asString()).isEqualTo("shop");
         assertThat(formValue.path("ua").asString()).isEqualTo("tests");
 
         String text = anonymous.post("/hooks/body-kinds", "text/plain", "hello there").json().path("runId").asString();
-        assertThat(awaitRun(text, "succeeded").path("output").path("value").path("body").asString()).isEqualTo("hello there");
+        assertThat(braid.awaitStatus(text, "succeeded").path("output").path("value").path("body").asString()).isEqualTo("hello there");
     }
 
     @Test
@@ -227,8 +209,8 @@ class WebhookIngressIT extends BraidIntegrationTest {
         assertThat(disabled.status()).isEqualTo(409);
         assertThat(disabled.json().path("detail").asString()).contains("disabled");
 
-        assertThat(runCount("strict-hook")).isZero();
-        assertThat(jdbc.sql("select count(*) from trigger_events where recipe = 'strict-hook'").query(Long.class).single()).isZero();
+        assertThat(sql.runCount("strict-hook")).isZero();
+        assertThat(sql.count("select count(*) from trigger_events where recipe = 'strict-hook'")).isZero();
     }
 
     @Test
@@ -287,7 +269,7 @@ class WebhookIngressIT extends BraidIntegrationTest {
         assertThat(anonymous.post("/hooks/signed-hook", Map.of("Content-Type", "application/json",
                 WebhookSignature.HEADER, WebhookSignature.sign("s3cr3t", now - 400, body)), body).status()).isEqualTo(401);
         assertThat(anonymous.post("/hooks/signed-hook", Map.of("Content-Type", "application/json"), body).status()).isEqualTo(401);
-        assertThat(runCount("signed-hook")).isEqualTo(1);
+        assertThat(sql.runCount("signed-hook")).isEqualTo(1);
     }
 
     @Test
@@ -329,26 +311,10 @@ class WebhookIngressIT extends BraidIntegrationTest {
         assertThat(limited.status()).isEqualTo(429);
         long retryAfter = Long.parseLong(limited.header("retry-after"));
         assertThat(retryAfter).isBetween(1L, 2L);
-        assertThat(runCount("recovering-hook")).as("the refused one started nothing").isEqualTo(2);
+        assertThat(sql.runCount("recovering-hook")).as("the refused one started nothing").isEqualTo(2);
 
         await().pollDelay(Duration.ofSeconds(retryAfter)).atMost(Duration.ofSeconds(retryAfter + 5))
                 .until(() -> anonymous.postJson("/hooks/recovering-hook", "{\"n\":4}").status() == 202);
-        assertThat(runCount("recovering-hook")).isEqualTo(3);
-    }
-
-    JsonNode awaitRun(String runId, String status) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
-                status.equals(api.get("/api/v1/runs/" + runId).json().path("status").asString()));
-        return api.get("/api/v1/runs/" + runId).json();
-    }
-
-    static Map<String, JsonNode> stepsByPath(JsonNode run) {
-        Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
-        run.path("steps").values().forEach(s -> out.put(s.path("path").asString(), s));
-        return out;
-    }
-
-    long runCount(String recipe) {
-        return jdbc.sql("select count(*) from runs where recipe = ?").param(recipe).query(Long.class).single();
+        assertThat(sql.runCount("recovering-hook")).isEqualTo(3);
     }
 }

@@ -6,14 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -29,25 +25,10 @@ class WebhookSecretIT extends BraidIntegrationTest {
     static final String FIRST = "whsec-41d7a2c9-first-value-must-not-leak";
     static final String ROTATED = "whsec-88b03e5f-rotated-value-must-not-leak";
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    ApiClient api;
-    ApiClient sender;
-
-    @BeforeEach
-    void clients() {
-        api = ApiClient.admin(port, ADMIN_PASSWORD);
-        sender = ApiClient.anonymous(port);
-    }
-
     @Test
     void aWebhookSignedWithAStoredSecretIsAcceptedAndTheRotatedSecretTakesOver(CapturedOutput output) {
         assertThat(api.postJson("/api/v1/secrets", Map.of("name", "HOOK_SECRET", "value", FIRST)).status()).isEqualTo(201);
-        ApiClient.Response saved = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: shop-hook
                 name: Signed by the shop
                 trigger:
@@ -58,7 +39,6 @@ class WebhookSecretIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: "{{ trigger.body.order }}" }
                 """);
-        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
 
         byte[] body = "{\"order\":\"A-17\"}".getBytes(StandardCharsets.UTF_8);
         long now = Instant.now().getEpochSecond();
@@ -79,14 +59,14 @@ class WebhookSecretIT extends BraidIntegrationTest {
         assertThat(old.status()).isEqualTo(401);
         assertThat(old.body()).doesNotContain(FIRST).doesNotContain(ROTATED);
 
-        assertThat(runCount("shop-hook")).isEqualTo(2);
+        assertThat(sql.runCount("shop-hook")).isEqualTo(2);
         assertThat(output.getAll()).doesNotContain(FIRST).doesNotContain(ROTATED);
     }
 
     @Test
     void aMissingSecretRefusesTheSenderWithoutItsNameAndTellsTheOperator(CapturedOutput output) {
         // Saving is allowed: the secret may be created after the recipe (it is resolved when a webhook arrives).
-        ApiClient.Response saved = api.postYaml("/api/v1/recipes", """
+        braid.saveRecipe("""
                 slug: early-hook
                 name: Saved before its secret
                 trigger:
@@ -95,7 +75,6 @@ class WebhookSecretIT extends BraidIntegrationTest {
                 steps:
                   - { id: echo, action: core.transform, with: { value: "{{ trigger.body }}" } }
                 """);
-        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
 
         byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
         long now = Instant.now().getEpochSecond();
@@ -105,19 +84,15 @@ class WebhookSecretIT extends BraidIntegrationTest {
         assertThat(refused.json().path("detail").asString()).contains("cannot be verified").doesNotContain("EARLY_HOOK_SECRET");
         assertThat(output.getAll()).contains("early-hook").contains("trigger.webhook.secret")
                 .contains("EARLY_HOOK_SECRET").contains("does not exist");
-        assertThat(runCount("early-hook")).isZero();
+        assertThat(sql.runCount("early-hook")).isZero();
 
         assertThat(api.postJson("/api/v1/secrets", Map.of("name", "EARLY_HOOK_SECRET", "value", "whsec-early-value")).status())
                 .isEqualTo(201);
         assertThat(post("early-hook", WebhookSignature.sign("whsec-early-value", now, body), body).status()).isEqualTo(202);
-        assertThat(runCount("early-hook")).isEqualTo(1);
+        assertThat(sql.runCount("early-hook")).isEqualTo(1);
     }
 
     private ApiClient.Response post(String slug, String signature, byte[] body) {
-        return sender.post("/hooks/" + slug, Map.of("Content-Type", "application/json", WebhookSignature.HEADER, signature), body);
-    }
-
-    private long runCount(String recipe) {
-        return jdbc.sql("select count(*) from runs where recipe = ?").param(recipe).query(Long.class).single();
+        return anonymous.post("/hooks/" + slug, Map.of("Content-Type", "application/json", WebhookSignature.HEADER, signature), body);
     }
 }
