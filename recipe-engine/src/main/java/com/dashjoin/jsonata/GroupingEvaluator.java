@@ -23,7 +23,7 @@ import com.dashjoin.jsonata.Utils.JList;
  * ({@code events@$e{...}}) when a group is reduced.
  *
  * <p>How it is used: the library runs every evaluation step on the evaluator it keeps per thread
- * ({@code Jsonata.current}); {@link #install} makes this one that evaluator before an evaluation.
+ * ({@code Jsonata.current}); {@link #install} makes one of these that evaluator before an evaluation, {@link #release} takes it back.
  * The class path must load this class and the library in the same class loader (it does: a plain
  * class path, and Spring Boot's jar, load both through one loader).
  */
@@ -31,7 +31,10 @@ import com.dashjoin.jsonata.Utils.JList;
 public final class GroupingEvaluator extends Jsonata {
 
     private static final Jsonata TEMPLATE = Jsonata.jsonata("0");
-    private static final ThreadLocal<GroupingEvaluator> PER_THREAD = ThreadLocal.withInitial(GroupingEvaluator::new);
+    // Borrowed per evaluation, not kept per thread: runs execute on virtual threads, one per run, so a
+    // per-thread evaluator would be built for every run. The pool holds as many as ever ran at once.
+    private static final java.util.concurrent.ConcurrentLinkedQueue<GroupingEvaluator> IDLE =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private GroupingEvaluator() {
         super(TEMPLATE);
@@ -43,10 +46,19 @@ public final class GroupingEvaluator extends Jsonata {
      * library's {@code $eval} does too) puts a plain evaluator back. {@code $now()} and
      * {@code $millis()} read the time of this evaluator, so it is set to the evaluation's start.
      */
-    public static void install() {
-        GroupingEvaluator evaluator = PER_THREAD.get();
+    public static GroupingEvaluator install() {
+        GroupingEvaluator evaluator = IDLE.poll();
+        if (evaluator == null) {
+            evaluator = new GroupingEvaluator();
+        }
         evaluator.timestamp = System.currentTimeMillis();
         current.set(evaluator);
+        return evaluator;
+    }
+
+    /** Gives back the evaluator {@link #install} lent, once its evaluation has ended. */
+    public static void release(GroupingEvaluator evaluator) {
+        IDLE.offer(evaluator);
     }
 
     @Override

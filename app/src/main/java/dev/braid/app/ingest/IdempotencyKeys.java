@@ -1,9 +1,9 @@
 package dev.braid.app.ingest;
 
 import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.run.TriggerContext;
 import dev.braid.engine.expr.Expressions;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The idempotency key of an event (ARCHITECTURE §3), in order: the recipe's {@code idempotencyKey}
@@ -18,7 +18,6 @@ final class IdempotencyKeys {
     /** A key ({@code value}), or why there is none ({@code unusable}, the setting at fault in {@code field}). */
     record Key(String value, String unusable, String field) {}
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Expressions expressions;
 
@@ -32,7 +31,7 @@ final class IdempotencyKeys {
             String field = "trigger." + triggerType + ".idempotencyKey";
             JsonNode value;
             try {
-                value = expressions.evaluate(expression, NODES.objectNode().set("trigger", event.context()));
+                value = expressions.evaluate(expression, TriggerContext.keyScope(event.context()));
             } catch (ExpressionException e) {
                 return new Key(null, "The recipe's idempotencyKey expression (" + field + ") failed on this "
                         + event.type() + " event: " + e.getMessage() + "; fix the expression or make it yield a text or number",

@@ -7,10 +7,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.run.TriggerContext;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Recipe;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The one place that works out which concurrency slot group a new run belongs to (ARCHITECTURE §2,
@@ -39,7 +39,6 @@ public class ConcurrencySlots {
 
     static final int MAX_VALUE_LENGTH = 200;
     private static final Logger log = LoggerFactory.getLogger(ConcurrencySlots.class);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Expressions expressions;
     private final RecipeCatalog catalog;
@@ -75,7 +74,7 @@ public class ConcurrencySlots {
         }
         JsonNode value;
         try {
-            value = expressions.evaluate(expression, NODES.objectNode().set("trigger", trigger == null ? NODES.nullNode() : trigger));
+            value = expressions.evaluate(expression, TriggerContext.keyScope(trigger));
         } catch (ExpressionException e) {
             log.warn("Recipe {}: the concurrency key failed on this trigger ({}); the run shares the slots of {}/null",
                     slug, e.getMessage(), slug);

@@ -7,10 +7,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.run.TriggerContext;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Recipe;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The one rule for a run's ordering key (ARCHITECTURE §11, {@code ordering: {key}}), stored in
@@ -35,7 +35,6 @@ public class OrderingKeys {
     public static final String FIELD = "ordering.key";
     static final int MAX_VALUE_LENGTH = 200;
     private static final Logger log = LoggerFactory.getLogger(OrderingKeys.class);
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** The ordering expression failed on this trigger. */
     public static final class Unusable extends RuntimeException {
@@ -64,7 +63,7 @@ public class OrderingKeys {
         }
         JsonNode value;
         try {
-            value = expressions.evaluate(recipe.ordering().key(), NODES.objectNode().set("trigger", trigger == null ? NODES.nullNode() : trigger));
+            value = expressions.evaluate(recipe.ordering().key(), TriggerContext.keyScope(trigger));
         } catch (ExpressionException e) {
             throw new Unusable("The recipe's ordering key expression (" + FIELD + ") failed on this event: " + e.getMessage()
                     + "; fix the expression so that it yields a value for every event");

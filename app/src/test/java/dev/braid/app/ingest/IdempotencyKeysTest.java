@@ -28,6 +28,15 @@ class IdempotencyKeysTest {
     }
 
     @Test
+    void aKeyMaySeeThePerEventRunsEventsAsStepsDo() {
+        // trigger.events is in every run's context (a one-element array for a per-event run), so a recipe
+        // written over trigger.events keys its events the same way per event or batched.
+        TriggerEvent event = webhook("{\"orderId\": 7}", null);
+        assertThat(keys.of("trigger.events[0].body.orderId", "webhook", event).value()).isEqualTo("key:7");
+        assertThat(keys.of("$count(trigger.events)", "webhook", event).value()).isEqualTo("key:1");
+    }
+
+    @Test
     void anExpressionYieldingNothingGivesNoKeyAndTheNextRuleApplies() {
         assertThat(keys.of("trigger.body.missing", "webhook", webhook("{}", "h")).value()).isEqualTo("header:h");
         assertThat(keys.of("trigger.body.none", "webhook", webhook("{\"none\": null}", null)).value()).isEqualTo("body:hash");

@@ -173,8 +173,9 @@ public final class Expressions {
     private Object evaluateRaw(String expression, Object input) {
         Pool pool = pool(expression);
         Jsonata compiled = pool.acquire();
+        GroupingEvaluator grouping = null;
         try (Bounds.Scope bounds = Bounds.open(limits)) {
-            GroupingEvaluator.install();
+            grouping = GroupingEvaluator.install();
             return compiled.evaluate(input, compiled.createFrame());
         } catch (RuntimeException e) {
             throw failure(expression, e);
@@ -187,6 +188,9 @@ public final class Expressions {
         } finally {
             pool.release(compiled);
             FORGET.evaluate(null, FORGET.createFrame());
+            if (grouping != null) {
+                GroupingEvaluator.release(grouping);
+            }
         }
     }
 

@@ -21,6 +21,17 @@ public final class TriggerContext {
     private TriggerContext() {
     }
 
+    /**
+     * The context of a key expression ({@code idempotencyKey}, {@code concurrency.key}, {@code ordering.key},
+     * {@code batch.key}): {@code {trigger}}, the trigger seen as steps see it, so a key may be written over
+     * {@code trigger.events} as well as over {@code trigger.body}.
+     */
+    public static JsonNode keyScope(JsonNode stored) {
+        ObjectNode scope = NODES.objectNode();
+        scope.set("trigger", of(stored));
+        return scope;
+    }
+
     /** The trigger as expressions see it: {@code stored} with an {@code events} array. */
     public static JsonNode of(JsonNode stored) {
         if (stored == null || stored.isNull() || stored.isMissingNode()) {

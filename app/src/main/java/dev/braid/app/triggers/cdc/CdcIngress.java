@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.engine.expr.ExpressionException;
+import dev.braid.engine.run.TriggerContext;
 import dev.braid.engine.expr.Expressions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -109,7 +110,7 @@ class CdcIngress {
             return null;
         }
         try {
-            JsonNode value = expressions.evaluate(expression, NODES.objectNode().set("trigger", event.context()));
+            JsonNode value = expressions.evaluate(expression, TriggerContext.keyScope(event.context()));
             return value == null || value.isMissingNode() || value.isNull() ? null : value;
         } catch (ExpressionException e) {
             log.debug("batch.key of recipe '{}' failed on {}: {}", route.slug(), event.naturalKey(), e.getMessage());
