@@ -236,8 +236,7 @@ class UseCaseSamplesIT extends BraidIntegrationTest {
         assertThat(api.post("/api/v1/recipes/inventory-sync/enable", "application/json", "").status()).isEqualTo(200);
         try {
             reconciler.reconcileNow();
-            await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from pg_replication_slots where slot_name = 'braid_embedded_db' and active")
-                    .query(Integer.class).single() == 1);
+            await().atMost(WAIT).until(() -> sql.slotStreaming("braid_embedded_db"));
 
             // 200 orders in 10 transactions, then 20 cancelled, 10 with a changed quantity (no call) and one
             // cancelled order touched again (already cancelled: no second release).
@@ -321,8 +320,7 @@ class UseCaseSamplesIT extends BraidIntegrationTest {
         assertThat(api.post("/api/v1/recipes/orders-to-warehouse/enable", "application/json", "").status()).isEqualTo(200);
         try {
             reconciler.reconcileNow();
-            await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from pg_replication_slots where slot_name = 'braid_embedded_db' and active")
-                    .query(Integer.class).single() == 1);
+            await().atMost(WAIT).until(() -> sql.slotStreaming("braid_embedded_db"));
 
             // 1,000 changes in 5 transactions: 700 inserts, 200 status changes, 80 quantity changes, 20 deletes.
             jdbc.sql("""

@@ -10,6 +10,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class TestSql {
 
+    /**
+     * How many replication slots of that name are being read and have reached their consistent point.
+     * "active" alone is not enough: while a slot is created it is active but still waits for the
+     * transactions running then (up to a running-xacts record, every 15 s), and a change committed
+     * before it is consistent is never decoded.
+     */
+    public static String streamingSlots(String slot) {
+        return "select count(*) from pg_replication_slots where slot_name = '" + slot.replace("'", "''")
+                + "' and active and confirmed_flush_lsn is not null";
+    }
+
     private final JdbcClient jdbc;
 
     public TestSql(JdbcClient jdbc) {
@@ -23,6 +34,11 @@ public final class TestSql {
     /** {@code select count(*) ...} with positional parameters. */
     public long count(String sql, Object... params) {
         return jdbc.sql(sql).params(params).query(Long.class).single();
+    }
+
+    /** True once a CDC reader streams from {@code slot}: changes committed from now on are delivered. */
+    public boolean slotStreaming(String slot) {
+        return count(streamingSlots(slot)) == 1;
     }
 
     /** A run's status as stored. */

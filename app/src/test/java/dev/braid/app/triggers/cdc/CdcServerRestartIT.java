@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.ServerProcess;
 import dev.braid.app.support.ServerProcesses;
+import dev.braid.app.support.TestSql;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -46,7 +47,7 @@ class CdcServerRestartIT {
                         with: { value: "{{ trigger.after.item }}" }
                     """);
             await().atMost(WAIT)
-                    .until(() -> servers.count("select count(*) from pg_replication_slots where slot_name = 'braid_embedded_db' and active") == 1);
+                    .until(() -> servers.count(TestSql.streamingSlots("braid_embedded_db")) == 1);
             sql("insert into demo.orders values (1, 'before the crash')");
             awaitItems(server.api(), 1);
         } finally {

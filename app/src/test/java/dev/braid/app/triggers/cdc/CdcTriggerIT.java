@@ -371,7 +371,7 @@ class CdcTriggerIT extends BraidIntegrationTest {
     void awaitSlotActive(String connection) {
         String slot = CdcSource.objectName(connection);
         await().atMost(WAIT)
-                .until(() -> sql.count("select count(*) from pg_replication_slots where slot_name = ? and active", slot) == 1);
+                .until(() -> sql.slotStreaming(slot));
     }
 
     int slots(String slot) {
