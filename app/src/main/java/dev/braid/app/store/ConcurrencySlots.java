@@ -6,8 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.braid.engine.expr.ExpressionException;
-import dev.braid.engine.run.TriggerContext;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Recipe;
 import tools.jackson.databind.JsonNode;
@@ -18,15 +16,12 @@ import tools.jackson.databind.JsonNode;
  * {@code runs.concurrency_key} and {@code runs.concurrency_limit}. A run without one is unlimited.
  *
  * <ul>
- *   <li>The key is {@code <slug>} without a {@code key} expression, else {@code <slug>/<value>}: the
- *       expression is evaluated against {@code {trigger: …}}; a string value is used as it is, any
- *       other value as its JSON text ({@code 42}, {@code true}, {@code {"a":1}}).</li>
+ *   <li>The key is {@code <slug>} without a {@code key} expression, else {@code <slug>/<value>}, the
+ *       value as {@link KeyExpression} words it (long values hashed).</li>
  *   <li>A key that is absent, JSON null, or fails to evaluate puts the run in {@code <slug>/null}: it is
  *       still limited (an unlimited run would break the recipe's promise), together with the other
  *       runs that have no key. A string value {@code "null"} shares that group, which only costs
  *       parallelism, never the limit.</li>
- *   <li>A value longer than {@value #MAX_VALUE_LENGTH} characters is replaced by
- *       {@code sha256:<hex>} of it, to keep the index entries small.</li>
  *   <li>Slot and limit are fixed when the run is created: a new recipe version with another limit
  *       applies to the runs created after it, runs already queued keep theirs.</li>
  * </ul>
@@ -37,7 +32,6 @@ public class ConcurrencySlots {
     /** A run's slot group and the limit of runs of that group running at once, cluster-wide. */
     public record Slot(String key, int limit) {}
 
-    static final int MAX_VALUE_LENGTH = 200;
     private static final Logger log = LoggerFactory.getLogger(ConcurrencySlots.class);
 
     private final Expressions expressions;
@@ -72,18 +66,14 @@ public class ConcurrencySlots {
         if (expression == null) {
             return slug;
         }
-        JsonNode value;
-        try {
-            value = expressions.evaluate(expression, TriggerContext.keyScope(trigger));
-        } catch (ExpressionException e) {
-            log.warn("Recipe {}: the concurrency key failed on this trigger ({}); the run shares the slots of {}/null",
-                    slug, e.getMessage(), slug);
-            return slug + "/null";
-        }
-        if (value == null || value.isMissingNode() || value.isNull()) {
-            return slug + "/null";
-        }
-        String text = value.isString() ? value.asString() : value.toString();
-        return slug + "/" + (text.length() > MAX_VALUE_LENGTH ? "sha256:" + Sha256.hex(text) : text);
+        return slug + "/" + switch (KeyExpression.evaluate(expressions, expression, trigger)) {
+            case KeyExpression.Value v -> v.text();
+            case KeyExpression.Absent a -> "null";
+            case KeyExpression.Failed f -> {
+                log.warn("Recipe {}: the concurrency key failed on this trigger ({}); the run shares the slots of {}/null",
+                        slug, f.message(), slug);
+                yield "null";
+            }
+        };
     }
 }

@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-import dev.braid.engine.run.RunStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -23,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The owner of {@code trigger_events}. Transactional ingestion (ARCHITECTURE §3): the trigger events and their
- * run(s) are written by one statement, so an event is never stored without its run. The unique
+ * run(s) are written by one statement, so an event is never stored without its run; the run insert in it is
+ * {@link RunStore}'s ({@link RunStore#INSERT_INGESTED}), which owns what a new run is. The unique
  * (recipe, idempotency_key) is the dedupe: a duplicate writes nothing and gets the first event's run.
  * Callers are {@link dev.braid.app.ingest.Ingestion} (every trigger source goes through it), which works
  * out keys and concurrency slots.
@@ -92,15 +92,10 @@ public class EventStore {
                         values (?, ?, ?, ?, ?::jsonb, ?)
                         on conflict (recipe, idempotency_key) do nothing
                         returning id)
-                    insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger,
-                                      attempt, locked_by, locked_until, started_at, concurrency_key, concurrency_limit, ordering_key)
-                    select ?, ?, ?, ?, ?, ev.id, ?::jsonb,
-                           ?, ?, case when ? then now() + make_interval(secs => ?) end, case when ? then now() end, ?, ?, ?
-                      from ev
-                    returning id""")
+                    """ + RunStore.INSERT_INGESTED.formatted("select ?, ?, ?, ?, ?, ?, ?, ev.id, ?, ?, ?, ? from ev", "id"))
                     .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
-                            triggerJson, runId, runId, recipe, recipeVersion, (claimed ? RunStatus.RUNNING : RunStatus.QUEUED).wire(), origin, triggerJson,
-                            claimed ? 1 : 0, claimFor, claimed, lease == null ? 0.0 : lease.toMillis() / 1000.0, claimed,
+                            triggerJson, runId, runId, recipe, recipeVersion, claimed, claimFor,
+                            lease == null ? 0.0 : lease.toMillis() / 1000.0, origin, triggerJson,
                             slot == null ? null : slot.key(), slot == null ? null : slot.limit(), ordering)
                     .query(UUID.class).optional();
             if (inserted.isPresent()) {
@@ -175,13 +170,11 @@ public class EventStore {
                     select event_id, ?, key, expires, payload, run_id from input
                     on conflict (recipe, idempotency_key) do nothing
                     returning id)
-                insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit,
-                                  ordering_key)
-                select i.run_id, ?, ?, ?, ?, i.event_id, i.payload, i.slot_key, i.slot_limit, i.ordering
+                """ + RunStore.INSERT_INGESTED.formatted("""
+                select i.run_id, ?, ?, false, null, null, ?, i.event_id, i.payload, i.slot_key, i.slot_limit, i.ordering
                   from ev join input i on i.event_id = ev.id
-                 order by i.n -- ordering_seq (the column default) follows the events' order
-                returning event_id""")
-                .params(json.write(rows), recipe, recipe, recipeVersion, RunStatus.QUEUED.wire(), origin)
+                 order by i.n -- ordering_seq (the column default) follows the events' order""", "event_id"))
+                .params(json.write(rows), recipe, recipe, recipeVersion, origin)
                 .query(UUID.class).list());
         List<Ingested> out = new ArrayList<>(events.size());
         Map<String, Existing> stored = inserted.size() == events.size() ? Map.of() : existing(recipe, events);
@@ -233,16 +226,14 @@ public class EventStore {
                     returning id, payload),
                 agg as (
                     select jsonb_agg(payload order by id) as events, count(*) as n from ev)
-                insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, concurrency_key, concurrency_limit,
-                                  ordering_key)
-                select ?, ?, ?, ?, ?, null,
+                """ + RunStore.INSERT_INGESTED.formatted("""
+                select ?, ?, ?, false, null, null, ?, null,
                        ?::jsonb || jsonb_build_object('events', agg.events)
                          || case when ? then jsonb_build_object('cursor', agg.events -> -1 -> 'cursor') else '{}'::jsonb end,
                        ?, ?, ?
                   from agg
-                 where agg.n > 0
-                returning id""")
-                .params(recipe, runId, json.write(rows), runId, recipe, recipeVersion, RunStatus.QUEUED.wire(), origin, json.write(header), carryCursor,
+                 where agg.n > 0""", "id"))
+                .params(recipe, runId, json.write(rows), runId, recipe, recipeVersion, origin, json.write(header), carryCursor,
                         slot == null ? null : slot.key(), slot == null ? null : slot.limit(), ordering)
                 .query(UUID.class).optional();
     }

@@ -6,8 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.braid.engine.expr.ExpressionException;
-import dev.braid.engine.run.TriggerContext;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Recipe;
 import tools.jackson.databind.JsonNode;
@@ -18,11 +16,9 @@ import tools.jackson.databind.JsonNode;
  * {@code ordering_seq} order ({@link RunStore}). A run without one is not ordered.
  *
  * <ul>
- *   <li>The key is the expression's value over {@code {trigger: …}}: a string as it is, any other
- *       value as its JSON text ({@code 42}, {@code {"a":1}}).</li>
+ *   <li>The key is the expression's value as {@link KeyExpression} words it.</li>
  *   <li>A value that is missing or JSON null is the key {@code null}: those runs are still ordered,
  *       together (an unordered run would break the recipe's promise).</li>
- *   <li>A value longer than {@value #MAX_VALUE_LENGTH} characters is replaced by {@code sha256:<hex>} of it.</li>
  *   <li>An expression that fails on a new event is {@link Unusable}: {@code Ingestion} applies its key
  *       failure policy (a webhook is refused, any other event becomes a dead letter). A further run of
  *       a stored event ({@link #ofStored}) falls back to the key {@code null}, with a warning.</li>
@@ -33,7 +29,6 @@ public class OrderingKeys {
 
     /** The setting at fault when the expression fails. */
     public static final String FIELD = "ordering.key";
-    static final int MAX_VALUE_LENGTH = 200;
     private static final Logger log = LoggerFactory.getLogger(OrderingKeys.class);
 
     /** The ordering expression failed on this trigger. */
@@ -61,18 +56,12 @@ public class OrderingKeys {
         if (recipe.ordering() == null) {
             return Optional.empty();
         }
-        JsonNode value;
-        try {
-            value = expressions.evaluate(recipe.ordering().key(), TriggerContext.keyScope(trigger));
-        } catch (ExpressionException e) {
-            throw new Unusable("The recipe's ordering key expression (" + FIELD + ") failed on this event: " + e.getMessage()
-                    + "; fix the expression so that it yields a value for every event");
-        }
-        if (value == null || value.isMissingNode() || value.isNull()) {
-            return Optional.of("null");
-        }
-        String text = value.isString() ? value.asString() : value.toString();
-        return Optional.of(text.length() > MAX_VALUE_LENGTH ? "sha256:" + Sha256.hex(text) : text);
+        return switch (KeyExpression.evaluate(expressions, recipe.ordering().key(), trigger)) {
+            case KeyExpression.Value v -> Optional.of(v.text());
+            case KeyExpression.Absent a -> Optional.of("null");
+            case KeyExpression.Failed f -> throw new Unusable("The recipe's ordering key expression (" + FIELD
+                    + ") failed on this event: " + f.message() + "; fix the expression so that it yields a value for every event");
+        };
     }
 
     /** As {@link #of(Recipe, JsonNode)} for a further run of a stored recipe version; a failing expression gives {@code null}. */

@@ -149,6 +149,28 @@ public class RunStore {
             .formatted(WAKE.toSql(), WAKE.fromSql("q.status"), StatusSql.in("p.status", StatusSql.UNFINISHED));
 
     /**
+     * The runs of newly stored trigger events: {@link EventStore} puts this after its {@code trigger_events}
+     * insert, so that an event and its run commit in one statement (ARCHITECTURE §3) while the columns a
+     * new run is given are decided here. {@code %1$s}: a select yielding, in this order, id, recipe,
+     * recipe_version, leased (boolean), locked_by (the node, or null), lease_seconds, origin, event_id, trigger,
+     * concurrency_key, concurrency_limit, ordering_key (nulls need no casts); {@code %2$s}: what to return. A run is created queued, or — the
+     * ingestion's fast path — running, leased to the node that stores it and executes it at once
+     * (attempt 1, its lease and start time set here, as a claim would).
+     */
+    static final String INSERT_INGESTED = """
+            insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, attempt, locked_by, locked_until,
+                              started_at, concurrency_key, concurrency_limit, ordering_key)
+            select n.id::uuid, n.recipe::text, n.recipe_version::int, case when n.leased::boolean then %1$s else %2$s end,
+                   n.origin::text, n.event_id::uuid, n.trigger::jsonb, case when n.leased::boolean then 1 else 0 end,
+                   n.locked_by::text, case when n.leased::boolean then now() + make_interval(secs => n.lease_seconds::float8) end,
+                   case when n.leased::boolean then now() end, n.concurrency_key::text, n.concurrency_limit::int, n.ordering_key::text
+              from (
+                %%1$s
+              ) as n(id, recipe, recipe_version, leased, locked_by, lease_seconds, origin, event_id, trigger,
+                               concurrency_key, concurrency_limit, ordering_key)
+            returning %%2$s""".formatted(RUNNING, StatusSql.literal(RunStatus.QUEUED));
+
+    /**
      * A further run keeps the place of the run it re-runs ({@code replay_of}) in its key's order when it has
      * that run's ordering key: a dead letter's redrive goes ahead of the key's runs that have not started.
      */

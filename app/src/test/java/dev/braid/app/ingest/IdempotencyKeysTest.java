@@ -37,6 +37,18 @@ class IdempotencyKeysTest {
     }
 
     @Test
+    void aLongKeyIsStoredAsItsHashSoTheUniqueIndexTakesIt() {
+        // PostgreSQL refuses btree entries over ~2.7 KB: a 10,000-character key would fail the insert.
+        String longId = "x".repeat(10_000);
+        TriggerEvent event = webhook("{\"id\": \"" + longId + "\"}", "h".repeat(5_000));
+        String fromExpression = keys.of("trigger.body.id", "webhook", event).value();
+        assertThat(fromExpression).isEqualTo("key:sha256:" + dev.braid.app.store.Sha256.hex(longId));
+        assertThat(keys.of(null, "webhook", event).value()).startsWith("header:sha256:").hasSize("header:sha256:".length() + 64);
+        assertThat(keys.of("trigger.body.id", "webhook", webhook("{\"id\": \"" + longId + "y\"}", null)).value())
+                .as("another value, another key").isNotEqualTo(fromExpression);
+    }
+
+    @Test
     void anExpressionYieldingNothingGivesNoKeyAndTheNextRuleApplies() {
         assertThat(keys.of("trigger.body.missing", "webhook", webhook("{}", "h")).value()).isEqualTo("header:h");
         assertThat(keys.of("trigger.body.none", "webhook", webhook("{\"none\": null}", null)).value()).isEqualTo("body:hash");

@@ -220,8 +220,7 @@ public final class TopicConsumer implements TriggerSource.Running {
             return null;
         }
         try {
-            JsonNode value = context.evaluate(settings.batch().key(), NODES.objectNode().set("trigger", r.trigger()));
-            return value.isMissingNode() || value.isNull() ? null : value;
+            return context.evaluateKey(settings.batch().key(), r.trigger());
         } catch (ExpressionException e) {
             log.log(RunLog.Level.DEBUG, "batch.key of recipe '" + recipe + "' failed on " + r.position() + ": " + e.getMessage());
             return null;

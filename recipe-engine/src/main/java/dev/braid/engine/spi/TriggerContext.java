@@ -52,10 +52,12 @@ public interface TriggerContext {
     void unreadable(String naturalKey, String message, JsonNode raw);
 
     /**
-     * Evaluates a bare expression of the recipe (such as {@code batch.key}) with the server's limits;
-     * throws {@link dev.braid.engine.expr.ExpressionException} when it fails.
+     * Evaluates a key expression of the recipe (such as {@code batch.key}) over one event's trigger object,
+     * seen as the run's steps see it ({@code trigger.body}, {@code trigger.events[0]} ...), with the
+     * server's limits and its one wording of keys; null when it yields nothing (missing or null), and
+     * {@link dev.braid.engine.expr.ExpressionException} when it fails.
      */
-    JsonNode evaluate(String expression, JsonNode scope);
+    JsonNode evaluateKey(String expression, JsonNode trigger);
 
     /**
      * The longest a source should block in one read of the outside system, so that a stop or a batch's

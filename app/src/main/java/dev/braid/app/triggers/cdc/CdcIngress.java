@@ -11,8 +11,7 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
-import dev.braid.engine.expr.ExpressionException;
-import dev.braid.engine.run.TriggerContext;
+import dev.braid.app.store.KeyExpression;
 import dev.braid.engine.expr.Expressions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -109,13 +108,14 @@ class CdcIngress {
         if (expression == null) {
             return null;
         }
-        try {
-            JsonNode value = expressions.evaluate(expression, TriggerContext.keyScope(event.context()));
-            return value == null || value.isMissingNode() || value.isNull() ? null : value;
-        } catch (ExpressionException e) {
-            log.debug("batch.key of recipe '{}' failed on {}: {}", route.slug(), event.naturalKey(), e.getMessage());
-            return null;
-        }
+        return switch (KeyExpression.evaluate(expressions, expression, event.context())) {
+            case KeyExpression.Value v -> v.json();
+            case KeyExpression.Absent a -> null;
+            case KeyExpression.Failed f -> {
+                log.debug("batch.key of recipe '{}' failed on {}: {}", route.slug(), event.naturalKey(), f.message());
+                yield null;
+            }
+        };
     }
 
     private boolean recipeExists(String slug) {

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
+import dev.braid.app.store.KeyExpression;
 import dev.braid.app.store.RecipeCatalog;
+import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.TriggerSettings;
 import dev.braid.engine.spi.RunLog;
@@ -87,8 +89,12 @@ public final class IngestingContext implements TriggerContext {
     }
 
     @Override
-    public JsonNode evaluate(String expression, JsonNode scope) {
-        return expressions.evaluate(expression, scope);
+    public JsonNode evaluateKey(String expression, JsonNode trigger) {
+        return switch (KeyExpression.evaluate(expressions, expression, trigger)) {
+            case KeyExpression.Value v -> v.json();
+            case KeyExpression.Absent a -> null;
+            case KeyExpression.Failed f -> throw new ExpressionException(f.message());
+        };
     }
 
     @Override
