@@ -376,6 +376,51 @@ class IngestionIT extends BraidIntegrationTest {
         producer.flush();
     }
 
+    /** Keys of any length are one key each: PostgreSQL refuses a unique-index entry over ~2.7 KB unless it is hashed. */
+    @Test
+    void longKeysFromTheExpressionOrTheHeaderDedupeAndAreStored() {
+        create("""
+                slug: ingest-long-key
+                name: Long keys
+                trigger:
+                  webhook:
+                    idempotencyKey: "trigger.body.reference"
+                steps:
+                  - { id: echo, action: core.transform, with: { value: "{{ $length(trigger.body.reference) }}" } }
+                """);
+        String reference = incompressible(10_000); // a repeated letter would compress under the index's limit
+        ApiClient.Response first = anonymous.postJson("/hooks/ingest-long-key", "{\"reference\": \"" + reference + "\"}");
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        ApiClient.Response again = anonymous.postJson("/hooks/ingest-long-key", "{\"reference\": \"" + reference + "\"}");
+        assertThat(again.json().path("duplicate").asBoolean()).isTrue();
+        assertThat(again.json().path("runId").asString()).isEqualTo(first.json().path("runId").asString());
+        ApiClient.Response other = anonymous.postJson("/hooks/ingest-long-key", "{\"reference\": \"" + reference + "x\"}");
+        assertThat(other.json().path("duplicate").asBoolean()).as("another long value is another key").isFalse();
+
+        create("""
+                slug: ingest-long-header
+                name: Long supplied keys
+                trigger: { webhook: {} }
+                steps:
+                  - { id: echo, action: core.transform, with: { value: ok } }
+                """);
+        java.util.Map<String, String> headers = java.util.Map.of("Content-Type", "application/json", "Idempotency-Key", incompressible(6_000));
+        ApiClient.Response byHeader = anonymous.post("/hooks/ingest-long-header", headers, "{}".getBytes());
+        assertThat(byHeader.status()).as(byHeader.body()).isEqualTo(202);
+        ApiClient.Response byHeaderAgain = anonymous.post("/hooks/ingest-long-header", headers, "{\"other\": 1}".getBytes());
+        assertThat(byHeaderAgain.json().path("duplicate").asBoolean()).isTrue();
+        assertThat(sql.runCount("ingest-long-key")).isEqualTo(2);
+        assertThat(sql.runCount("ingest-long-header")).isEqualTo(1);
+    }
+
+    private static String incompressible(int length) {
+        StringBuilder out = new StringBuilder(length + 64);
+        while (out.length() < length) {
+            out.append(UUID.randomUUID().toString().replace("-", ""));
+        }
+        return out.substring(0, length);
+    }
+
     private void create(String yaml) {
         braid.saveRecipe(yaml);
         reconciler.reconcileNow();
