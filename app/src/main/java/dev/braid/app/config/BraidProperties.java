@@ -25,7 +25,8 @@ public record BraidProperties(
         @DefaultValue Schedules schedules,
         @DefaultValue Poll poll,
         @DefaultValue Cdc cdc,
-        @DefaultValue Kafka kafka) {
+        @DefaultValue Kafka kafka,
+        @DefaultValue Retention retention) {
 
     /**
      * Schedule triggers: at most {@code maxCatchUp} missed fire times are recorded per recipe after
@@ -120,4 +121,16 @@ public record BraidProperties(
 
     /** Whether the sample recipes are loaded (once, when their slug does not exist yet). */
     public record Samples(@DefaultValue("true") boolean load) {}
+
+    /**
+     * Retention (ARCHITECTURE §10): the defaults of a recipe's {@code retention: {history, summaries}}, how
+     * often the background pruning runs, how many rows one of its statements touches, and how long one
+     * pass may go on before it yields until the next.
+     */
+    public record Retention(
+            @DefaultValue("14d") Duration history,
+            @DefaultValue("400d") Duration summaries,
+            @DefaultValue("1m") Duration interval,
+            @DefaultValue("1000") int batchSize,
+            @DefaultValue("20s") Duration passBudget) {}
 }

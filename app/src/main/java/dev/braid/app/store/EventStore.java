@@ -238,6 +238,29 @@ public class EventStore {
                 .query(UUID.class).optional();
     }
 
+    /** What one statement of the events pass did: the last event it looked at (null: none left), and how many it deleted. */
+    public record EventsPruned(UUID last, int deleted) {}
+
+    /**
+     * Retention (ARCHITECTURE §10): the next events in id (creation) order after {@code after} and before
+     * {@code before}; those whose key no longer dedupes (expired, or never expiring — a Kafka offset, a
+     * CDC position, a fire time) are deleted. A key still inside its window is kept. Runs keep the id of
+     * their event (a soft reference) and their own copy of the trigger.
+     */
+    public EventsPruned prune(UUID after, UUID before, int limit) {
+        return jdbc.sql("""
+                with batch as (
+                    select id, key_expires_at from trigger_events where id > ? and id < ? order by id limit ?),
+                gone as (
+                    delete from trigger_events e using batch b
+                     where e.id = b.id and (b.key_expires_at is null or b.key_expires_at < now())
+                    returning 1)
+                select (select id from batch order by id desc limit 1) as last, (select count(*) from gone) as deleted""")
+                .params(after, before, limit)
+                .query((rs, n) -> new EventsPruned(rs.getObject("last", UUID.class), rs.getInt("deleted")))
+                .single();
+    }
+
     /** The stored events of these keys, by key. */
     private Map<String, Existing> existing(String recipe, List<NewEvent> events) {
         Map<String, Existing> out = new HashMap<>();

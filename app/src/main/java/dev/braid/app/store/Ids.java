@@ -16,6 +16,11 @@ public final class Ids {
 
     private Ids() {}
 
+    /** The smallest id of {@code at}'s millisecond: every id made before it sorts below, every id made at or after it not. */
+    public static UUID floor(java.time.Instant at) {
+        return new UUID((at.toEpochMilli() << 16) | 0x7000L, 0x8000000000000000L);
+    }
+
     public static UUID next() {
         long now = System.currentTimeMillis();
         // (millis << 12 | sequence), kept strictly increasing across calls in this JVM

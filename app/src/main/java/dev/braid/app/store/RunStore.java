@@ -171,6 +171,34 @@ public class RunStore {
             returning %%2$s""".formatted(RUNNING, StatusSql.literal(RunStatus.QUEUED));
 
     /**
+     * Retention's history pass over one recipe (ARCHITECTURE §10): the next runs in id (creation) order after
+     * {@code after} and before {@code before}; of those that have ended and have no open dead letter, the
+     * step records and log lines go ({@link StepStore#PRUNE}, {@link RunLogStore#PRUNE}). Runs still going
+     * and runs an operator still has to look at keep theirs until their summary goes.
+     */
+    private static final String PRUNE_HISTORY = """
+            with batch as (
+                select r.id, %s and not exists (select 1 from dead_letters d where d.run_id = r.id and d.status = 'open') as prunable
+                  from runs r
+                 where r.recipe = ? and r.id > ? and r.id < ?
+                 order by r.id
+                 limit ?)
+            """.formatted(StatusSql.in("r.status", StatusSql.ENDED)) + StepStore.PRUNE + RunLogStore.PRUNE + """
+            select (select id from batch order by id desc limit 1) as last, (select count(*) from batch) as runs,
+                   (select count(*) from steps) as steps, (select count(*) from logs) as logs""";
+
+    /**
+     * Retention's summaries pass: ended runs created before the cut, oldest first, at most a batch; their
+     * steps, logs and dead letters go with them (cascade), called runs keep running without their parent.
+     */
+    private static final String PRUNE_SUMMARIES = """
+            with gone as (
+                delete from runs where id in (
+                    select id from runs where recipe = ? and id < ? and %s order by id limit ?)
+                returning 1)
+            select count(*) from gone""".formatted(StatusSql.in("status", StatusSql.ENDED));
+
+    /**
      * A further run keeps the place of the run it re-runs ({@code replay_of}) in its key's order when it has
      * that run's ordering key: a dead letter's redrive goes ahead of the key's runs that have not started.
      */
@@ -255,6 +283,22 @@ public class RunStore {
                         json.write(run.trigger()), slot.map(ConcurrencySlots.Slot::key).orElse(null),
                         slot.map(ConcurrencySlots.Slot::limit).orElse(null), ordering, run.replayOf(), ordering)
                 .update();
+    }
+
+    /** What one statement of the history pass did: the last run it looked at (null: none left), and the rows removed. */
+    public record HistoryPruned(UUID last, int runs, int steps, int logs) {}
+
+    /** One statement of retention's history pass; see {@link #PRUNE_HISTORY}. */
+    public HistoryPruned pruneHistory(String recipe, UUID after, UUID before, int limit) {
+        return jdbc.sql(PRUNE_HISTORY).params(recipe, after, before, limit)
+                .query((rs, n) -> new HistoryPruned(rs.getObject("last", UUID.class), rs.getInt("runs"), rs.getInt("steps"),
+                        rs.getInt("logs")))
+                .single();
+    }
+
+    /** One statement of retention's summaries pass; the number of runs deleted. */
+    public int pruneSummaries(String recipe, UUID before, int limit) {
+        return jdbc.sql(PRUNE_SUMMARIES).params(recipe, before, limit).query(Integer.class).single();
     }
 
     /**

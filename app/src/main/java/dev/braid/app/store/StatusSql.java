@@ -21,6 +21,9 @@ final class StatusSql {
     static final Set<RunStatus> UNFINISHED = Arrays.stream(RunStatus.values()).filter(s -> !s.terminal())
             .collect(Collectors.toCollection(() -> EnumSet.noneOf(RunStatus.class)));
 
+    /** Succeeded, failed, cancelled: what a run ends as (a failed one may still be retried by an operator). */
+    static final Set<RunStatus> ENDED = EnumSet.complementOf(EnumSet.copyOf(UNFINISHED));
+
     private StatusSql() {}
 
     /** {@code 'running'}. */

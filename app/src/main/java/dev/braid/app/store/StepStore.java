@@ -44,6 +44,11 @@ public class StepStore {
             """;
 
     /** The checkpoints a replay resumes after: finished steps, and failed ones whose output was kept (onError: continue). */
+    /** Retention: the step records of the runs of the CTE {@code batch} marked {@code prunable} (composed by {@link RunStore#pruneHistory}). */
+    static final String PRUNE = """
+            , steps as (delete from step_runs s using batch b where b.prunable and s.run_id = b.id returning 1)
+            """;
+
     private static final String COPY_CHECKPOINTS = """
             insert into step_runs (run_id, path, seq, status, attempts, input, output, error, started_at, finished_at)
             select ?, path, seq, status, attempts, input, output, error, started_at, finished_at

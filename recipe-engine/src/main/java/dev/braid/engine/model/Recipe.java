@@ -22,18 +22,27 @@ public record Recipe(
         Concurrency concurrency,
         OnError onError,
         JsonNode definition,
-        Ordering ordering) {
+        Ordering ordering,
+        Retention retention) {
 
     public Recipe {
         steps = List.copyOf(steps);
         retry = retry == null ? RetrySpec.NONE : retry;
         onError = onError == null ? OnError.DEFAULT : onError;
+        retention = retention == null ? Retention.DEFAULT : retention;
+    }
+
+    /** A recipe without {@code retention:} (the server's defaults apply). */
+    public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
+                  RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition,
+                  Ordering ordering) {
+        this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, ordering, null);
     }
 
     /** A recipe without {@code ordering:}. */
     public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
                   RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition) {
-        this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, null);
+        this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, null, null);
     }
 
     public Optional<Duration> runTimeout() {
@@ -53,6 +62,14 @@ public record Recipe(
      * {@code {trigger}}) run one after another, in the order their events were accepted.
      */
     public record Ordering(String key) {}
+
+    /**
+     * {@code retention: {history, summaries}} (ARCHITECTURE §10): how long step inputs/outputs and logs, and
+     * the run summaries themselves, are kept after a run was created; null: the server's default.
+     */
+    public record Retention(Duration history, Duration summaries) {
+        public static final Retention DEFAULT = new Retention(null, null);
+    }
 
     /** {@code concurrency: {limit, key}}; {@code key} is a bare expression or null. */
     public record Concurrency(int limit, String key) {}

@@ -19,7 +19,7 @@ final class RecipeReader {
     static final int MAX_NAME_LENGTH = 200;
 
     private static final List<String> ROOT = List.of("slug", "name", "description", "enabled", "trigger", "concurrency",
-            "ordering", "sla", "timeout", "retry", "steps", "onError");
+            "ordering", "sla", "retention", "timeout", "retry", "steps", "onError");
 
     private final Problems problems;
     private final Expressions expressions;
@@ -58,6 +58,7 @@ final class RecipeReader {
         Recipe.Concurrency concurrency = concurrency(root.object("concurrency"));
         Recipe.Ordering ordering = ordering(root.object("ordering"));
         sla(root.object("sla"));
+        Recipe.Retention retention = retention(root.object("retention"));
         Duration timeout = root.duration("timeout", false);
         RetrySpec retry = retries.read(root.object("retry"));
         List<Step> body = steps.list(root, "steps", true, true, "list what the recipe does, e.g. steps: [ { id: log, action: core.log, "
@@ -65,7 +66,7 @@ final class RecipeReader {
         Recipe.OnError onError = onError(root);
 
         return new Recipe(slug, name, description, enabled == null || enabled, trigger, body, retry, timeout, concurrency,
-                onError, document, ordering);
+                onError, document, ordering, retention);
     }
 
     /** {@code ordering: {key}}: the key is required — without one, ordering would be one queue for the whole recipe. */
@@ -92,6 +93,31 @@ final class RecipeReader {
         }
         String key = f.expression("key");
         return limit == null ? null : new Recipe.Concurrency(limit, key);
+    }
+
+    /** {@code retention: {history, summaries}}: each at least a minute, and details never kept longer than the run itself. */
+    private Recipe.Retention retention(Fields f) {
+        if (f == null) {
+            return null;
+        }
+        f.allowOnly(List.of("history", "summaries"));
+        Duration history = f.duration("history", false);
+        Duration summaries = f.duration("summaries", false);
+        if (!f.has("history") && !f.has("summaries")) {
+            f.missing("history", "say how long to keep step data and logs, e.g. retention: { history: 14d, summaries: 400d }");
+        }
+        for (var entry : new Object[][] {{"history", history}, {"summaries", summaries}}) {
+            Duration d = (Duration) entry[1];
+            if (d != null && d.compareTo(Duration.ofMinutes(1)) < 0) {
+                f.problem((String) entry[0], "'" + entry[0] + "' is " + Durations.format(d) + "; keep it at least 1m, e.g. "
+                        + entry[0] + ": 14d");
+            }
+        }
+        if (history != null && summaries != null && history.compareTo(summaries) > 0) {
+            f.problem("history", "'history' (" + Durations.format(history) + ") is longer than 'summaries' ("
+                    + Durations.format(summaries) + "): a run's step data goes with its summary; make history at most summaries");
+        }
+        return new Recipe.Retention(history, summaries);
     }
 
     private void sla(Fields f) {
