@@ -26,7 +26,15 @@ public record BraidProperties(
         @DefaultValue Poll poll,
         @DefaultValue Cdc cdc,
         @DefaultValue Kafka kafka,
-        @DefaultValue SignIn signIn) {
+        @DefaultValue SignIn signIn,
+        @DefaultValue Http http) {
+
+    /**
+     * The HTTP connector beyond Tomcat's own {@code server.tomcat.*} settings: a connection whose request
+     * line and headers have not all arrived {@code headerTimeout} after they began is closed (slow clients
+     * dribbling header lines reset Tomcat's per-read timeout and would hold the connection for ever).
+     */
+    public record Http(@DefaultValue("10s") Duration headerTimeout) {}
 
     /**
      * Throttling of failed sign-ins (HTTP Basic and {@code POST /api/v1/session}), per node in memory.
