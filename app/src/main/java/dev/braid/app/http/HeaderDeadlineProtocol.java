@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.coyote.AbstractProcessor;
 import org.apache.coyote.Constants;
 import org.apache.coyote.Request;
 import org.apache.coyote.http11.Http11NioProtocol;
+import org.apache.coyote.http11.Http11Processor;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -57,8 +57,8 @@ public class HeaderDeadlineProtocol extends Http11NioProtocol {
         long now = System.nanoTime();
         try {
             for (SocketWrapperBase<NioChannel> connection : getEndpoint().getConnections()) {
-                if (connection.getCurrentProcessor() instanceof AbstractProcessor processor
-                        && overdue(processor.getRequest(), now)) {
+                if (connection.getCurrentProcessor() instanceof Http11Processor processor
+                        && !processor.isAsync() && !processor.isUpgrade() && overdue(processor.getRequest(), now)) {
                     closeAsTimedOut(connection);
                     closed++;
                 }
@@ -69,9 +69,14 @@ public class HeaderDeadlineProtocol extends Http11NioProtocol {
         return closed;
     }
 
+    /**
+     * Tomcat keeps a processor on a connection between reads only while a request's line or headers are
+     * incomplete (and for async requests, excluded above); it leaves {@code service()} with the stage
+     * ENDED then. The start time is marked when the request line's first byte is read.
+     */
     private boolean overdue(Request request, long now) {
         long started = request.getStartTimeNanos();
-        return request.getRequestProcessor().getStage() == Constants.STAGE_PARSE && started > 0
+        return request.getRequestProcessor().getStage() == Constants.STAGE_ENDED && started > 0
                 && now - started > deadlineNanos;
     }
 

@@ -59,19 +59,24 @@ public class ProblemReportValve extends ErrorReportValve {
         ObjectNode problem = JSON.createObjectNode();
         problem.put("title", known == null ? "Error " + status : known.getReasonPhrase());
         problem.put("status", status);
-        problem.put("detail", detail(status, known));
         String uri = request == null ? null : request.getRequestURI();
+        problem.put("detail", detail(status, known, uri));
         if (uri != null && Problems.instance(uri) != null) {
             problem.put("instance", uri);
         }
         return problem;
     }
 
-    private static String detail(int status, HttpStatus known) {
+    private static String detail(int status, HttpStatus known, String uri) {
+        String path = uri == null ? "" : uri.toUpperCase(java.util.Locale.ROOT);
+        if (status == 400 && (path.contains("%2F") || path.contains("%5C"))) {
+            return "The path holds an encoded '/' (%2F) or '\\' (%5C), which paths may not carry (they could "
+                    + "reach another resource than the one named); send such values in the query or the body";
+        }
         return switch (status) {
-            case 400 -> "The server refused this request before reading it: it is not valid HTTP, has too many or "
-                    + "malformed headers, or its path holds an encoded '/' (%2F), '\\' (%5C) or another character "
-                    + "that paths may not carry. Send a well-formed request; encode such characters in the query, not the path";
+            case 400 -> "The server refused this request before reading it: it is not valid HTTP, or it has too many "
+                    + "(more than 100), too large (more than 8 KB together) or malformed headers, or characters a "
+                    + "path may not carry. Send a well-formed HTTP/1.1 request";
             case 408 -> "The request did not arrive in time; send the whole request without pauses";
             case 413 -> "The request is larger than the server accepts (braid.limits.max-body-size for bodies)";
             case 414 -> "The request line is too long; send long data in the body instead of the URL";
