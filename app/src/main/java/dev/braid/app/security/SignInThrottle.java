@@ -108,7 +108,7 @@ public class SignInThrottle {
                 return false;
             }
             ended = true;
-            pairs.computeIfPresent(pairKey(username, address), (k, f) -> f.failures() == 0 && f.pending() <= 1 ? null : f.pending(-1));
+            release(pairKey(username, address));
             return true;
         }
     }
@@ -132,10 +132,15 @@ public class SignInThrottle {
             wait = longest(wait, remaining(users.get(user), now));
         }
         if (!wait.isZero()) {
-            pairs.computeIfPresent(pairKey(user, from), (k, f) -> f.pending(-1));
+            release(pairKey(user, from));
             throw new SignInThrottledException(wait);
         }
         return new Attempt(user, from);
+    }
+
+    /** One attempt of the pair is over; a record left with no failures and nothing pending is dropped. */
+    private void release(String pairKey) {
+        pairs.computeIfPresent(pairKey, (k, f) -> f.failures() == 0 && f.pending() <= 1 ? null : f.pending(-1));
     }
 
     /** Records kept, all kinds together (memory is bounded by {@link #MAX_TRACKED} per kind). */
