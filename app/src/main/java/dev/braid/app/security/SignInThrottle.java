@@ -46,7 +46,18 @@ public class SignInThrottle {
     public enum Bound { USER_FROM_ADDRESS, USER, ADDRESS }
 
     /** A hold that has begun: reported once (audited), while the refusals during it are not. */
-    public record Hold(String username, String address, Bound bound, Duration length) {}
+    public record Hold(String username, String address, Bound bound, Duration length) {
+
+        /** The audit line's target, e.g. {@code user from address 203.0.113.9 for 4s}. */
+        String describe() {
+            String who = switch (bound) {
+                case USER_FROM_ADDRESS -> "user from address " + address;
+                case USER -> "user from every address that failed for it (the last " + address + ")";
+                case ADDRESS -> "address " + address + " for every user";
+            };
+            return who + " for " + length.toSeconds() + "s";
+        }
+    }
 
     /** Where started holds go (the audit log). */
     @FunctionalInterface
@@ -63,9 +74,7 @@ public class SignInThrottle {
 
     @Autowired
     public SignInThrottle(BraidProperties properties, Clock clock, AuditTrail audit) {
-        this(properties.signIn(), clock, hold -> audit.refusal(hold.username(), "SIGN-IN HELD OFF",
-                hold.bound().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + hold.address()
-                        + " for " + hold.length().toSeconds() + "s", 429));
+        this(properties.signIn(), clock, hold -> audit.refusal(hold.username(), "SIGN-IN HELD OFF", hold.describe(), 429));
     }
 
     SignInThrottle(BraidProperties.SignIn settings, Clock clock, Holds holds) {

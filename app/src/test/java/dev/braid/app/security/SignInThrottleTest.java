@@ -91,6 +91,8 @@ class SignInThrottleTest {
                 .endsWith(Duration.ofMinutes(15), Duration.ofMinutes(15));
         assertThat(holds).extracting(Hold::bound).containsOnly(Bound.USER_FROM_ADDRESS);
         assertThat(holds).hasSize(15);
+        assertThat(holds.get(0).describe()).isEqualTo("user from address 203.0.113.66 for 1s");
+        assertThat(holds.get(14).describe()).isEqualTo("user from address 203.0.113.66 for 900s");
     }
 
     @Test
