@@ -75,7 +75,7 @@ public class ProblemReportValve extends ErrorReportValve {
         }
         return switch (status) {
             case 400 -> "The server refused this request before reading it: it is not valid HTTP, or it has too many "
-                    + "(more than 100), too large (more than 8 KB together) or malformed headers, or characters a "
+                    + "(more than 100), too large (more than server.max-http-request-header-size, 8 KB by default, together) or malformed headers, or characters a "
                     + "path may not carry. Send a well-formed HTTP/1.1 request";
             case 408 -> "The request did not arrive in time; send the whole request without pauses";
             case 413 -> "The request is larger than the server accepts (braid.limits.max-body-size for bodies)";
