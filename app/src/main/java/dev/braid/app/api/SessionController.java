@@ -1,5 +1,9 @@
 package dev.braid.app.api;
 
+import java.util.Map;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -8,6 +12,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.app.security.SignInThrottledException;
 import dev.braid.app.security.UserPasswordAuthentication;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,6 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * set as the {@code XSRF-TOKEN} cookie), {@code POST} {@code {username, password}} signs in (a session
  * cookie), {@code DELETE} signs out. A request that rides on the session cookie must echo the token in
  * {@code X-XSRF-TOKEN} when it changes something; API clients sending Basic or bearer credentials do not.
+ * Failed sign-ins are throttled like Basic ones: 429 with {@code Retry-After} while held off.
  */
 @RestController
 @RequestMapping("/api/v1/session")
@@ -55,10 +62,15 @@ public class SessionController {
             throw ApiException.badRequest("Sign in with {\"username\": \"…\", \"password\": \"…\"}");
         }
         Authentication signedIn;
+        UsernamePasswordAuthenticationToken attempt = UsernamePasswordAuthenticationToken.unauthenticated(username, password);
+        attempt.setDetails(new WebAuthenticationDetails(request)); // the client address, for the sign-in throttle
         try {
-            signedIn = authentication.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(username, password));
+            signedIn = authentication.authenticate(attempt);
+        } catch (SignInThrottledException e) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, e.detail(), Map.of("retryAfter", e.retryAfterSeconds()));
         } catch (AuthenticationException e) {
-            throw new ApiException(org.springframework.http.HttpStatus.UNAUTHORIZED, "The user name or password is wrong");
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "The user name or password is wrong");
         }
         // A new session id at sign-in: a session fixed by someone else before it is never promoted.
         HttpSession old = request.getSession(false);

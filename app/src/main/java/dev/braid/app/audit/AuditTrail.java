@@ -21,7 +21,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * The audit log: every change made through {@code /api/**} that succeeded — who, when, which
  * endpoint ({@code action}, e.g. {@code POST /api/v1/recipes/{slug}/enable}) and on what
  * ({@code target}, the path itself). Written here, once, for every controller, so a new endpoint is
- * audited without remembering to. Reads (GET) and refused requests are not changes and are not kept.
+ * audited without remembering to. Reads (GET) and refused requests are not changes and are not kept,
+ * except refusals an operator must see although no controller was reached ({@link #refusal}: a sign-in
+ * held off after repeated failures).
  */
 @Component
 public class AuditTrail implements HandlerInterceptor {
@@ -52,6 +54,20 @@ public class AuditTrail implements HandlerInterceptor {
         } catch (RuntimeException e) {
             // The change itself is committed; a lost audit line must be loud, not a failed request.
             log.error("Could not write the audit line for {} by {}: {}", action, user == null ? "?" : user.getName(), e.toString());
+        }
+    }
+
+    /**
+     * A refusal outside the controllers, e.g. {@code action} {@code SIGN-IN HELD OFF}, {@code target} the
+     * bound and client address; {@code username} is the name that was tried (it may not exist).
+     */
+    public void refusal(String username, String action, String target, int status) {
+        try {
+            jdbc.sql("insert into audit_log (username, action, target, status) values (?, ?, ?, ?)")
+                    .params(username, action, target, status)
+                    .update();
+        } catch (RuntimeException e) {
+            log.error("Could not write the audit line for {} by {}: {}", action, username, e.toString());
         }
     }
 

@@ -26,7 +26,35 @@ public record BraidProperties(
         @DefaultValue Poll poll,
         @DefaultValue Cdc cdc,
         @DefaultValue Kafka kafka,
-        @DefaultValue Retention retention) {
+        @DefaultValue Retention retention,
+        @DefaultValue SignIn signIn,
+        @DefaultValue Http http) {
+
+    /**
+     * The HTTP connector beyond Tomcat's own {@code server.tomcat.*} settings: a connection whose request
+     * line and headers have not all arrived {@code headerTimeout} after they began is closed (slow clients
+     * dribbling header lines reset Tomcat's per-read timeout and would hold the connection for ever).
+     */
+    public record Http(@DefaultValue("10s") Duration headerTimeout) {}
+
+    /**
+     * Throttling of failed sign-ins (HTTP Basic and {@code POST /api/v1/session}), per node in memory.
+     * One user from one address gets {@code maxFailures} wrong passwords, then each further failure holds
+     * that pair off for {@code firstHold}, doubling, at most {@code maxHold}. Looser bounds catch guessing
+     * spread over addresses or users: after {@code maxUserFailures} failures of one user from all
+     * addresses together, the addresses that have failed for that user are held off (an address without
+     * failures still signs in), and after {@code maxAddressFailures} failures from one address over all
+     * users, that address is; both holds at most {@code maxSharedHold}, so an attacker cannot lock a real
+     * user out for long. Failures are forgotten {@code window} after the last one (or after the hold).
+     */
+    public record SignIn(
+            @DefaultValue("5") int maxFailures,
+            @DefaultValue("20") int maxUserFailures,
+            @DefaultValue("50") int maxAddressFailures,
+            @DefaultValue("15m") Duration window,
+            @DefaultValue("1s") Duration firstHold,
+            @DefaultValue("15m") Duration maxHold,
+            @DefaultValue("1m") Duration maxSharedHold) {}
 
     /**
      * Schedule triggers: at most {@code maxCatchUp} missed fire times are recorded per recipe after

@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refusals of the security layer as problem details: 401 with {@code WWW-Authenticate: Basic
- * realm="braid"} when credentials are missing or wrong, 403 when the user may not do this.
+ * realm="braid"} when credentials are missing or wrong, 429 with {@code Retry-After} while failed
+ * sign-ins are held off ({@link SignInThrottle}), 403 when the user may not do this.
  */
 @Component
 public class ProblemEntryPoint implements AuthenticationEntryPoint, AccessDeniedHandler {
@@ -42,6 +43,13 @@ public class ProblemEntryPoint implements AuthenticationEntryPoint, AccessDenied
             // The check itself failed (e.g. the database is down): not the caller's fault.
             Problems.write(response, Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
                     "The server could not check the credentials right now; try again shortly", request), json);
+            return;
+        }
+        if (e instanceof SignInThrottledException held) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(held.retryAfterSeconds()));
+            ProblemDetail problem = Problems.of(HttpStatus.TOO_MANY_REQUESTS, held.detail(), request);
+            problem.setProperty("retryAfter", held.retryAfterSeconds());
+            Problems.write(response, problem, json);
             return;
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);

@@ -21,6 +21,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,6 +30,8 @@ import org.springframework.stereotype.Component;
  * successful check is remembered for {@link #REMEMBER}: the key is an HMAC of name and password under
  * a key that lives only in this process, so the cache never holds a password or anything that
  * could be attacked offline. Failed checks are never cached: every wrong guess costs a full bcrypt.
+ * Every check goes through the {@link SignInThrottle} first, keyed by the name and the client address
+ * (from the request's {@link WebAuthenticationDetails}): while a hold is on, no password is checked.
  */
 @Component
 public class UserPasswordAuthentication implements AuthenticationProvider {
@@ -39,13 +42,15 @@ public class UserPasswordAuthentication implements AuthenticationProvider {
 
     private final UserAccounts users;
     private final PasswordEncoder encoder;
+    private final SignInThrottle throttle;
     private final byte[] cacheKey = new byte[32];
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
     private volatile String unknownUserHash;
 
-    public UserPasswordAuthentication(UserAccounts users, PasswordEncoder encoder) {
+    public UserPasswordAuthentication(UserAccounts users, PasswordEncoder encoder, SignInThrottle throttle) {
         this.users = users;
         this.encoder = encoder;
+        this.throttle = throttle;
         new SecureRandom().nextBytes(cacheKey);
     }
 
@@ -59,6 +64,26 @@ public class UserPasswordAuthentication implements AuthenticationProvider {
             throw new BadCredentialsException(WRONG);
         }
         String password = credentials.toString();
+        SignInThrottle.Attempt attempt = throttle.begin(username, clientAddress(authentication));
+        try {
+            Authentication signedIn = check(username, password);
+            attempt.succeeded();
+            return signedIn;
+        } catch (BadCredentialsException e) {
+            attempt.failed();
+            throw e;
+        } finally {
+            attempt.abandoned(); // the check itself failed (the database is down): counts neither way
+        }
+    }
+
+    /** The client's address as the request gave it; "" when the caller attached no request details. */
+    static String clientAddress(Authentication authentication) {
+        return authentication.getDetails() instanceof WebAuthenticationDetails details && details.getRemoteAddress() != null
+                ? details.getRemoteAddress() : "";
+    }
+
+    private Authentication check(String username, String password) {
         String key = key(username, password);
         long now = System.nanoTime();
         Remembered hit = remembered.get(key);

@@ -93,7 +93,8 @@ class SecurityIT extends BraidIntegrationTest {
     void withoutAConfiguredPasswordTheFirstStartGeneratesOneAndPrintsItOnce(CapturedOutput output) {
         BraidProperties unset = new BraidProperties(properties.home(), new BraidProperties.Admin(null), properties.worker(),
                 properties.limits(), properties.samples(), properties.master(), properties.triggers(),
-                properties.schedules(), properties.poll(), properties.cdc(), properties.kafka(), properties.retention());
+                properties.schedules(), properties.poll(), properties.cdc(), properties.kafka(), properties.retention(),
+                properties.signIn(), properties.http());
         try {
             deleteAdmin();
             new AdminAccount(users, encoder, authentication, unset).ensure();

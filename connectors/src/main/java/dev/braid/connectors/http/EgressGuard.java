@@ -14,13 +14,21 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Refuses requests to link-local addresses and cloud metadata endpoints before a connection is
- * opened: {@code 169.254.0.0/16} (which holds {@code 169.254.169.254}), {@code fe80::/10} and
- * {@code fd00:ec2::254}, also when written as IPv4-mapped IPv6, as a decimal, hex or octal number,
- * or as a host name resolving there. Every address a name resolves to is checked.
+ * opened, also when written as IPv4-mapped IPv6, as a decimal, hex or octal number, or as a host name
+ * resolving there. Every address a name resolves to is checked.
  *
- * <p>Loopback ({@code 127.0.0.0/8}, {@code ::1}) and private ranges stay allowed: local services and
- * tests use them, and Braid is often deployed next to the APIs it calls. A connection opens denied
- * ranges with {@code egress: {allow: ["169.254.0.0/16"]}}.
+ * <p>Two lists. {@link #METADATA}: the instance metadata and wire-server addresses of the major clouds
+ * ({@code 169.254.169.254} of AWS, GCP — {@code metadata.google.internal} —, Azure, Oracle and others,
+ * AWS's {@code fd00:ec2::254}, Azure's wire server {@code 168.63.129.16}, Oracle's {@code 192.0.0.192},
+ * Alibaba's {@code 100.100.100.200}, ...) are refused always: they hand out the node's cloud credentials,
+ * and no recipe has a reason to call them, so {@code egress.allow} does not open them. {@link #LINK_LOCAL}
+ * ({@code 169.254.0.0/16}, {@code fe80::/10}) is refused unless a connection lists a range covering the
+ * address in {@code egress: {allow: ["169.254.0.0/16"]}}.
+ *
+ * <p>Loopback ({@code 127.0.0.0/8}, {@code ::1}), private ranges and the shared address space
+ * ({@code 100.64.0.0/10}, used by overlay networks and some Kubernetes clusters) stay allowed: local
+ * services and tests use them, and Braid is often deployed next to the APIs it calls. The metadata
+ * addresses among them (Alibaba's in {@code 100.64.0.0/10}) are refused one by one.
  *
  * <p>Known limit (DNS rebinding): the JDK client resolves the host again when it connects, and we
  * cannot pin the address we checked; a name whose answer changes between our check and that second
@@ -30,8 +38,20 @@ final class EgressGuard {
 
     static final String DENIED = "http.egress_denied";
 
-    private static final List<Cidr> DENIED_BY_DEFAULT = List.of(
-            Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"), Cidr.parse("fd00:ec2::254/128"));
+    /** Refused unless {@code egress.allow} covers the address. */
+    private static final List<Cidr> LINK_LOCAL = List.of(Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"));
+
+    /** Cloud metadata and wire-server endpoints: refused whatever {@code egress.allow} says. */
+    static final List<Cidr> METADATA = List.of(
+            Cidr.parse("169.254.169.254"),   // AWS, GCP (metadata.google.internal), Azure IMDS, Oracle, OpenStack, DigitalOcean
+            Cidr.parse("fd00:ec2::254"),     // AWS IMDS over IPv6
+            Cidr.parse("169.254.170.2"),     // AWS ECS task metadata and credentials
+            Cidr.parse("169.254.170.23"),    // AWS EKS Pod Identity agent
+            Cidr.parse("fd00:ec2::23"),      // the same over IPv6
+            Cidr.parse("fd20:ce::254"),      // GCP metadata server over IPv6
+            Cidr.parse("168.63.129.16"),     // Azure wire server (also its DNS and health probes; a public address)
+            Cidr.parse("192.0.0.192"),       // Oracle Cloud metadata (legacy address)
+            Cidr.parse("100.100.100.200"));  // Alibaba Cloud metadata, inside 100.64.0.0/10
 
     private final List<Cidr> allowed;
     private final HostResolver resolver;
@@ -78,10 +98,15 @@ final class EgressGuard {
         }
         for (InetAddress address : addresses(host, describe)) {
             InetAddress effective = unmapped(address);
-            if (DENIED_BY_DEFAULT.stream().anyMatch(c -> c.contains(effective))
+            if (METADATA.stream().anyMatch(c -> c.contains(effective))) {
+                throw ActionException.fatal(DENIED, describe + " was refused: host '" + host + "' is the address "
+                        + effective.getHostAddress() + ", a cloud metadata endpoint, which hands out the server's "
+                        + "cloud credentials; recipes may not call it, whatever the connection's egress.allow says");
+            }
+            if (LINK_LOCAL.stream().anyMatch(c -> c.contains(effective))
                     && allowed.stream().noneMatch(c -> c.contains(effective))) {
                 throw ActionException.fatal(DENIED, describe + " was refused: host '" + host + "' is the address "
-                        + effective.getHostAddress() + ", which is link-local or a cloud metadata endpoint; "
+                        + effective.getHostAddress() + ", which is link-local; "
                         + "list its range in the connection's egress.allow if this is intended");
             }
         }

@@ -109,12 +109,81 @@ class EgressGuardTest {
         ActionContext ctx = aContext().connection(json("{egress: {allow: ['169.254.0.0/16']}}")).build();
         long start = System.nanoTime();
 
-        ActionException e = failure(ctx, "{url: 'http://169.254.169.254/latest/meta-data/', timeout: '300ms'}");
+        // Not 169.254.169.254 any more: metadata addresses stay refused whatever the allow-list says.
+        ActionException e = failure(ctx, "{url: 'http://169.254.1.1/latest/meta-data/', timeout: '300ms'}");
 
         // Nothing real answers there in a test environment: the connection times out or is refused
         // (or a sandbox's own egress filter answers with an error status).
         assertThat(e.type()).as(e.getMessage()).isNotEqualTo("http.egress_denied");
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+    }
+
+    // --- cloud metadata and wire-server addresses: checked by the guard alone, no connection opened ---
+
+    private static final HostResolver CLOUD_NAMES = host -> switch (host) {
+        case "metadata.google.internal" -> new InetAddress[] {
+                InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})};
+        case "wireserver.test" -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {(byte) 168, 63, (byte) 129, 16})};
+        case "alibaba.test" -> new InetAddress[] {
+                InetAddress.getByAddress(host, new byte[] {(byte) 10, 0, 0, 5}),
+                InetAddress.getByAddress(host, new byte[] {100, 100, 100, (byte) 200})};
+        default -> throw new UnknownHostException(host);
+    };
+
+    private static ActionException guardRefusal(String allow, String url) {
+        EgressGuard guard = EgressGuard.of(json("{allow: " + allow + "}"), CLOUD_NAMES);
+        return catchThrowableOfType(ActionException.class, () -> guard.check(java.net.URI.create(url), "GET " + url));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://169.254.169.254/latest/api/token",           // AWS, Azure IMDS, Oracle, OpenStack
+            "http://[fd00:ec2::254]/latest/meta-data/",          // AWS over IPv6
+            "http://169.254.170.2/v2/credentials/x",             // AWS ECS task credentials
+            "http://169.254.170.23/v1/credentials",              // AWS EKS Pod Identity
+            "http://[fd00:ec2::23]/v1/credentials",
+            "http://metadata.google.internal/computeMetadata/v1/",  // GCP by name
+            "http://METADATA.GOOGLE.INTERNAL./computeMetadata/v1/",
+            "http://[fd20:ce::254]/computeMetadata/v1/",         // GCP over IPv6
+            "http://168.63.129.16/machine?comp=goalstate",       // Azure wire server
+            "http://wireserver.test/",
+            "http://2822734096/",                                // 168.63.129.16 as one number
+            "http://[::ffff:168.63.129.16]/",
+            "http://192.0.0.192/latest/",                        // Oracle Cloud
+            "http://100.100.100.200/latest/meta-data/",          // Alibaba Cloud
+            "http://0x646464c8/",                                // 100.100.100.200 in hex
+            "http://100.100.25800/",                             // and in three parts
+            "http://[64:ff9b::6464:64c8]/",                      // NAT64
+            "http://alibaba.test/"})                             // one of several answers is enough
+    void cloudMetadataAddressesAreRefusedEvenWhenEveryRangeIsAllowed(String url) {
+        for (String allow : new String[] {"[]", "['0.0.0.0/0', '::/0']", "['169.254.0.0/16', '100.64.0.0/10', "
+                + "'168.63.129.16/32', '192.0.0.0/24', '100.100.100.200', 'fd00::/8', 'fe80::/10']"}) {
+            ActionException e = guardRefusal(allow, url);
+            assertThat(e).as(url + " with allow " + allow).isNotNull();
+            assertThat(e.type()).as(e.getMessage()).isEqualTo("http.egress_denied");
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("cloud metadata endpoint", "whatever the connection's egress.allow says");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://100.64.0.1/", "http://100.100.100.199/", "http://100.127.255.254/",  // shared address space
+            "http://168.63.129.17/", "http://192.0.0.193/", "http://10.1.2.3/", "http://192.168.1.1/",
+            "http://172.16.0.1/", "http://[fd00:ec2::253]/", "http://[fd12:3456::1]/"})
+    void neighboursOfTheMetadataAddressesStayAllowed(String url) {
+        assertThat(guardRefusal("[]", url)).as(url).isNull();
+    }
+
+    @Test
+    void linkLocalOpensWithTheAllowlistButItsMetadataAddressDoesNot() {
+        String allow = "['169.254.0.0/16', 'fe80::/10']";
+
+        assertThat(guardRefusal("[]", "http://169.254.10.20/")).isNotNull();
+        assertThat(guardRefusal(allow, "http://169.254.10.20/")).isNull();
+        assertThat(guardRefusal(allow, "http://[fe80::1]/")).isNull();
+        assertThat(guardRefusal(allow, "http://169.254.169.254/").type()).isEqualTo("http.egress_denied");
+        assertThat(guardRefusal(allow, "http://169.254.170.2/").type()).isEqualTo("http.egress_denied");
     }
 
     @Test
