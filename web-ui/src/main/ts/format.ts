@@ -40,6 +40,10 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
   return timestamp(iso);
 }
 
+/**
+ * The last 8 hex digits: ids are UUIDv7, whose leading digits are the creation time and so the same for
+ * runs created together; the tail is random.
+ */
 export function shortId(id: string | null | undefined): string {
-  return id ? id.slice(0, 8) : '—';
+  return id ? id.slice(-8) : '—';
 }

@@ -147,6 +147,7 @@ function OutcomeChart({ series }: { series: Series }) {
           { label: 'other', stroke: '#7f8c8d' },
         ],
         axes: [{}, { label: 'runs' }],
+        legend: { live: false },
       },
       data,
       el.current,

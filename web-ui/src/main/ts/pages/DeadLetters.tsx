@@ -211,7 +211,7 @@ export function DeadLetters() {
                   <Link href={`/recipes/${encodeURIComponent(d.recipe)}`}>{d.recipe}</Link>
                 </td>
                 <td className="mono">{d.step ?? '—'}</td>
-                <td className="error-cell">
+                <td className="error-cell" title={d.error?.message}>
                   <code>{d.error?.type}</code> {d.error?.message}
                 </td>
                 <td>

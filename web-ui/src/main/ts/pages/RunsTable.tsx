@@ -10,6 +10,8 @@ const LIVE_MS = 5000;
 
 /** A page of runs for a filter: cursor paging, live refresh on the first page, select many → retry/cancel. */
 export function RunsTable({ filter, pageSize = 50, emptyHint }: { filter: Record<string, string>; pageSize?: number; emptyHint?: string }) {
+  // Inside one recipe's page (or a view filtered to one recipe) the recipe column would repeat itself.
+  const showRecipe = !filter.recipe;
   const canOperate = useCan('operate-runs');
   const [cursors, setCursors] = useState<string[]>([]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -90,7 +92,7 @@ export function RunsTable({ filter, pageSize = 50, emptyHint }: { filter: Record
                 </th>
               ) : null}
               <th>Run</th>
-              <th>Recipe</th>
+              {showRecipe ? <th>Recipe</th> : null}
               <th>Status</th>
               <th>Origin</th>
               <th>Created</th>
@@ -111,16 +113,18 @@ export function RunsTable({ filter, pageSize = 50, emptyHint }: { filter: Record
                     {shortId(run.id)}
                   </Link>
                 </td>
-                <td>
-                  <Link href={`/recipes/${encodeURIComponent(run.recipe)}`}>{run.recipe}</Link> <span className="muted">v{run.recipeVersion}</span>
-                </td>
+                {showRecipe ? (
+                  <td>
+                    <Link href={`/recipes/${encodeURIComponent(run.recipe)}`}>{run.recipe}</Link> <span className="muted">v{run.recipeVersion}</span>
+                  </td>
+                ) : null}
                 <td>
                   <StatusBadge status={run.status} />
                 </td>
                 <td>{run.origin}</td>
                 <td title={run.createdAt}>{ago(run.createdAt)}</td>
                 <td>{FINISHED.includes(run.status) ? duration(between(run.createdAt, run.finishedAt)) : '…'}</td>
-                <td className="error-cell">{run.error ? `${run.error.step ? `${run.error.step}: ` : ''}${run.error.message ?? run.error.type}` : ''}</td>
+                <td className="error-cell" title={run.error?.message}>{run.error ? `${run.error.step ? `${run.error.step}: ` : ''}${run.error.message ?? run.error.type}` : ''}</td>
               </tr>
             ))}
           </tbody>

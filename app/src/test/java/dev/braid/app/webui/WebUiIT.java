@@ -58,9 +58,13 @@ class WebUiIT extends BraidIntegrationTest {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
                 "--window-size=1280,800");
         browser = new ChromeDriver(service, options);
+        // The page itself is 1280×800 (the window size counts the browser's own bars).
+        browser.get("about:blank");
+        long innerHeight = (Long) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.innerHeight");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800 + (800 - (int) innerHeight)));
     }
 
     @AfterAll
