@@ -60,3 +60,21 @@ describe('durations', () => {
     expect(duration(null)).toBe('—');
   });
 });
+
+describe('stats for the dashboard', async () => {
+  const { statsSeries, successRate } = await import('../../main/ts/stats');
+  it('charts the stats buckets as they come', () => {
+    const s = statsSeries({
+      series: [
+        { at: '2026-12-06T22:00:00Z', started: 5, succeeded: 4, failed: 1, cancelled: 0, p95: 12 },
+        { at: '2026-12-06T22:01:00Z', started: 0, succeeded: 0, failed: 0, cancelled: 2, p95: null },
+      ],
+    } as never);
+    expect(s.x).toEqual([Date.parse('2026-12-06T22:00:00Z') / 1000, Date.parse('2026-12-06T22:01:00Z') / 1000]);
+    expect([s.succeeded, s.failed, s.other]).toEqual([[4, 0], [1, 0], [0, 2]]);
+  });
+  it('has no success rate before anything ended', () => {
+    expect(successRate(0, 0)).toBeNull();
+    expect(successRate(3, 1)).toBe(75);
+  });
+});

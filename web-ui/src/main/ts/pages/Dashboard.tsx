@@ -1,53 +1,71 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { query, request, type Page } from '../api';
+import { ApiError, query, request, type Page } from '../api';
 import { Empty, ProblemBanner, StatusBadge, useLoad } from '../components';
-import { ago, shortId } from '../format';
+import { ago, duration, shortId } from '../format';
 import type { DeadLetter, Run } from '../model';
 import { outcomesOverTime, topFailing, type Series } from '../outcomes';
 import { Link } from '../router';
+import { statsSeries, successRate, type Stats } from '../stats';
 
-// Until /api/v1/stats is there, the dashboard reads the newest runs (up to 500) and the open dead letters.
-const WINDOWS: { label: string; ms: number }[] = [
-  { label: '15 min', ms: 15 * 60_000 },
-  { label: '1 h', ms: 3_600_000 },
-  { label: '6 h', ms: 6 * 3_600_000 },
-  { label: '24 h', ms: 86_400_000 },
+const WINDOWS: { label: string; param: string; ms: number }[] = [
+  { label: '15 min', param: '15m', ms: 15 * 60_000 },
+  { label: '1 h', param: '1h', ms: 3_600_000 },
+  { label: '6 h', param: '6h', ms: 6 * 3_600_000 },
+  { label: '24 h', param: '24h', ms: 86_400_000 },
 ];
 
 interface Data {
+  /** null where the server has no stats API: the tiles then count the newest 500 runs of the window */
+  stats: Stats | null;
   runs: Run[];
-  deadLetters: DeadLetter[];
-  deadLettersMore: boolean;
+  openDeadLetters: string;
   active: number;
 }
 
-async function load(windowMs: number, signal: AbortSignal): Promise<Data> {
-  const from = new Date(Date.now() - windowMs).toISOString();
-  const [runs, dls, running, queued] = await Promise.all([
-    request<Page<Run>>(`/api/v1/runs${query({ from, limit: 500 })}`, { signal }),
+async function load(window: (typeof WINDOWS)[number], signal: AbortSignal): Promise<Data> {
+  const from = new Date(Date.now() - window.ms).toISOString();
+  const statsAnswer = request<Stats>(`/api/v1/stats${query({ window: window.param })}`, { signal }).catch((e) => {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  });
+  const [stats, runs] = await Promise.all([statsAnswer, request<Page<Run>>(`/api/v1/runs${query({ from, limit: 500 })}`, { signal })]);
+  if (stats) {
+    return { stats, runs: runs.items, openDeadLetters: String(stats.deadLetters.open), active: stats.queue.running + stats.queue.queued };
+  }
+  const [dls, running, queued] = await Promise.all([
     request<Page<DeadLetter>>('/api/v1/dead-letters?status=open&limit=500', { signal }),
     request<Page<Run>>('/api/v1/runs?status=running&limit=500', { signal }),
     request<Page<Run>>('/api/v1/runs?status=queued&limit=500', { signal }),
   ]);
-  return { runs: runs.items, deadLetters: dls.items, deadLettersMore: !!dls.nextCursor, active: running.items.length + queued.items.length };
+  return { stats: null, runs: runs.items, openDeadLetters: `${dls.items.length}${dls.nextCursor ? '+' : ''}`, active: running.items.length + queued.items.length };
+}
+
+function ms(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : duration(value);
 }
 
 export default function Dashboard() {
-  const [windowMs, setWindowMs] = useState(WINDOWS[1].ms);
-  const data = useLoad((signal) => load(windowMs, signal), String(windowMs), 5000);
+  const [windowParam, setWindowParam] = useState('1h');
+  const window = WINDOWS.find((w) => w.param === windowParam)!;
+  const data = useLoad((signal) => load(window, signal), windowParam, 5000);
   const d = data.data;
-  const counts = { succeeded: 0, failed: 0, other: 0 };
-  d?.runs.forEach((r) => (r.status === 'succeeded' ? counts.succeeded++ : r.status === 'failed' ? counts.failed++ : counts.other++));
-  const finished = counts.succeeded + counts.failed;
+  const s = d?.stats;
+  const counted = { succeeded: 0, failed: 0 };
+  d?.runs.forEach((r) => (r.status === 'succeeded' ? counted.succeeded++ : r.status === 'failed' ? counted.failed++ : null));
+  const succeeded = s ? s.totals.succeeded : counted.succeeded;
+  const failed = s ? s.totals.failed : counted.failed;
+  const rate = successRate(succeeded, failed);
+  const started = s ? String(s.totals.started) : d ? `${d.runs.length}${d.runs.length === 500 ? '+' : ''}` : '…';
+  const failing = d ? topFailing(d.runs) : [];
   return (
     <section>
       <div className="page-head">
         <h1>Dashboard</h1>
         <div className="actions" role="group" aria-label="Window">
           {WINDOWS.map((w) => (
-            <button key={w.ms} type="button" className={w.ms === windowMs ? 'primary' : undefined} onClick={() => setWindowMs(w.ms)} aria-pressed={w.ms === windowMs}>
+            <button key={w.param} type="button" className={w.param === windowParam ? 'primary' : undefined} onClick={() => setWindowParam(w.param)} aria-pressed={w.param === windowParam}>
               {w.label}
             </button>
           ))}
@@ -55,35 +73,47 @@ export default function Dashboard() {
       </div>
       <ProblemBanner error={data.error} />
       <div className="tiles">
-        <Tile label={`Runs, last ${WINDOWS.find((w) => w.ms === windowMs)?.label}`} value={d ? `${d.runs.length}${d.runs.length === 500 ? '+' : ''}` : '…'} href="/runs" testId="tile-runs" />
-        <Tile label="Succeeded" value={d ? String(counts.succeeded) : '…'} href="/runs?status=succeeded" tone="ok" />
-        <Tile label="Failed" value={d ? String(counts.failed) : '…'} href="/runs?status=failed" tone={counts.failed ? 'bad' : undefined} testId="tile-failed" />
-        <Tile label="Success rate" value={finished ? `${((counts.succeeded / finished) * 100).toFixed(1)} %` : '—'} />
-        <Tile label="Running or queued" value={d ? String(d.active) : '…'} href="/runs?status=running" />
-        <Tile label="Open dead letters" value={d ? `${d.deadLetters.length}${d.deadLettersMore ? '+' : ''}` : '…'} href="/dead-letters" tone={d?.deadLetters.length ? 'bad' : undefined} testId="tile-dead-letters" />
+        <Tile label={`Runs, last ${window.label}`} value={started} href="/runs" testId="tile-runs" />
+        <Tile label="Succeeded" value={d ? String(succeeded) : '…'} href="/runs?status=succeeded" tone="ok" testId="tile-succeeded" />
+        <Tile label="Failed" value={d ? String(failed) : '…'} href="/runs?status=failed" tone={failed ? 'bad' : undefined} testId="tile-failed" />
+        <Tile label="Success rate" value={rate === null ? '—' : `${rate.toFixed(1)} %`} />
+        <Tile label="Running or queued" value={d ? String(d.active) : '…'} href="/runs?status=running" testId="tile-active" />
+        <Tile label="Open dead letters" value={d ? d.openDeadLetters : '…'} href="/dead-letters" tone={d && d.openDeadLetters !== '0' ? 'bad' : undefined} testId="tile-dead-letters" />
       </div>
+      {s ? (
+        <div className="tiles">
+          <Tile label="Latency p50 (received → finished)" value={ms(s.latency.p50)} testId="tile-p50" />
+          <Tile label="Latency p95" value={ms(s.latency.p95)} testId="tile-p95" />
+          <Tile label="Latency p99" value={ms(s.latency.p99)} testId="tile-p99" />
+          <Tile label="Queue lag (oldest due run)" value={duration(s.queue.lagSeconds * 1000)} />
+          <Tile label="Retrying or waiting" value={String(s.queue.retrying + s.queue.waiting)} href="/runs?status=retrying" />
+          <Tile label="SLA breaches" value={String(s.sla.breaches)} tone={s.sla.breaches ? 'bad' : undefined} testId="tile-sla" />
+        </div>
+      ) : null}
       <div className="two">
         <div className="card">
           <h2>Outcomes over time</h2>
-          {d ? <OutcomeChart series={outcomesOverTime(d.runs, windowMs / 30)} /> : <div className="chart-placeholder" />}
+          {d ? <OutcomeChart series={s ? statsSeries(s) : outcomesOverTime(d.runs, window.ms / 30)} /> : <div className="chart-placeholder" />}
         </div>
         <div className="card">
           <h2>Recipes that fail most</h2>
-          {d && topFailing(d.runs).length === 0 ? <Empty title="No failed runs in this window" /> : null}
-          <table className="grid">
-            <tbody>
-              {(d ? topFailing(d.runs) : []).map((f) => (
-                <tr key={f.recipe}>
-                  <td>
-                    <Link href={`/runs?recipe=${encodeURIComponent(f.recipe)}&status=failed`}>{f.recipe}</Link>
-                  </td>
-                  <td>
-                    {f.failed} failed of {f.total}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {d && failing.length === 0 ? <Empty title="No failed runs in this window" /> : null}
+          {failing.length ? (
+            <table className="grid">
+              <tbody>
+                {failing.map((f) => (
+                  <tr key={f.recipe}>
+                    <td>
+                      <Link href={`/runs?recipe=${encodeURIComponent(f.recipe)}&status=failed`}>{f.recipe}</Link>
+                    </td>
+                    <td>
+                      {f.failed} failed of {f.total}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
         </div>
       </div>
       <div className="card">
@@ -102,14 +132,16 @@ export default function Dashboard() {
                 <td>
                   <StatusBadge status={r.status} />
                 </td>
-                <td className="error-cell">{r.error ? `${r.error.step ? `${r.error.step}: ` : ''}${r.error.message}` : ''}</td>
+                <td className="error-cell" title={r.error?.message}>
+                  {r.error ? `${r.error.step ? `${r.error.step}: ` : ''}${r.error.message}` : ''}
+                </td>
                 <td>{ago(r.createdAt)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <p className="muted small-text">Latency percentiles, queue lag, SLA breaches and the trigger health board come with the stats API.</p>
+      {s ? null : <p className="muted small-text">This server has no stats API: the tiles count the newest 500 runs of the window.</p>}
     </section>
   );
 }
@@ -153,6 +185,12 @@ function OutcomeChart({ series }: { series: Series }) {
       el.current,
     );
   }, [series]);
-  useEffect(() => () => plot.current?.destroy(), []);
+  useEffect(
+    () => () => {
+      plot.current?.destroy();
+      plot.current = null;
+    },
+    [],
+  );
   return <div ref={el} className="chart" data-testid="outcome-chart" />;
 }
