@@ -9,16 +9,21 @@ import { Recipes } from './pages/Recipes';
 import { RecipePage } from './pages/Recipe';
 import { Connections } from './pages/Connections';
 import { Empty } from './components';
+import { Audit, Tokens, Users } from './pages/Admin';
+import type { Ability } from './permissions';
 
 // The dashboard's chart library is loaded with the dashboard only, keeping the first paint of the other pages small.
 const Dashboard = lazy(() => import('./pages/Dashboard'));
 
-const NAV: { href: string; label: string }[] = [
+const NAV: { href: string; label: string; needs?: Ability }[] = [
   { href: '/', label: 'Dashboard' },
   { href: '/runs', label: 'Runs' },
   { href: '/dead-letters', label: 'Dead letters' },
   { href: '/recipes', label: 'Recipes' },
   { href: '/connections', label: 'Connections' },
+  { href: '/users', label: 'Users', needs: 'manage-users' },
+  { href: '/audit', label: 'Audit', needs: 'read-audit' },
+  { href: '/tokens', label: 'Tokens' },
 ];
 
 function route(path: string): ReactNode {
@@ -30,6 +35,9 @@ function route(path: string): ReactNode {
   if (match('/recipes', path)) return <Recipes />;
   if ((m = match('/recipes/:slug', path))) return <RecipePage slug={m.slug} />;
   if (match('/connections', path)) return <Connections />;
+  if (match('/users', path)) return <Users />;
+  if (match('/tokens', path)) return <Tokens />;
+  if (match('/audit', path)) return <Audit />;
   return (
     <Empty title="This page does not exist (yet)">
       <code>{path}</code> is not a page of this version of Braid. <Link href="/">Go to the dashboard</Link>.
@@ -48,7 +56,7 @@ function Shell() {
           Braid
         </Link>
         <nav aria-label="Main">
-          {NAV.map((n) => (
+          {NAV.filter((n) => !n.needs || session.can(n.needs)).map((n) => (
             <Link key={n.href} href={n.href} className={section(n.href) ? 'active' : undefined} aria-current={section(n.href) ? 'page' : undefined}>
               {n.label}
             </Link>

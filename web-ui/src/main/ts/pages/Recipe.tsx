@@ -6,6 +6,8 @@ import type { Recipe, RecipeVersion } from '../model';
 import { Link } from '../router';
 import { useCan } from '../session';
 import { RunsTable } from './RunsTable';
+import { Reprocess } from './Reprocess';
+import { VersionDiff } from './VersionDiff';
 
 /** One recipe: on/off, its definition and versions (view, restore), its runs. */
 export function RecipePage({ slug }: { slug: string }) {
@@ -14,6 +16,7 @@ export function RecipePage({ slug }: { slug: string }) {
   const versions = useLoad((signal) => request<{ items: RecipeVersion[] }>(`${path}/versions`, { signal }), slug);
   const canSwitch = useCan('switch-recipes');
   const canEdit = useCan('edit-recipes');
+  const canStart = useCan('start-runs');
   const [shown, setShown] = useState<number | null>(null);
   const source = useLoad(
     (signal) => request<string>(shown ? `${path}/versions/${shown}` : path, { signal, accept: 'application/yaml' }),
@@ -68,6 +71,7 @@ export function RecipePage({ slug }: { slug: string }) {
       </dl>
       <h2>Runs</h2>
       <RunsTable filter={{ recipe: r.slug }} pageSize={20} emptyHint="This recipe has not run yet." />
+      {canStart ? <Reprocess recipe={r} /> : null}
       <div className="two recipe-source">
         <div>
           <h2>{shown ? `Version ${shown}` : 'Definition'}</h2>
@@ -99,6 +103,7 @@ export function RecipePage({ slug }: { slug: string }) {
           </table>
         </div>
       </div>
+      <VersionDiff slug={r.slug} versions={versions.data?.items ?? []} current={r.version} />
     </section>
   );
 }

@@ -104,13 +104,13 @@ class WebUiIT extends BraidIntegrationTest {
         open("/runs?recipe=" + ok);
         waitFor(By.cssSelector("[data-testid=runs] tbody tr"));
         new Select(browser.findElement(By.cssSelector("select[name=status]"))).selectByValue("failed");
-        await().atMost(UI_WAIT).until(() -> browser.getCurrentUrl().endsWith("/runs?recipe=" + ok + "&status=failed"));
+        eventually().until(() -> browser.getCurrentUrl().endsWith("/runs?recipe=" + ok + "&status=failed"));
         waitFor(By.cssSelector(".empty"));
         assertThat(browser.findElement(By.cssSelector(".empty")).getText()).contains("No runs match");
 
         new Select(browser.findElement(By.cssSelector("select[name=recipe]"))).selectByValue("");
-        await().atMost(UI_WAIT).until(() -> browser.getCurrentUrl().endsWith("/runs?status=failed"));
-        await().atMost(UI_WAIT).until(() -> !rowStatuses().isEmpty() && rowStatuses().stream().allMatch("failed"::equals));
+        eventually().until(() -> browser.getCurrentUrl().endsWith("/runs?status=failed"));
+        eventually().until(() -> !rowStatuses().isEmpty() && rowStatuses().stream().allMatch("failed"::equals));
         screenshot("runs-filtered-failed");
 
         open("/runs?recipe=" + failing);
@@ -126,11 +126,11 @@ class WebUiIT extends BraidIntegrationTest {
 
         open("/");
         waitFor(By.cssSelector("[data-testid=outcome-chart] canvas"));
-        await().atMost(UI_WAIT).until(() -> !tile("tile-failed").equals("…"));
+        eventually().until(() -> !tile("tile-failed").equals("…"));
         ApiClient.Response stats = api.get("/api/v1/stats?window=1h");
         if (stats.status() == 200) {
             // The dashboard's totals are the stats API's (polled: the rollups may fold a moment later).
-            await().atMost(UI_WAIT).untilAsserted(() -> {
+            eventually().untilAsserted(() -> {
                 JsonNode totals = api.get("/api/v1/stats?window=1h").json().path("totals");
                 assertThat(tile("tile-succeeded")).isEqualTo(totals.path("succeeded").asString());
                 assertThat(tile("tile-failed")).isEqualTo(totals.path("failed").asString());
@@ -147,7 +147,8 @@ class WebUiIT extends BraidIntegrationTest {
         waitFor(By.cssSelector("[data-testid=recipes] tbody tr"));
         screenshot("recipes");
         open("/recipes/" + failing);
-        await().atMost(UI_WAIT).until(() -> browser.findElement(By.cssSelector("[data-testid=recipe-source]")).getText().contains("slug: " + failing));
+        waitFor(By.cssSelector("[data-testid=recipe-source]"));
+        eventually().until(() -> browser.findElement(By.cssSelector("[data-testid=recipe-source]")).getText().contains("slug: " + failing));
         screenshot("recipe");
     }
 
@@ -165,7 +166,7 @@ class WebUiIT extends BraidIntegrationTest {
 
         signInAgain("admin", ADMIN_PASSWORD);
         open("/dead-letters?recipe=" + slug);
-        await().atMost(UI_WAIT).until(() -> browser.findElements(By.cssSelector("[data-testid=dead-letters] tbody tr")).size() == 20);
+        eventually().until(() -> browser.findElements(By.cssSelector("[data-testid=dead-letters] tbody tr")).size() == 20);
         assertThat(browser.findElement(By.cssSelector(".groups")).getText()).contains("20");
         screenshot("dead-letters");
 
@@ -187,7 +188,7 @@ class WebUiIT extends BraidIntegrationTest {
         open("/dead-letters?recipe=" + slug);
         waitFor(By.cssSelector(".empty"));
         open("/runs?recipe=" + slug + "&status=succeeded");
-        await().atMost(UI_WAIT).until(() -> rowStatuses().size() == 20 && rowStatuses().stream().allMatch("succeeded"::equals));
+        eventually().until(() -> rowStatuses().size() == 20 && rowStatuses().stream().allMatch("succeeded"::equals));
     }
 
     @Test
@@ -205,7 +206,7 @@ class WebUiIT extends BraidIntegrationTest {
         password.sendKeys("s3cret-from-the-ui");
         screenshot("connection-form");
         browser.findElement(By.xpath("//button[normalize-space()='Create']")).click();
-        await().atMost(UI_WAIT).until(() -> browser.findElement(By.cssSelector("[data-testid=connections]")).getText().contains(name));
+        eventually().until(() -> browser.findElement(By.cssSelector("[data-testid=connections]")).getText().contains(name));
         assertThat(browser.findElement(By.cssSelector("[data-testid=connections]")).getText()).contains("password: set")
                 .doesNotContain("s3cret-from-the-ui");
         screenshot("connections");
@@ -254,8 +255,38 @@ class WebUiIT extends BraidIntegrationTest {
         assertNoButtons("Disable", "Enable", "Restore");
 
         open("/connections");
-        waitFor(By.cssSelector("h1"));
+        waitFor(By.cssSelector("[data-testid=connections]"));
         assertNoButtons("New connection", "Edit", "Delete");
+        // Admin pages are not offered to a viewer; their own tokens are.
+        List<String> nav = browser.findElements(By.cssSelector("nav a")).stream().map(WebElement::getText).toList();
+        assertThat(nav).contains("Runs", "Dead letters", "Tokens").doesNotContain("Users", "Audit");
+    }
+
+    @Test
+    void anAdminManagesUsersTokensAndReadsTheAuditLog() {
+        signInAgain("admin", ADMIN_PASSWORD);
+        open("/users");
+        waitFor(By.cssSelector("[data-testid=users] tbody tr"));
+        String name = "ops" + System.nanoTime();
+        browser.findElement(By.cssSelector("form[aria-label='New user'] input[name=username]")).sendKeys(name);
+        browser.findElement(By.cssSelector("form[aria-label='New user'] input[name=password]")).sendKeys("operator-password-1");
+        browser.findElement(By.cssSelector("form[aria-label='New user'] input[value=operator]")).click();
+        browser.findElement(By.xpath("//button[normalize-space()='Add user']")).click();
+        eventually().until(() -> browser.findElement(By.cssSelector("[data-testid=users]")).getText().contains(name));
+        assertThat(api.get("/api/v1/users/" + name).json().path("roles").toString()).contains("operator", "viewer");
+        screenshot("users");
+
+        open("/tokens");
+        waitFor(By.cssSelector("form[aria-label='New token'] input[name=name]")).sendKeys("ui-test-token");
+        browser.findElement(By.xpath("//button[normalize-space()='Create token']")).click();
+        String token = waitFor(By.cssSelector("[data-testid=issued-token]")).getText();
+        assertThat(token).startsWith("brd_");
+        assertThat(ApiClient.bearer(port, token).get("/api/v1/recipes").status()).isEqualTo(200);
+        screenshot("tokens");
+
+        open("/audit?user=admin");
+        eventually().until(() -> browser.findElement(By.cssSelector("[data-testid=audit]")).getText().contains("/api/v1/users"));
+        screenshot("audit");
     }
 
     private void saveRecipe(String slug, String action, String with) {
@@ -289,6 +320,11 @@ class WebUiIT extends BraidIntegrationTest {
         browser.manage().deleteAllCookies();
         open("/");
         signIn(username, password);
+    }
+
+    /** Awaits a page that may still be loading: a missing element only means "not yet". */
+    private static org.awaitility.core.ConditionFactory eventually() {
+        return await().atMost(UI_WAIT).ignoreExceptions();
     }
 
     private String tile(String testId) {
