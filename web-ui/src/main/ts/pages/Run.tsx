@@ -128,7 +128,7 @@ export function RunPage({ id }: { id: string }) {
           <>
             <dt>Dead letter</dt>
             <dd>
-              <Link href={`/dead-letters?recipe=${encodeURIComponent(r.recipe)}&status=`}>{shortId(r.deadLetterId)}</Link>
+              <Link href={`/dead-letters?recipe=${encodeURIComponent(r.recipe)}&status=all`}>{shortId(r.deadLetterId)}</Link>
             </dd>
           </>
         ) : null}
