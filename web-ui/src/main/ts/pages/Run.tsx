@@ -3,7 +3,8 @@ import { request } from '../api';
 import { Empty, JsonView, ProblemBanner, StatusBadge, useLoad } from '../components';
 import { ago, between, duration, shortId, timestamp } from '../format';
 import { FINISHED, type LogLine, type Run, type Step } from '../model';
-import { Link } from '../router';
+import { Link, useLocation } from '../router';
+import { CompareForm, RunCompare } from './RunCompare';
 import { useCan } from '../session';
 import { timeline } from '../timeline';
 
@@ -12,6 +13,7 @@ const RETRYABLE = ['failed', 'retrying', 'waiting'];
 
 /** One run: what happened, where it failed and why, with the operator's actions beside it. */
 export function RunPage({ id }: { id: string }) {
+  const compareWith = new URLSearchParams(useLocation().search).get('compare');
   const canOperate = useCan('operate-runs');
   const [live, setLive] = useState(true);
   const run = useLoad((signal) => request<Run>(`/api/v1/runs/${encodeURIComponent(id)}`, { signal }), id, live ? LIVE_MS : null);
@@ -133,6 +135,7 @@ export function RunPage({ id }: { id: string }) {
           </>
         ) : null}
       </dl>
+      {compareWith ? <RunCompare left={r} rightId={compareWith} /> : null}
       <h2>Timeline</h2>
       <Timeline run={r} initiallyOpen={failedStep?.path} />
       <h2>Trigger</h2>
@@ -145,6 +148,12 @@ export function RunPage({ id }: { id: string }) {
       ) : null}
       <h2>Logs</h2>
       <Logs lines={logs.data?.items} error={logs.error} />
+      {compareWith ? null : (
+        <>
+          <h2>Compare</h2>
+          <CompareForm run={r} />
+        </>
+      )}
     </section>
   );
 }
