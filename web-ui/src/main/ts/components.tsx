@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
+import { shortId } from './format';
+import { Link } from './router';
 
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status}`}>{status}</span>;
@@ -197,7 +199,7 @@ export function Outcomes({ title, outcomes, onClose }: { title: string; outcomes
       <ul>
         {outcomes.map((o) => (
           <li key={o.id} className={o.ok ? 'ok' : 'refused'}>
-            <code>{o.id.slice(0, 8)}</code> {o.href ? <a href={o.href}>{o.text}</a> : o.text}
+            <code>{shortId(o.id)}</code> {o.href ? <Link href={o.href}>{o.text}</Link> : o.text}
           </li>
         ))}
       </ul>
