@@ -15,13 +15,16 @@ const RETRYABLE = ['failed', 'retrying', 'waiting'];
 export function RunPage({ id }: { id: string }) {
   const compareWith = new URLSearchParams(useLocation().search).get('compare');
   const canOperate = useCan('operate-runs');
-  const [live, setLive] = useState(true);
+  // Live (polled) until the run has ended; a retry makes it live again through the status it answers.
+  const [ended, setEnded] = useState(false);
+  const live = !ended;
   const run = useLoad((signal) => request<Run>(`/api/v1/runs/${encodeURIComponent(id)}`, { signal }), id, live ? LIVE_MS : null);
   const logs = useLoad((signal) => request<{ items: LogLine[] }>(`/api/v1/runs/${encodeURIComponent(id)}/logs`, { signal }), id, live ? LIVE_MS : null);
   const [actionError, setActionError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const r = run.data;
-  if (r && FINISHED.includes(r.status) && live) setLive(false);
+  const nowEnded = !!r && FINISHED.includes(r.status);
+  if (nowEnded !== ended) setEnded(nowEnded);
   if (!r) {
     return run.error ? <ProblemBanner error={run.error} /> : <div className="muted">Loading run…</div>;
   }
@@ -30,8 +33,8 @@ export function RunPage({ id }: { id: string }) {
     setActionError(undefined);
     try {
       await request(`/api/v1/runs/${r.id}/${verb}`, { method: 'POST' });
-      setLive(true);
       run.reload();
+      logs.reload();
     } catch (e) {
       setActionError(e);
     } finally {
