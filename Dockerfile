@@ -6,7 +6,13 @@
 #
 # docker-compose.yml builds this image for its two Braid nodes.
 
+# web-ui is built by the Maven build with Node and npm (DESIGN §9); they come from the official Node image.
+FROM node:24-bookworm-slim AS node
+
 FROM eclipse-temurin:21-jdk AS build
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
+RUN ln -s /usr/local/lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 WORKDIR /src
 COPY . .
 # The cache mount keeps the local Maven repository between builds (BuildKit).

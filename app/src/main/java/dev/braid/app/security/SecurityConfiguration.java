@@ -29,6 +29,8 @@ import org.springframework.security.web.savedrequest.NullRequestCache;
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
 
+    private static final java.util.List<String> NOT_THE_WEB_APP = java.util.List.of("/api", "/hooks", "/actuator", "/v3");
+
     /** {bcrypt} by default; hashes carry their encoder's id, so stronger encoders can follow. */
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -81,6 +83,18 @@ public class SecurityConfiguration {
     }
 
     /**
+     * The web UI's pages and static files (DESIGN §9: every path outside /api, /hooks, /actuator and /v3) are
+     * open to GET: they hold no data, and the app signs in through {@code /api/v1/session} itself.
+     */
+    private static boolean isTheWebApp(jakarta.servlet.http.HttpServletRequest request) {
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            return false;
+        }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return NOT_THE_WEB_APP.stream().noneMatch(prefix -> path.equals(prefix) || path.startsWith(prefix + "/"));
+    }
+
+    /**
      * Who may do what (issue 7), in one place; the first matching rule decides. Every role reads and
      * manages its own tokens; changes need the role that owns them; anything not listed is admin-only,
      * so a new endpoint is closed until a rule opens it.
@@ -93,7 +107,7 @@ public class SecurityConfiguration {
         String viewer = Role.VIEWER.wire();
         rules
                 .requestMatchers("/hooks/**", "/actuator/health", "/actuator/health/**", "/error").permitAll()
-                .requestMatchers("/", "/index.html", "/*.js", "/*.css", "/favicon.ico").permitAll()
+                .requestMatchers(SecurityConfiguration::isTheWebApp).permitAll()
                 .requestMatchers("/api/v1/session").permitAll()
                 .requestMatchers("/api/v1/users", "/api/v1/users/**").hasRole(admin)
                 .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasAnyRole(admin, builder, operator, viewer)

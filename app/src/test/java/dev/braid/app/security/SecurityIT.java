@@ -59,9 +59,15 @@ class SecurityIT extends BraidIntegrationTest {
         assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
         assertThat(anonymous.postJson("/hooks/no-such-recipe-" + System.nanoTime(), "{}").status()).isNotEqualTo(401);
         assertThat(anonymous.get("/").status()).isEqualTo(200);
-        assertThat(anonymous.get("/index.html").status()).isEqualTo(200);
-        assertThat(anonymous.get("/app.js").status()).isEqualTo(200);
-        assertThat(anonymous.get("/app.css").status()).isEqualTo(200);
+        ApiClient.Response index = anonymous.get("/index.html");
+        assertThat(index.status()).isEqualTo(200);
+        // The built app's hashed script and stylesheet, as index.html names them.
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"").matcher(index.body());
+        java.util.regex.Matcher css = java.util.regex.Pattern.compile("href=\"(/assets/[^\"]+\\.css)\"").matcher(index.body());
+        assertThat(script.find()).isTrue();
+        assertThat(css.find()).isTrue();
+        assertThat(anonymous.get(script.group(1)).status()).isEqualTo(200);
+        assertThat(anonymous.get(css.group(1)).status()).isEqualTo(200);
     }
 
     @Test

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// The Maven build passes --outDir into the jar's static/ folder; `npm run build` alone writes there too.
+export default defineConfig({
+  plugins: [react()],
+  base: '/',
+  build: {
+    outDir: 'target/classes/static',
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 600,
+  },
+  server: {
+    // `npm run dev` against a server started with ./mvnw … on :8080
+    proxy: { '/api': 'http://127.0.0.1:8080', '/actuator': 'http://127.0.0.1:8080' },
+  },
+  test: {
+    include: ['src/test/ts/**/*.test.ts'],
+    environment: 'node',
+  },
+});
