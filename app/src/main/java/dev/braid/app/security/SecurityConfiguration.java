@@ -19,7 +19,7 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 
-import dev.braid.app.stats.StatsSettings;
+import dev.braid.app.stats.MetricsSettings;
 
 /**
  * Who may call what: {@code /api/**} needs HTTP Basic (users from the {@code users} table) or a bearer
@@ -48,9 +48,9 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain braidSecurity(HttpSecurity http, UserPasswordAuthentication users, ApiTokens tokens,
-                                      ProblemEntryPoint problems, StatsSettings stats) {
+                                      ProblemEntryPoint problems, MetricsSettings metrics) {
         http
-                .authorizeHttpRequests(rules -> accessRules(rules, stats.metricsOpen()))
+                .authorizeHttpRequests(rules -> accessRules(rules, metrics.open()))
                 .authenticationManager(new ProviderManager(users))
                 .addFilterBefore(new ApiTokenFilter(tokens, problems), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.realmName("braid").authenticationEntryPoint(problems))
@@ -97,7 +97,7 @@ public class SecurityConfiguration {
                 .requestMatchers("/hooks/**", "/actuator/health", "/actuator/health/**", "/error").permitAll()
                 .requestMatchers("/", "/index.html", "/*.js", "/*.css", "/favicon.ico").permitAll()
                 .requestMatchers("/api/v1/session").permitAll()
-                // ARCHITECTURE §10: metrics are readable with any role or a token; open only when braid.stats.metrics-open.
+                // ARCHITECTURE §10: metrics are readable with any role or a token; open only with braid.metrics.open=true.
                 .requestMatchers(HttpMethod.GET, "/actuator/prometheus").access(metricsOpen
                         ? (authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(true)
                         : org.springframework.security.authorization.AuthorityAuthorizationManager.hasAnyRole(admin, builder, operator, viewer))
