@@ -158,6 +158,19 @@ class StatsIT extends BraidIntegrationTest {
         assertThat(api.get("/api/v1/stats?recipe=no-such-recipe").status()).isEqualTo(404);
     }
 
+    @Test
+    void theOpenApiDescriptionCoversTheRestInterface() {
+        ApiClient.Response docs = api.get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        JsonNode paths = docs.json().path("paths");
+        assertThat(paths.has("/api/v1/stats")).isTrue();
+        assertThat(paths.has("/api/v1/runs")).isTrue();
+        assertThat(paths.has("/api/v1/recipes")).isTrue();
+        assertThat(paths.has("/api/v1/dead-letters")).isTrue();
+        assertThat(paths.path("/api/v1/stats").path("get").path("parameters").toString()).contains("window", "bucket", "recipe");
+        assertThat(anonymous.get("/v3/api-docs").status()).isEqualTo(401);
+    }
+
     /**
      * A fold whose database session dies between taking the journal rows and its commit — what a node killed
      * with SIGKILL mid-flush does to its transaction — leaves every row in the journal; a later fold counts
