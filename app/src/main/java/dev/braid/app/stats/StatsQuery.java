@@ -107,10 +107,10 @@ public class StatsQuery {
             return ps;
         }, (ResultSet rs) -> {
             Instant at = rs.getTimestamp("at").toInstant();
-            Row row = Row.of(rs);
-            series.computeIfAbsent(range.bucketOf(at), k -> new Bucket()).add(row);
-            whole.add(row);
+            series.computeIfAbsent(range.bucketOf(at), k -> new Bucket()).add(Row.of(rs));
         });
+        // The window's totals from the series points, not from every row again: a point is many rows.
+        series.values().forEach(whole::add);
         List<Stats.Point> points = new ArrayList<>(series.size());
         series.forEach((at, b) -> points.add(new Stats.Point(at.toString(), b.started, b.succeeded, b.failed, b.cancelled,
                 b.histogram.percentile(0.95))));
@@ -141,6 +141,19 @@ public class StatsQuery {
     private static final class Bucket {
         long started, succeeded, failed, cancelled, duplicates, breaches, latencySum, waitCount, waitSum;
         final LatencyHistogram histogram = new LatencyHistogram();
+
+        void add(Bucket other) {
+            started += other.started;
+            succeeded += other.succeeded;
+            failed += other.failed;
+            cancelled += other.cancelled;
+            duplicates += other.duplicates;
+            breaches += other.breaches;
+            latencySum += other.latencySum;
+            waitCount += other.waitCount;
+            waitSum += other.waitSum;
+            histogram.add(other.histogram);
+        }
 
         void add(Row row) {
             long[] c = row.counts();
