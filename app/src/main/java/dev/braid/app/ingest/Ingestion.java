@@ -21,6 +21,8 @@ import dev.braid.app.store.NewRun;
 import dev.braid.app.store.OrderingKeys;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RunStore;
+import dev.braid.app.stats.RunMetrics;
+import dev.braid.app.stats.StatsJournal;
 import dev.braid.engine.expr.Expressions;
 import dev.braid.engine.model.Recipe;
 import dev.braid.engine.model.Trigger;
@@ -137,9 +139,12 @@ public class Ingestion {
     private final JsonColumns json;
     private final Clock clock;
     private final Duration cdcDedupeWindow;
+    private final RunMetrics metrics;
+    private final StatsJournal journal;
 
     public Ingestion(EventStore events, RunStore runs, DeadLetterStore deadLetters, ConcurrencySlots slots,
-                     OrderingKeys orderings, Expressions expressions, JsonColumns json, Clock clock, BraidProperties properties) {
+                     OrderingKeys orderings, Expressions expressions, JsonColumns json, Clock clock, BraidProperties properties,
+                     RunMetrics metrics, StatsJournal journal) {
         this.events = events;
         this.runs = runs;
         this.deadLetters = deadLetters;
@@ -149,6 +154,8 @@ public class Ingestion {
         this.json = json;
         this.clock = clock;
         this.cdcDedupeWindow = properties.cdc().dedupeWindow();
+        this.metrics = metrics;
+        this.journal = journal;
     }
 
     /** One event, one run (or none for a duplicate or a dead letter). */
@@ -161,6 +168,10 @@ public class Ingestion {
      * node, and handed to {@link Claim#run} once committed.
      */
     public Accepted accept(Target recipe, TriggerEvent event, Claim claim) {
+        return noted(recipe, acceptOne(recipe, event, claim));
+    }
+
+    private Accepted acceptOne(Target recipe, TriggerEvent event, Claim claim) {
         if (!event.stored()) {
             UUID runId = Ids.next();
             runs.enqueue(new NewRun(runId, recipe.slug(), recipe.version(), recipe.origin(), null, null, event.context()));
@@ -205,7 +216,7 @@ public class Ingestion {
         Instant expires = expiry(recipe);
         for (TriggerEvent event : events) {
             if (!event.stored()) {
-                out.add(accept(recipe, event));
+                out.add(acceptOne(recipe, event, null));
                 continue;
             }
             Key key = key(recipe, event);
@@ -227,6 +238,7 @@ public class Ingestion {
         for (int i = 0; i < stored.size(); i++) {
             out.set(positions.get(i), accepted(stored.get(i)));
         }
+        out.forEach(a -> noted(recipe, a));
         return out;
     }
 
@@ -235,6 +247,10 @@ public class Ingestion {
      * duplicates: {@link Outcome#DUPLICATE} without a run). Events whose key fails are dead letters.
      */
     public Accepted accept(Target recipe, Batch batch) {
+        return noted(recipe, acceptBatch(recipe, batch));
+    }
+
+    private Accepted acceptBatch(Target recipe, Batch batch) {
         Instant expires = expiry(recipe);
         List<EventStore.NewEvent> fresh = new ArrayList<>(batch.events().size());
         ObjectNode whole = batch.header().deepCopy();
@@ -343,6 +359,23 @@ public class Ingestion {
     /** The one call site of the concurrency-slot rule for new runs. */
     private ConcurrencySlots.Slot slot(Recipe recipe, JsonNode trigger) {
         return slots.of(recipe, trigger).orElse(null);
+    }
+
+    /**
+     * Counts what became of an event ({@code braid_trigger_events_total}: accepted, duplicate, or refused
+     * — a dead letter without a run) and journals a duplicate for the stats.
+     */
+    private Accepted noted(Target recipe, Accepted accepted) {
+        String type = recipe.recipe().trigger().type().wire();
+        switch (accepted.outcome()) {
+            case STARTED -> metrics.triggerEvent(type, recipe.slug(), "accepted");
+            case DUPLICATE -> {
+                metrics.triggerEvent(type, recipe.slug(), "duplicate");
+                journal.duplicate(recipe.slug(), recipe.origin());
+            }
+            case DEAD_LETTER -> metrics.triggerEvent(type, recipe.slug(), "refused");
+        }
+        return accepted;
     }
 
     private static Accepted accepted(EventStore.Ingested ingested) {

@@ -34,6 +34,7 @@ final class PgStepJournal implements StepJournal {
     private final Flush flush;
     private final Masker masker;
     private int nextSeq;
+    private java.util.function.Consumer<StepRecord> observer = r -> { };
 
     PgStepJournal(Map<String, StepStore.SeqRecord> previous, Clock clock, Masker masker, Flush flush) {
         this.previous = previous;
@@ -52,8 +53,15 @@ final class PgStepJournal implements StepJournal {
         return r == null ? Optional.empty() : Optional.of(r.record());
     }
 
+    /** Also hands every record to {@code observer} (the step meters), before it is masked for history. */
+    PgStepJournal observedBy(java.util.function.Consumer<StepRecord> observer) {
+        this.observer = observer;
+        return this;
+    }
+
     @Override
     public void record(StepRecord record, boolean durable) {
+        observer.accept(record);
         List<StepStore.SeqRecord> records;
         List<RunLogStore.LogLine> logLines;
         synchronized (this) {

@@ -18,6 +18,8 @@ import dev.braid.app.connections.RunSecrets;
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.secrets.Masker;
+import dev.braid.app.stats.RunMetrics;
+import dev.braid.app.stats.StepMeters;
 import dev.braid.app.store.AttemptEnd;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
@@ -58,11 +60,13 @@ public class RunProcessor {
     private final ChildRunsStore children;
     private final Ingestion ingestion;
     private final ConnectionGuards guards;
+    private final RunMetrics metrics;
 
     public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, RunStore runs, RunExecutor executor,
                         RunCompletions completions, JsonColumns json, Clock clock, NodeIdentity node,
                         BraidProperties properties, ChildRunsStore children, Ingestion ingestion,
-                        ObjectProvider<ConnectionGuards> guards) {
+                        ObjectProvider<ConnectionGuards> guards, RunMetrics metrics) {
+        this.metrics = metrics;
         this.catalog = catalog;
         this.runSecrets = runSecrets;
         this.steps = steps;
@@ -105,7 +109,7 @@ public class RunProcessor {
                     if (!runs.checkpoint(run.id(), node.id(), settings.lease(), records, lines)) {
                         throw new LeaseLostException(run.id());
                     }
-                });
+                }).observedBy(new StepMeters(recipe, metrics)::recorded);
         Instant started = run.startedAt() == null ? clock.instant() : run.startedAt();
         Duration timeout = recipe.runTimeout().orElse(settings.defaultRunTimeout());
         RunRequest request = new RunRequest(run.id().toString(), recipe, run.trigger(), run.attempt(),

@@ -19,6 +19,8 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 
+import dev.braid.app.stats.MetricsSettings;
+
 /**
  * Who may call what: {@code /api/**} needs HTTP Basic (users from the {@code users} table) or a bearer
  * API token, and a role that allows the request ({@link #accessRules}); webhooks, the health check and
@@ -48,9 +50,9 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain braidSecurity(HttpSecurity http, UserPasswordAuthentication users, ApiTokens tokens,
-                                      ProblemEntryPoint problems) {
+                                      ProblemEntryPoint problems, MetricsSettings metrics) {
         http
-                .authorizeHttpRequests(SecurityConfiguration::accessRules)
+                .authorizeHttpRequests(rules -> accessRules(rules, metrics.open()))
                 .authenticationManager(new ProviderManager(users))
                 .addFilterBefore(new ApiTokenFilter(tokens, problems), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.realmName("braid").authenticationEntryPoint(problems))
@@ -100,7 +102,7 @@ public class SecurityConfiguration {
      * so a new endpoint is closed until a rule opens it.
      */
     private static void accessRules(
-            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry rules) {
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry rules, boolean metricsOpen) {
         String admin = Role.ADMIN.wire();
         String builder = Role.BUILDER.wire();
         String operator = Role.OPERATOR.wire();
@@ -109,6 +111,10 @@ public class SecurityConfiguration {
                 .requestMatchers("/hooks/**", "/actuator/health", "/actuator/health/**", "/error").permitAll()
                 .requestMatchers(SecurityConfiguration::isTheWebApp).permitAll()
                 .requestMatchers("/api/v1/session").permitAll()
+                // ARCHITECTURE §10: metrics are readable with any role or a token; open only with braid.metrics.open=true.
+                .requestMatchers(HttpMethod.GET, "/actuator/prometheus").access(metricsOpen
+                        ? (authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(true)
+                        : org.springframework.security.authorization.AuthorityAuthorizationManager.hasAnyRole(admin, builder, operator, viewer))
                 .requestMatchers("/api/v1/users", "/api/v1/users/**").hasRole(admin)
                 .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasAnyRole(admin, builder, operator, viewer)
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit").hasAnyRole(admin, operator)

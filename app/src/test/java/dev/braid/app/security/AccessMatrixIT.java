@@ -126,7 +126,8 @@ class AccessMatrixIT extends BraidIntegrationTest {
                 row("POST", "/api/v1/tokens", ALL, r -> new Call("/api/v1/tokens", "{\"name\": \"matrix\"}")),
                 row("GET", "/api/v1/tokens", ALL, r -> path("/api/v1/tokens")),
                 row("DELETE", "/api/v1/tokens/{id}", ALL, r -> path("/api/v1/tokens/" + token(r))),
-                row("GET", "/api/v1/audit", OPERATE, r -> path("/api/v1/audit")));
+                row("GET", "/api/v1/audit", OPERATE, r -> path("/api/v1/audit")),
+                row("GET", "/api/v1/stats", ALL, r -> path("/api/v1/stats?window=1h")));
 
         // Open on purpose: the UI's sign-in, covered by SessionIT.
         Set<String> open = Set.of("GET /api/v1/session", "POST /api/v1/session", "DELETE /api/v1/session");
