@@ -24,6 +24,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.config.BraidProperties;
+import dev.braid.app.stats.StatsFold;
+import dev.braid.app.stats.StatsWindow;
 import dev.braid.app.store.EventStore;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.RecipeCatalog;
@@ -43,7 +45,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       ({@code retention_marks}), so no run is looked at twice;</li>
  *   <li><b>summaries</b>, per recipe: ended runs older than {@code retention.summaries} go whole;</li>
  *   <li><b>events</b>: trigger events older than the longest history of any recipe go once their
- *       idempotency key no longer dedupes.</li>
+ *       idempotency key no longer dedupes;</li>
+ *   <li><b>stats</b>: minute and hour rollups older than the longest stats window (and a day).</li>
  * </ol>
  * Each statement touches at most {@code batchSize} rows and commits on its own, so ingestion never
  * waits on pruning for long; a pass stops after {@code passBudget} and the next goes on from its marks.
@@ -57,10 +60,11 @@ public class RetentionPruner implements SmartLifecycle {
     private static final UUID START = new UUID(0, 0);
 
     /** What a pass removed, by kind; {@code skipped} when another node was pruning. */
-    public record Pass(boolean skipped, long steps, long logs, long runs, long events) {}
+    public record Pass(boolean skipped, long steps, long logs, long runs, long events, long rollups) {}
 
     private final RunStore runs;
     private final EventStore events;
+    private final StatsFold rollups;
     private final RecipeStore recipes;
     private final RecipeCatalog catalog;
     private final JdbcClient jdbc;
@@ -71,19 +75,21 @@ public class RetentionPruner implements SmartLifecycle {
     private final Counter prunedLogs;
     private final Counter prunedRuns;
     private final Counter prunedEvents;
+    private final Counter prunedRollups;
     private ScheduledExecutorService schedule;
 
     @Autowired
-    public RetentionPruner(RunStore runs, EventStore events, RecipeStore recipes, RecipeCatalog catalog, JdbcClient jdbc,
-                           DataSource dataSource, BraidProperties properties, Clock clock, MeterRegistry meters) {
-        this(runs, events, recipes, catalog, jdbc, dataSource, properties.retention(), clock, meters);
+    public RetentionPruner(RunStore runs, EventStore events, StatsFold rollups, RecipeStore recipes, RecipeCatalog catalog,
+                           JdbcClient jdbc, DataSource dataSource, BraidProperties properties, Clock clock, MeterRegistry meters) {
+        this(runs, events, rollups, recipes, catalog, jdbc, dataSource, properties.retention(), clock, meters);
     }
 
     /** With other settings and another clock: a test's pruner beside the server's. */
-    RetentionPruner(RunStore runs, EventStore events, RecipeStore recipes, RecipeCatalog catalog, JdbcClient jdbc,
-                    DataSource dataSource, BraidProperties.Retention settings, Clock clock, MeterRegistry meters) {
+    RetentionPruner(RunStore runs, EventStore events, StatsFold rollups, RecipeStore recipes, RecipeCatalog catalog,
+                    JdbcClient jdbc, DataSource dataSource, BraidProperties.Retention settings, Clock clock, MeterRegistry meters) {
         this.runs = runs;
         this.events = events;
+        this.rollups = rollups;
         this.recipes = recipes;
         this.catalog = catalog;
         this.jdbc = jdbc;
@@ -94,6 +100,7 @@ public class RetentionPruner implements SmartLifecycle {
         this.prunedLogs = counter(meters, "run_logs");
         this.prunedRuns = counter(meters, "runs");
         this.prunedEvents = counter(meters, "trigger_events");
+        this.prunedRollups = counter(meters, "stats_rollups");
     }
 
     private static Counter counter(MeterRegistry meters, String table) {
@@ -105,7 +112,7 @@ public class RetentionPruner implements SmartLifecycle {
     public Pass pruneNow() {
         try (Connection lockSession = dataSource.getConnection()) {
             if (!tryLock(lockSession)) {
-                return new Pass(true, 0, 0, 0, 0);
+                return new Pass(true, 0, 0, 0, 0, 0);
             }
             try {
                 return pass(System.nanoTime() + settings.passBudget().toNanos());
@@ -167,15 +174,26 @@ public class RetentionPruner implements SmartLifecycle {
             mark = batch.last();
             saveMark("events", mark);
         }
+        long removedRollups = 0;
+        // A day past the longest stats window, so a window ending now never misses its first bucket.
+        Instant rollupsBefore = now.minus(StatsWindow.MAX_WINDOW).minus(Duration.ofDays(1));
+        while (System.nanoTime() < deadline) {
+            int deleted = rollups.pruneFineRollups(rollupsBefore, settings.batchSize());
+            removedRollups += deleted;
+            if (deleted < settings.batchSize()) {
+                break;
+            }
+        }
+        prunedRollups.increment(removedRollups);
         prunedSteps.increment(steps);
         prunedLogs.increment(logs);
         prunedRuns.increment(removedRuns);
         prunedEvents.increment(removedEvents);
-        if (steps + logs + removedRuns + removedEvents > 0) {
-            log.info("Retention: removed {} step records, {} log lines, {} runs and {} trigger events", steps, logs,
-                    removedRuns, removedEvents);
+        if (steps + logs + removedRuns + removedEvents + removedRollups > 0) {
+            log.info("Retention: removed {} step records, {} log lines, {} runs, {} trigger events and {} minute/hour stats rows",
+                    steps, logs, removedRuns, removedEvents, removedRollups);
         }
-        return new Pass(false, steps, logs, removedRuns, removedEvents);
+        return new Pass(false, steps, logs, removedRuns, removedEvents, removedRollups);
     }
 
     /** Every recipe, enabled or not, as its current version reads. */

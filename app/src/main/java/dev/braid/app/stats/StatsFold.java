@@ -94,6 +94,21 @@ public class StatsFold implements SmartLifecycle {
     }
 
     /**
+     * Retention of the rollups themselves: minute and hour rows older than {@code before} go, at most
+     * {@code limit} of them (no stats window reaches past {@link StatsWindow#MAX_WINDOW}); day rows stay
+     * as long as run summaries do. Answers how many went.
+     */
+    public int pruneFineRollups(java.time.Instant before, int limit) {
+        return jdbc.sql("""
+                with gone as (
+                    delete from stats_rollups where ctid in (
+                        select ctid from stats_rollups where tier in ('minute', 'hour') and at < ? limit ?)
+                    returning 1)
+                select count(*) from gone""")
+                .params(java.sql.Timestamp.from(before), limit).query(Integer.class).single();
+    }
+
+    /**
      * Folds journal rows until the journal is empty (or another node holds the fold); how many rows it
      * folded. Tests call it to see the rollups up to date at once.
      */

@@ -21,6 +21,7 @@ import dev.braid.app.store.Ids;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RecipeStore;
 import dev.braid.app.store.RunStore;
+import dev.braid.app.stats.StatsFold;
 import dev.braid.app.support.BraidIntegrationTest;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -44,6 +45,8 @@ class RetentionIT extends BraidIntegrationTest {
     DataSource dataSource;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    StatsFold rollups;
 
     @Test
     void historyThenSummariesGoByTheRecipesRetentionAndOpenDeadLettersKeepTheirDetails() {
@@ -70,12 +73,12 @@ class RetentionIT extends BraidIntegrationTest {
         assertThat(logRows("kept-briefly")).isGreaterThanOrEqualTo(30);
 
         // Within the history nothing goes.
-        RetentionPruner.Pass early = pruner(Duration.ofMinutes(30), 7).pruneNow();
+        RetentionPruner.Pass early = pass(pruner(Duration.ofMinutes(30), 7));
         assertThat(early.skipped()).isFalse();
         assertThat(stepRows("kept-briefly")).isEqualTo(stepsBefore);
 
         // After it: 29 runs lose their details in batches of 7, the dead-lettered one keeps them; all 30 summaries stay.
-        RetentionPruner.Pass history = pruner(Duration.ofMinutes(90), 7).pruneNow();
+        RetentionPruner.Pass history = pass(pruner(Duration.ofMinutes(90), 7));
         assertThat(history.steps()).isEqualTo(stepsBefore - stepRows(failed, true));
         assertThat(stepRows("kept-briefly")).isEqualTo(stepRows(failed, true)).isPositive();
         assertThat(logRows("kept-briefly")).isEqualTo(sql.count("select count(*) from run_logs where run_id = ?::uuid", failed));
@@ -83,10 +86,10 @@ class RetentionIT extends BraidIntegrationTest {
         assertThat(api.get("/api/v1/runs/" + ids.get(5)).status()).as("the summary answers").isEqualTo(200);
         assertThat(sql.count("select count(*) from retention_marks where scope = 'history:kept-briefly'")).isEqualTo(1);
         // A second pass starts from its mark: nothing left to do.
-        assertThat(pruner(Duration.ofMinutes(90), 7).pruneNow().steps()).isZero();
+        assertThat(pass(pruner(Duration.ofMinutes(90), 7)).steps()).isZero();
 
         // After the summaries the runs go, with their dead letter.
-        RetentionPruner.Pass summaries = pruner(Duration.ofHours(4), 7).pruneNow();
+        RetentionPruner.Pass summaries = pass(pruner(Duration.ofHours(4), 7));
         assertThat(summaries.runs()).isEqualTo(30);
         assertThat(sql.runCount("kept-briefly")).isZero();
         assertThat(stepRows("kept-briefly")).isZero();
@@ -121,11 +124,29 @@ class RetentionIT extends BraidIntegrationTest {
         assertThat(again).as("the key no longer dedupes: a new run").isNotEqualTo(first);
     }
 
+    @Test
+    void minuteAndHourStatsRowsGoAfterTheLongestStatsWindowDayRowsStay() {
+        jdbc.sql("""
+                insert into stats_rollups (tier, recipe, at, started)
+                values ('minute', 'old-stats', now() - interval '40 days', 1), ('hour', 'old-stats', now() - interval '40 days', 1),
+                       ('day', 'old-stats', date_trunc('day', now() - interval '40 days'), 1),
+                       ('minute', 'old-stats', now() - interval '20 days', 1)""").update();
+        RetentionPruner.Pass pass = pass(pruner(Duration.ZERO, 1000));
+        assertThat(pass.rollups()).isGreaterThanOrEqualTo(2);
+        assertThat(jdbc.sql("select tier from stats_rollups where recipe = 'old-stats' order by tier, at").query(String.class).list())
+                .containsExactly("day", "minute");
+    }
+
+    /** A pass of the test's pruner, again if the server's own pruner held the lock at that moment. */
+    private static RetentionPruner.Pass pass(RetentionPruner pruner) {
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(pruner::pruneNow, p -> !p.skipped());
+    }
+
     private RetentionPruner pruner(Duration ahead, int batchSize) {
         BraidProperties.Retention settings = new BraidProperties.Retention(Duration.ofDays(400), Duration.ofDays(400),
                 Duration.ofMinutes(1), batchSize, Duration.ofSeconds(30));
         Clock clock = Clock.fixed(Instant.now().plus(ahead), ZoneOffset.UTC);
-        return new RetentionPruner(runs, events, recipes, catalog, jdbc, dataSource, settings, clock, meters);
+        return new RetentionPruner(runs, events, rollups, recipes, catalog, jdbc, dataSource, settings, clock, meters);
     }
 
     private long stepRows(String recipe) {
