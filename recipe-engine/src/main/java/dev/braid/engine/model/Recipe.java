@@ -23,13 +23,24 @@ public record Recipe(
         OnError onError,
         JsonNode definition,
         Ordering ordering,
-        Retention retention) {
+        Retention retention,
+        Sla sla,
+        List<Alert> alerts) {
 
     public Recipe {
         steps = List.copyOf(steps);
         retry = retry == null ? RetrySpec.NONE : retry;
         onError = onError == null ? OnError.DEFAULT : onError;
         retention = retention == null ? Retention.DEFAULT : retention;
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
+
+    /** A recipe without {@code sla:} and {@code alerts:}. */
+    public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
+                  RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition,
+                  Ordering ordering, Retention retention) {
+        this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, ordering,
+                retention, null, null);
     }
 
     /** A recipe without {@code retention:} (the server's defaults apply). */
@@ -69,6 +80,36 @@ public record Recipe(
      */
     public record Retention(Duration history, Duration summaries) {
         public static final Retention DEFAULT = new Retention(null, null);
+    }
+
+    /**
+     * {@code sla: {maxLatency, notify: {recipe}, quiet}} (ARCHITECTURE §10): runs whose received → finished
+     * time is over {@code maxLatency} are breaches; with a notify recipe, it is started with the breaches,
+     * at most once per {@code quiet} (default 5 minutes).
+     */
+    public record Sla(Duration maxLatency, String notifyRecipe, Duration quiet) {
+        public static final Duration DEFAULT_QUIET = Duration.ofMinutes(5);
+    }
+
+    /**
+     * One of {@code alerts:} (ARCHITECTURE §10): {@code errorRate: {above, window}} (failed share of ended
+     * runs, 0..1), {@code deadLetters: {above}} (open ones) or {@code silence: {for}} (no run created for
+     * that long); {@code notify} starts a recipe when it trips and when it clears.
+     */
+    public record Alert(Rule rule, double above, Duration window, String notifyRecipe) {
+        public enum Rule {
+            ERROR_RATE("errorRate"), DEAD_LETTERS("deadLetters"), SILENCE("silence");
+
+            private final String wire;
+
+            Rule(String wire) {
+                this.wire = wire;
+            }
+
+            public String wire() {
+                return wire;
+            }
+        }
     }
 
     /** {@code concurrency: {limit, key}}; {@code key} is a bare expression or null. */

@@ -19,7 +19,7 @@ final class RecipeReader {
     static final int MAX_NAME_LENGTH = 200;
 
     private static final List<String> ROOT = List.of("slug", "name", "description", "enabled", "trigger", "concurrency",
-            "ordering", "sla", "retention", "timeout", "retry", "steps", "onError");
+            "ordering", "sla", "alerts", "retention", "timeout", "retry", "steps", "onError");
 
     private final Problems problems;
     private final Expressions expressions;
@@ -57,7 +57,8 @@ final class RecipeReader {
         Trigger trigger = triggers.read(root);
         Recipe.Concurrency concurrency = concurrency(root.object("concurrency"));
         Recipe.Ordering ordering = ordering(root.object("ordering"));
-        sla(root.object("sla"));
+        Recipe.Sla sla = sla(root.object("sla"));
+        List<Recipe.Alert> alerts = alerts(root);
         Recipe.Retention retention = retention(root.object("retention"));
         Duration timeout = root.duration("timeout", false);
         RetrySpec retry = retries.read(root.object("retry"));
@@ -66,7 +67,7 @@ final class RecipeReader {
         Recipe.OnError onError = onError(root);
 
         return new Recipe(slug, name, description, enabled == null || enabled, trigger, body, retry, timeout, concurrency,
-                onError, document, ordering, retention);
+                onError, document, ordering, retention, sla, alerts);
     }
 
     /** {@code ordering: {key}}: the key is required — without one, ordering would be one queue for the whole recipe. */
@@ -120,15 +121,114 @@ final class RecipeReader {
         return new Recipe.Retention(history, summaries);
     }
 
-    private void sla(Fields f) {
+    private Recipe.Sla sla(Fields f) {
         if (f == null) {
-            return;
+            return null;
         }
-        f.allowOnly(List.of("maxLatency"));
-        f.duration("maxLatency", false);
+        f.allowOnly(List.of("maxLatency", "notify", "quiet"));
+        Duration maxLatency = f.duration("maxLatency", false);
         if (!f.has("maxLatency")) {
             f.missing("maxLatency", "say how long a run may take from trigger to finish, e.g. sla: { maxLatency: 2s }");
         }
+        Duration quiet = f.duration("quiet", false);
+        String notify = notifyRecipe(f, "sla: { maxLatency: 2s, notify: { recipe: ops-alerts } }");
+        if (quiet != null && notify == null) {
+            f.problem("quiet", "'quiet' spaces out notifications, and this sla has no 'notify'; add notify: { recipe: ... }"
+                    + " or remove quiet");
+        }
+        return maxLatency == null ? null : new Recipe.Sla(maxLatency, notify, quiet == null ? Recipe.Sla.DEFAULT_QUIET : quiet);
+    }
+
+    private static final List<String> ALERT_RULES = List.of("errorRate", "deadLetters", "silence");
+
+    /** {@code alerts: [ {errorRate: {above, window} | deadLetters: {above} | silence: {for}, notify: {recipe}} ]}. */
+    private List<Recipe.Alert> alerts(Fields root) {
+        if (!root.has("alerts")) {
+            return List.of();
+        }
+        var items = root.list("alerts");
+        if (items == null) {
+            return List.of();
+        }
+        List<Recipe.Alert> out = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = Positions.index(root.path("alerts"), i);
+            if (!items.get(i).isObject()) {
+                problems.atValue(path, "Each alert is a mapping with one of " + String.join(", ", ALERT_RULES)
+                        + " and a notify, e.g. - { errorRate: { above: 0.05, window: 15m }, notify: { recipe: ops-alerts } }");
+                continue;
+            }
+            Fields f = new Fields(items.get(i), path, problems, expressions);
+            List<String> allowed = new java.util.ArrayList<>(ALERT_RULES);
+            allowed.add("notify");
+            f.allowOnly(allowed);
+            List<String> rules = ALERT_RULES.stream().filter(f::has).toList();
+            if (rules.size() != 1) {
+                problems.atValue(path, "An alert has exactly one rule of " + String.join(", ", ALERT_RULES) + "; found "
+                        + (rules.isEmpty() ? "none" : String.join(" and ", rules)) + " — write one alert per rule");
+                continue;
+            }
+            String notify = notifyRecipe(f, "notify: { recipe: ops-alerts }");
+            if (!f.has("notify")) {
+                f.missing("notify", "say which recipe to start when the alert trips and clears, e.g. notify: { recipe: ops-alerts }");
+            }
+            Fields rule = f.object(rules.getFirst());
+            if (rule == null || notify == null) {
+                continue;
+            }
+            Recipe.Alert alert = switch (rules.getFirst()) {
+                case "errorRate" -> {
+                    rule.allowOnly(List.of("above", "window"));
+                    Double above = rule.number("above", 0);
+                    if (above != null && above >= 1) {
+                        rule.problem("above", "'above' is the failed share of ended runs, between 0 and 1 (0.05 for 5 %); found "
+                                + above);
+                        above = null;
+                    }
+                    if (!rule.has("above")) {
+                        rule.missing("above", "e.g. errorRate: { above: 0.05, window: 15m }");
+                    }
+                    Duration window = rule.duration("window", false);
+                    yield above == null ? null : new Recipe.Alert(Recipe.Alert.Rule.ERROR_RATE, above,
+                            window == null ? Duration.ofMinutes(15) : window, notify);
+                }
+                case "deadLetters" -> {
+                    rule.allowOnly(List.of("above"));
+                    Integer above = rule.integer("above", 0, Integer.MAX_VALUE);
+                    if (!rule.has("above")) {
+                        rule.missing("above", "e.g. deadLetters: { above: 10 }");
+                    }
+                    yield above == null ? null : new Recipe.Alert(Recipe.Alert.Rule.DEAD_LETTERS, above, null, notify);
+                }
+                default -> {
+                    rule.allowOnly(List.of("for"));
+                    Duration quietFor = rule.duration("for", false);
+                    if (!rule.has("for")) {
+                        rule.missing("for", "say how long without any run is wrong, e.g. silence: { for: 2h }");
+                    }
+                    yield quietFor == null ? null : new Recipe.Alert(Recipe.Alert.Rule.SILENCE, 0, quietFor, notify);
+                }
+            };
+            if (alert != null) {
+                out.add(alert);
+            }
+        }
+        return out;
+    }
+
+    /** {@code notify: {recipe}} of {@code f}, its slug checked; null when absent or wrong (reported). */
+    private String notifyRecipe(Fields f, String example) {
+        Fields notify = f.object("notify");
+        if (notify == null) {
+            return null;
+        }
+        notify.allowOnly(List.of("recipe"));
+        String recipe = notify.requiredText("recipe", "name the recipe to start, e.g. " + example);
+        if (recipe != null && !SLUG.matcher(recipe).matches()) {
+            notify.problem("recipe", "'" + recipe + "' is not a recipe slug; slugs are 1 to 64 lower-case letters, digits and '-'");
+            return null;
+        }
+        return recipe;
     }
 
     private Recipe.OnError onError(Fields root) {
