@@ -47,7 +47,7 @@ class PoisonRunIT {
                 steps:
                   - id: prepare
                     action: core.transform
-                    with: { order: "{{ trigger.body.order }}" }
+                    with: { value: "{{ trigger.body.order }}" }
                   - id: crash
                     action: halt.jvm
                     with: { afterMs: 300 }
