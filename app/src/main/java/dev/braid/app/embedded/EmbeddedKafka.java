@@ -38,23 +38,24 @@ import org.slf4j.LoggerFactory;
  * with the process. The ports are fresh free ports at every start (clients learn them from
  * {@code kafka.port} or the {@code BraidKafka} bean), so a port still in TIME_WAIT cannot block it.
  *
- * <p>Starting the broker takes seconds (10-30 on a busy 2-core machine), most of a server's start. So
- * {@link #launch} picks the ports at once — the address is known, clients can be configured with it — and
- * starts the broker on a thread of its own while the server goes on starting; {@link #awaitStarted} is for
- * whoever needs the broker itself (a Kafka trigger's consumer, a step through Braid's own Kafka).
+ * <p>Starting the broker takes seconds (10-30 on a busy 2-core machine), once most of a server's start. So
+ * {@link #prepare} picks the ports at once — the address is known, clients can be configured with it — and
+ * {@link #startInBackground} starts the broker on a thread of its own, when it is first needed or once the
+ * server is up, whichever comes first; {@link #awaitStarted} is for whoever needs the broker itself (a Kafka
+ * trigger's consumer).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
 
-    private final CompletableFuture<KafkaRaftServer> server;
+    private final CompletableFuture<KafkaRaftServer> server = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
     private final int port;
     private final int controllerPort;
     private final Path dir;
 
-    private EmbeddedKafka(CompletableFuture<KafkaRaftServer> server, int port, int controllerPort, Path dir) {
-        this.server = server;
+    private EmbeddedKafka(int port, int controllerPort, Path dir) {
         this.port = port;
         this.controllerPort = controllerPort;
         this.dir = dir;
@@ -67,20 +68,31 @@ public final class EmbeddedKafka implements AutoCloseable {
         return kafka;
     }
 
-    /**
-     * Picks the ports and returns at once; formats {@code dir} when it is new and starts the broker on a
-     * thread of its own ({@code braid-kafka-start}), logging how long that took.
-     */
+    /** {@link #prepare} and {@link #startInBackground}. */
     public static EmbeddedKafka launch(Path dir) {
+        return prepare(dir).startInBackground();
+    }
+
+    /** Picks the ports for a broker with its data in {@code dir}; nothing starts yet. */
+    public static EmbeddedKafka prepare(Path dir) {
         Path data = dir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int port = freePort();
-        int controllerPort = freePort();
-        CompletableFuture<KafkaRaftServer> server = new CompletableFuture<>();
+        return new EmbeddedKafka(freePort(), freePort(), data);
+    }
+
+    /**
+     * Formats the data directory when it is new and starts the broker on a thread of its own
+     * ({@code braid-kafka-start}), logging how long that took; once — later calls do nothing.
+     */
+    public EmbeddedKafka startInBackground() {
+        if (!begun.compareAndSet(false, true)) {
+            return this;
+        }
+        Path data = dir;
         Thread.ofPlatform().name("braid-kafka-start").daemon().start(() -> {
             long began = System.nanoTime();
             try {
@@ -99,7 +111,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 server.completeExceptionally(e);
             }
         });
-        return new EmbeddedKafka(server, port, controllerPort, data);
+        return this;
     }
 
     /** Whether the broker accepts clients. */
@@ -112,6 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * why when it failed to start or is not up by then.
      */
     public void awaitStarted(Duration atMost) {
+        startInBackground();
         try {
             server.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -143,6 +156,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Stops the broker; one still starting is stopped once it is up (stopping half-started is not safe). */
     @Override
     public void close() {
+        if (!begun.get()) {
+            return;
+        }
         KafkaRaftServer running;
         try {
             running = server.join();

@@ -8,8 +8,10 @@ import dev.braid.app.embedded.EmbeddedKafka;
  * Braid's own Kafka: the cluster named by {@code spring.kafka.bootstrap-servers}, else the embedded
  * broker of the embedded default. Kafka triggers without a {@code connection:} consume from it.
  * {@code bootstrapServers} is null when neither is configured ({@code braid.kafka.embedded=false}
- * and no bootstrap servers). {@code broker} is the embedded broker, which starts in the background
- * ({@link EmbeddedKafka#launch}): its address is known at once, the broker answers a little later.
+ * and no bootstrap servers). {@code broker} is the embedded broker: its address is known at once, and it
+ * starts in the background ({@link EmbeddedKafka#startInBackground}) when it is first needed — a Kafka
+ * trigger, a step through {@code braid-kafka} — or once the server is ready, so that it never delays the
+ * server's start (nor its health) and takes no CPU from it.
  */
 public record BraidKafka(String bootstrapServers, boolean embedded, EmbeddedKafka broker) {
 
@@ -20,8 +22,19 @@ public record BraidKafka(String bootstrapServers, boolean embedded, EmbeddedKafk
         this(bootstrapServers, embedded, null);
     }
 
-    /** Whether clients can use it now: an external cluster is taken to be up; the embedded broker once started. */
+    /** Starts the embedded broker, if it is the one, in the background (once). */
+    public void start() {
+        if (broker != null) {
+            broker.startInBackground();
+        }
+    }
+
+    /**
+     * Whether clients can use it now: an external cluster is taken to be up; the embedded broker once started
+     * (asking starts it: whoever asks needs it).
+     */
     public boolean started() {
+        start();
         return broker == null || broker.started();
     }
 

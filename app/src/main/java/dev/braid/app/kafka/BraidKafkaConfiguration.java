@@ -16,7 +16,7 @@ import dev.braid.app.embedded.EmbeddedKafka;
  * Which Kafka is Braid's own (ARCHITECTURE §6): with {@code spring.kafka.bootstrap-servers} set, that
  * cluster and nothing embedded; otherwise, unless {@code braid.kafka.embedded=false}, a broker in this
  * JVM with its data in {@code BRAID_HOME/kafka} and its port written to {@code BRAID_HOME/kafka.port},
- * started in the background while the rest of the server starts.
+ * started in the background when first needed or once the server is ready, never in the way of the start.
  */
 @Configuration(proxyBeanMethods = false)
 public class BraidKafkaConfiguration {
@@ -30,8 +30,8 @@ public class BraidKafkaConfiguration {
             return new EmbeddedKafkaHolder(null);
         }
         Path home = properties.home().toAbsolutePath().normalize();
-        // In the background: the rest of the server starts meanwhile; its users wait for it (BraidKafka).
-        EmbeddedKafka kafka = EmbeddedKafka.launch(home.resolve("kafka"));
+        // Started in the background when first needed or once the server is ready (BraidKafka, BraidKafkaConnection).
+        EmbeddedKafka kafka = EmbeddedKafka.prepare(home.resolve("kafka"));
         Files.writeString(home.resolve("kafka.port"), Integer.toString(kafka.port()));
         return new EmbeddedKafkaHolder(kafka);
     }
