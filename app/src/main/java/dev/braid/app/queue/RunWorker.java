@@ -43,6 +43,8 @@ public class RunWorker implements SmartLifecycle {
     private final BraidProperties.Worker settings;
     private final Semaphore capacity;
     private final Semaphore wakeups = new Semaphore(0);
+    /** The runs this node's attempts are executing: the leases the heartbeat renews. */
+    private final java.util.Set<java.util.UUID> executing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService executor;
     private ScheduledExecutorService housekeeping;
@@ -103,11 +105,13 @@ public class RunWorker implements SmartLifecycle {
     }
 
     private void execute(RunRow run) {
+        executing.add(run.id());
         try {
             processor.process(run);
         } catch (RuntimeException e) {
             log.error("Run {} failed outside the engine; its lease will expire and it will be retried", run.id(), e);
         } finally {
+            executing.remove(run.id());
             capacity.release();
             wake();
         }
@@ -215,7 +219,7 @@ public class RunWorker implements SmartLifecycle {
 
     private void renewLeases() {
         try {
-            runs.renewLeases(node.id(), settings.lease());
+            runs.renewLeases(node.id(), List.copyOf(executing), settings.lease());
         } catch (RuntimeException e) {
             log.warn("Renewing leases failed: {}", e.getMessage());
         }

@@ -110,7 +110,7 @@ public class RunStore {
             .formatted(CLAIM.fromSql("status"));
 
     private static final String RENEW = "update runs set locked_until = now() + make_interval(secs => ?)"
-            + " where locked_by = ? and status = " + RUNNING;
+            + " where id = any(?) and locked_by = ? and status = " + RUNNING;
 
     private static final String RELEASED = "update runs set status = " + RELEASE.toSql()
             + ", locked_by = null, locked_until = null, next_attempt_at = now() where " + RELEASE.fromSql("status");
@@ -332,9 +332,16 @@ public class RunStore {
         }).optional();
     }
 
-    /** Extends the leases of every run this node holds (no status changes). */
-    public int renewLeases(String node, Duration lease) {
-        return jdbc.sql(RENEW).params(seconds(lease), node).update();
+    /**
+     * Extends the leases of the runs this node is executing (no status changes). Only those: a run leased to
+     * this node's name that it is not executing is an orphan of its previous life, whose lease must be left
+     * to expire if reclaiming it at start failed.
+     */
+    public int renewLeases(String node, java.util.Collection<UUID> executing, Duration lease) {
+        if (executing.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql(RENEW).params(seconds(lease), executing.toArray(UUID[]::new), node).update();
     }
 
     /** What a reclaim of lost leases did: runs queued again, and runs given up as poison. */

@@ -106,6 +106,21 @@ class LeaseExpiriesIT extends BraidIntegrationTest {
                 .single()).isZero();
     }
 
+    @Test
+    void theHeartbeatRenewsOnlyTheRunsTheNodeIsExecutingNotOrphansLeasedToItsName() {
+        String node = "renewing-node-" + UUID.randomUUID();
+        List<UUID> leased = leasedRuns(node, 3, 0, "{}");
+        jdbc.sql("update runs set locked_until = now() + interval '1 second' where id = any(?)")
+                .param(leased.toArray(UUID[]::new)).update();
+        assertThat(runs.renewLeases(node, List.of(leased.get(0), leased.get(1)), Duration.ofMinutes(5))).isEqualTo(2);
+        assertThat(runs.renewLeases(node, List.of(), Duration.ofMinutes(5))).isZero();
+        assertThat(runs.renewLeases("another-node", List.of(leased.get(2)), Duration.ofMinutes(5))).isZero();
+        List<Boolean> renewed = leased.stream().map(id -> jdbc.sql(
+                "select locked_until > now() + interval '4 minutes' from runs where id = ?").param(id)
+                .query(Boolean.class).single()).toList();
+        assertThat(renewed).containsExactly(true, true, false);
+    }
+
     private RunStore.Reclaimed reclaimAfter(CyclicBarrier start, String node) {
         try {
             start.await();
