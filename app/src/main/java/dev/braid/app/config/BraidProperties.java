@@ -121,6 +121,8 @@ public record BraidProperties(
      * The run queue's workers on this node: how many runs at once, how often to look for work when no
      * notification arrives, how long a claim is leased and how often leases are renewed and expired
      * ones reclaimed; on shutdown, how long running attempts may finish before the rest are handed back.
+     * A run whose lease expires {@code poisonAfter} times in a row without a step finishing (its node
+     * died or stalled each time) is given up as poison: failed, with a {@code run.poison} dead letter.
      */
     public record Worker(
             @DefaultValue("true") boolean enabled,
@@ -132,7 +134,16 @@ public record BraidProperties(
             @DefaultValue("5s") Duration reapInterval,
             @DefaultValue("10m") Duration defaultRunTimeout,
             @DefaultValue("100ms") Duration admissionWait,
-            @DefaultValue("20s") Duration shutdownGrace) {}
+            @DefaultValue("20s") Duration shutdownGrace,
+            @DefaultValue("3") int poisonAfter) {
+
+        public Worker {
+            if (poisonAfter < 1) {
+                throw new IllegalArgumentException("braid.worker.poison-after must be at least 1 (lease expiries in a row "
+                        + "before a run is given up), not " + poisonAfter);
+            }
+        }
+    }
 
     /** Request body limit (413 above it) and the expression evaluation limits. */
     public record Limits(

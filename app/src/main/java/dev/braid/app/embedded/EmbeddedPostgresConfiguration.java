@@ -32,7 +32,9 @@ public class EmbeddedPostgresConfiguration {
     EmbeddedPostgres embeddedPostgres(BraidProperties properties) throws IOException {
         Path dataDir = properties.home().toAbsolutePath().normalize().resolve("postgres");
         Files.createDirectories(dataDir.getParent());
+        long began = System.nanoTime();
         OrphanPostgres.stopIfRunning(dataDir);
+        long orphanMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
@@ -48,7 +50,10 @@ public class EmbeddedPostgresConfiguration {
                 .setServerConfig("max_connections", "200")
                 .setPGStartupWait(java.time.Duration.ofSeconds(60))
                 .start();
-        log.info("Embedded PostgreSQL 17 on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir);
+        log.info(dev.braid.app.config.StartupPhases.PREFIX + "embedded PostgreSQL 17 ready on 127.0.0.1:{} in {} ms "
+                + "(of which {} ms looking for and stopping one left running by a killed server), with data in {}",
+                pg.getPort(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), orphanMillis,
+                dataDir);
         return pg;
     }
 

@@ -7,12 +7,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.connections.ConnectionStore;
+import dev.braid.app.kafka.BraidKafka;
+import dev.braid.connectors.kafka.KafkaConnector;
 import dev.braid.engine.run.ConnectionGuards;
 import dev.braid.engine.run.StepError;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -33,19 +36,37 @@ import tools.jackson.databind.JsonNode;
 public class ConnectionFlowControl implements ConnectionGuards {
 
     static final Duration RECHECK = Duration.ofSeconds(2);
+    /** How soon a call deferred because its target is still starting looks again. */
+    static final Duration STARTING_RECHECK = Duration.ofSeconds(1);
 
     private final Function<String, Optional<JsonNode>> settingsOf;
     private final Clock clock;
     private final ConcurrentHashMap<String, Guard> guards = new ConcurrentHashMap<>();
+    /** Connections whose target is still starting: Braid's own embedded Kafka, while it starts in the background. */
+    private final Predicate<String> starting;
 
     @Autowired
-    public ConnectionFlowControl(ConnectionStore connections, ObjectProvider<Clock> clock) {
-        this(connections::flowControl, clock.getIfAvailable(Clock::systemUTC));
+    public ConnectionFlowControl(ConnectionStore connections, ObjectProvider<Clock> clock, ObjectProvider<BraidKafka> kafka) {
+        this(connections::flowControl, clock.getIfAvailable(Clock::systemUTC), startingKafka(kafka.getIfAvailable()));
     }
 
     ConnectionFlowControl(Function<String, Optional<JsonNode>> settingsOf, Clock clock) {
+        this(settingsOf, clock, connection -> false);
+    }
+
+    ConnectionFlowControl(Function<String, Optional<JsonNode>> settingsOf, Clock clock, Predicate<String> starting) {
         this.settingsOf = settingsOf;
         this.clock = clock;
+        this.starting = starting;
+    }
+
+    /**
+     * A step through Braid's own Kafka ({@code braid-kafka}, what kafka steps use by default) waits, parked, while
+     * the embedded broker is still starting, instead of failing or holding a worker thread in the producer.
+     */
+    private static Predicate<String> startingKafka(BraidKafka kafka) {
+        return kafka == null ? connection -> false
+                : connection -> !kafka.started() && KafkaConnector.DEFAULT_CONNECTION.equals(connection);
     }
 
     /** Forgets a connection's guard so the next call reads its settings again (after a save or delete). */
@@ -57,6 +78,10 @@ public class ConnectionFlowControl implements ConnectionGuards {
     public Admission admit(String connection) {
         if (connection == null) {
             return new Admission.Granted(Ticket.NONE);
+        }
+        if (starting.test(connection)) {
+            return new Admission.Deferred(clock.instant().plus(STARTING_RECHECK), "starting",
+                    connection + " is still starting (Braid's own Kafka starts in the background)");
         }
         return guard(connection).admit();
     }

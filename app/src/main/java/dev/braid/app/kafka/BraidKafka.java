@@ -1,18 +1,54 @@
 package dev.braid.app.kafka;
 
+import java.time.Duration;
+
+import dev.braid.app.embedded.EmbeddedKafka;
+
 /**
  * Braid's own Kafka: the cluster named by {@code spring.kafka.bootstrap-servers}, else the embedded
  * broker of the embedded default. Kafka triggers without a {@code connection:} consume from it.
  * {@code bootstrapServers} is null when neither is configured ({@code braid.kafka.embedded=false}
- * and no bootstrap servers).
+ * and no bootstrap servers). {@code broker} is the embedded broker: its address is known at once, and it
+ * starts in the background ({@link EmbeddedKafka#startInBackground}) when it is first needed — a Kafka
+ * trigger, a step through {@code braid-kafka} — or once the server is ready, so that it never delays the
+ * server's start (nor its health) and takes no CPU from it.
  */
-public record BraidKafka(String bootstrapServers, boolean embedded) {
+public record BraidKafka(String bootstrapServers, boolean embedded, EmbeddedKafka broker) {
 
-    /** The bootstrap address, or a message saying how to configure one. */
+    /** How long a user of the embedded broker waits for it to start before it is told why not. */
+    static final Duration START_WAIT = Duration.ofMinutes(3);
+
+    public BraidKafka(String bootstrapServers, boolean embedded) {
+        this(bootstrapServers, embedded, null);
+    }
+
+    /** Starts the embedded broker, if it is the one, in the background (once). */
+    public void start() {
+        if (broker != null) {
+            broker.startInBackground();
+        }
+    }
+
+    /**
+     * Whether clients can use it now: an external cluster is taken to be up; the embedded broker once started
+     * (asking starts it: whoever asks needs it).
+     */
+    public boolean started() {
+        start();
+        return broker == null || broker.started();
+    }
+
+    /**
+     * The bootstrap address, once the embedded broker (if it is the one) has started — a Kafka trigger waits
+     * for it rather than fail — or an exception saying how to configure one, or why the broker is not there.
+     */
     public String requireBootstrapServers() {
         if (bootstrapServers == null) {
             throw new IllegalStateException("Braid has no Kafka: set SPRING_KAFKA_BOOTSTRAP_SERVERS, or leave "
                     + "braid.kafka.embedded on, or give the trigger a kafka connection");
+        }
+        if (broker != null) {
+            broker.awaitStarted(START_WAIT);
         }
         return bootstrapServers;
     }

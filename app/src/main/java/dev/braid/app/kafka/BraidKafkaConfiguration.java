@@ -15,7 +15,8 @@ import dev.braid.app.embedded.EmbeddedKafka;
 /**
  * Which Kafka is Braid's own (ARCHITECTURE §6): with {@code spring.kafka.bootstrap-servers} set, that
  * cluster and nothing embedded; otherwise, unless {@code braid.kafka.embedded=false}, a broker in this
- * JVM with its data in {@code BRAID_HOME/kafka} and its port written to {@code BRAID_HOME/kafka.port}.
+ * JVM with its data in {@code BRAID_HOME/kafka} and its port written to {@code BRAID_HOME/kafka.port},
+ * started in the background when first needed or once the server is ready, never in the way of the start.
  */
 @Configuration(proxyBeanMethods = false)
 public class BraidKafkaConfiguration {
@@ -29,7 +30,8 @@ public class BraidKafkaConfiguration {
             return new EmbeddedKafkaHolder(null);
         }
         Path home = properties.home().toAbsolutePath().normalize();
-        EmbeddedKafka kafka = EmbeddedKafka.start(home.resolve("kafka"));
+        // Started in the background when first needed or once the server is ready (BraidKafka, BraidKafkaConnection).
+        EmbeddedKafka kafka = EmbeddedKafka.prepare(home.resolve("kafka"));
         Files.writeString(home.resolve("kafka.port"), Integer.toString(kafka.port()));
         return new EmbeddedKafkaHolder(kafka);
     }
@@ -41,7 +43,7 @@ public class BraidKafkaConfiguration {
             return new BraidKafka(external.strip(), false);
         }
         return embedded.kafka() == null ? new BraidKafka(null, false)
-                : new BraidKafka(embedded.kafka().bootstrapServers(), true);
+                : new BraidKafka(embedded.kafka().bootstrapServers(), true, embedded.kafka());
     }
 
     /**

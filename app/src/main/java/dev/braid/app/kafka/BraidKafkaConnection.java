@@ -34,6 +34,9 @@ class BraidKafkaConnection {
 
     @EventListener(ApplicationReadyEvent.class)
     void point() {
+        // The embedded broker starts now if nothing needed it during the start: the server is up, and producers
+        // outside (kafka.port) find it a few seconds later.
+        kafka.start();
         if (kafka.bootstrapServers() == null || connectors.connector("kafka").isEmpty()) {
             return;
         }

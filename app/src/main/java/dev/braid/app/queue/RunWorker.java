@@ -43,6 +43,8 @@ public class RunWorker implements SmartLifecycle {
     private final BraidProperties.Worker settings;
     private final Semaphore capacity;
     private final Semaphore wakeups = new Semaphore(0);
+    /** The runs this node's attempts are executing: the leases the heartbeat renews. */
+    private final java.util.Set<java.util.UUID> executing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService executor;
     private ScheduledExecutorService housekeeping;
@@ -103,11 +105,13 @@ public class RunWorker implements SmartLifecycle {
     }
 
     private void execute(RunRow run) {
+        executing.add(run.id());
         try {
             processor.process(run);
         } catch (RuntimeException e) {
             log.error("Run {} failed outside the engine; its lease will expire and it will be retried", run.id(), e);
         } finally {
+            executing.remove(run.id());
             capacity.release();
             wake();
         }
@@ -123,7 +127,12 @@ public class RunWorker implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (!settings.enabled() || !running.compareAndSet(false, true)) {
+        if (!settings.enabled() || running.get()) {
+            return;
+        }
+        // Before running is set: no webhook run may be leased to this node before its orphans are released.
+        reclaimOrphans();
+        if (!running.compareAndSet(false, true)) {
             return;
         }
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("braid-run-", 0).factory());
@@ -210,7 +219,7 @@ public class RunWorker implements SmartLifecycle {
 
     private void renewLeases() {
         try {
-            runs.renewLeases(node.id(), settings.lease());
+            runs.renewLeases(node.id(), List.copyOf(executing), settings.lease());
         } catch (RuntimeException e) {
             log.warn("Renewing leases failed: {}", e.getMessage());
         }
@@ -218,13 +227,42 @@ public class RunWorker implements SmartLifecycle {
 
     private void requeueExpired() {
         try {
-            int n = runs.requeueExpired();
-            if (n > 0) {
-                log.warn("Put {} run(s) with an expired lease back in the queue", n);
+            RunStore.Reclaimed reclaimed = runs.reclaimExpired(settings.poisonAfter());
+            if (reclaimed.requeued() > 0) {
+                log.warn("Put {} run(s) with an expired lease back in the queue", reclaimed.requeued());
+            }
+            reportPoisoned(reclaimed);
+            if (reclaimed.total() > 0) {
                 wake();
             }
         } catch (RuntimeException e) {
             log.warn("Requeueing expired leases failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * At start, before this node claims anything: the runs still leased to this node's identity are the orphans
+     * of its previous life (killed without handing them back; {@link NodeIdentity} is stable per home and held by
+     * one live process at a time). They are reclaimed at once — each counted as a lease expiry — instead of
+     * waiting out their leases. A failure here is not fatal: the leases then expire as usual.
+     */
+    private void reclaimOrphans() {
+        try {
+            RunStore.Reclaimed reclaimed = runs.reclaimOrphans(node.id(), settings.poisonAfter());
+            if (reclaimed.requeued() > 0) {
+                log.info("Resumed {} run(s) this node ({}) held when it stopped without handing them back",
+                        reclaimed.requeued(), node.id());
+            }
+            reportPoisoned(reclaimed);
+        } catch (RuntimeException e) {
+            log.warn("Reclaiming this node's orphaned runs failed ({}); their leases will expire instead", e.getMessage());
+        }
+    }
+
+    private static void reportPoisoned(RunStore.Reclaimed reclaimed) {
+        for (var poisoned : reclaimed.poisoned()) {
+            log.error("Run {} of {} given up as poison: {}", poisoned.runId(), poisoned.recipe(),
+                    poisoned.error().path("message").asString());
         }
     }
 

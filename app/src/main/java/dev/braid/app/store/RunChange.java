@@ -38,8 +38,13 @@ public enum RunChange {
     WAIT(WAITING, RUNNING),
     /** What a waiting run waited for ended (its called run, the run ahead of a backfill): due at once. */
     WAKE(QUEUED, WAITING),
-    /** Its node shuts down, or its lease ran out: any node may take it. */
+    /** Its node shuts down, or its lease ran out (counted, see {@link LeaseExpiries}): any node may take it. */
     RELEASE(QUEUED, RUNNING),
+    /**
+     * Its lease ran out {@code braid.worker.poison-after} times in a row without a step finishing: given up,
+     * with a dead letter of type {@code run.poison} ({@link LeaseExpiries}), instead of released again.
+     */
+    POISON(FAILED, RUNNING),
     /** An operator asks for the run again now. */
     RETRY_NOW(QUEUED, FAILED, RETRYING, WAITING),
     /** An operator, or the run that called it and stopped waiting. */

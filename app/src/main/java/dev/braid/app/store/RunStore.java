@@ -18,9 +18,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.braid.engine.run.RunStatus;
+import dev.braid.engine.run.StepStatus;
 
 import static dev.braid.app.store.RunChange.CANCEL;
 import static dev.braid.app.store.RunChange.CLAIM;
+import static dev.braid.app.store.RunChange.POISON;
 import static dev.braid.app.store.RunChange.RELEASE;
 import static dev.braid.app.store.RunChange.RETRY_NOW;
 import static dev.braid.app.store.RunChange.WAKE;
@@ -108,14 +110,50 @@ public class RunStore {
             .formatted(CLAIM.fromSql("status"));
 
     private static final String RENEW = "update runs set locked_until = now() + make_interval(secs => ?)"
-            + " where locked_by = ? and status = " + RUNNING;
+            + " where id = any(?) and locked_by = ? and status = " + RUNNING;
 
     private static final String RELEASED = "update runs set status = " + RELEASE.toSql()
             + ", locked_by = null, locked_until = null, next_attempt_at = now() where " + RELEASE.fromSql("status");
 
+    /** The guard of a lease that ran out (its node died or stalled); cheap through the runs_leased index. */
+    private static final String LEASE_RAN_OUT = "locked_until < now()";
+    /** The guard of the leases a node held in its previous life (bound: the node), see {@link #reclaimOrphans}. */
+    private static final String HELD_BY = "locked_by = ?";
+
+    /** The holders of the expiries so far with this one appended, the latest {@link LeaseExpiries#HOLDERS_KEPT} kept. */
+    private static final String HOLDERS_AFTER = "(array_append(lease_holders, locked_by))[greatest(1, cardinality(lease_holders) + 2 - %d):]"
+            .formatted(LeaseExpiries.HOLDERS_KEPT);
+
+    /** {@link RunChange#RELEASE} of runs whose lease is gone (guard appended), the expiry counted; poison runs excepted. */
+    private static final String REQUEUE_EXPIRED = """
+            update runs set status = %s, locked_by = null, locked_until = null, next_attempt_at = now(),
+                   lease_expiries = lease_expiries + 1, lease_holders = %s
+             where %s and lease_expiries + 1 < ? and """.formatted(RELEASE.toSql(), HOLDERS_AFTER, RELEASE.fromSql("status"));
+
+    /**
+     * The runs whose lease is gone (guard appended) for the last time allowed, with what their dead letter
+     * says: the step they were in is the side-effecting step whose {@code running} record is the latest.
+     */
+    private static final String POISON_CANDIDATES = """
+            select id, recipe, locked_by, lease_expiries, lease_holders, trigger,
+                   (select s.path from step_runs s where s.run_id = runs.id and s.status = %s order by s.seq desc limit 1) as step
+              from runs
+             where %s and lease_expiries + 1 >= ? and """.formatted(
+            StatusSql.literal(StepStatus.RUNNING), POISON.fromSql("status"));
+
+    /** {@link RunChange#POISON} of one run as {@link #POISON_CANDIDATES} read it (guard appended), with its dead letter. */
+    private static final String POISONED = """
+            with run as (
+                update runs set status = %s, error = ?::jsonb, dead_letter_id = ?, finished_at = now(),
+                       locked_by = null, locked_until = null, wait_reason = null,
+                       lease_expiries = lease_expiries + 1, lease_holders = %s
+                 where id = ? and locked_by = ? and lease_expiries = ? and %s and %%s
+                returning id, parent_run_id, finished_at)
+            """.formatted(POISON.toSql(), HOLDERS_AFTER, POISON.fromSql("status"));
+
     private static final String RETRIED = """
             update runs set status = %s, next_attempt_at = now(), finished_at = null, error = null,
-                   locked_by = null, locked_until = null, wait_reason = null
+                   locked_by = null, locked_until = null, wait_reason = null, lease_expiries = 0, lease_holders = '{}'
              where id = ? and status = ?""".formatted(RETRY_NOW.toSql());
 
     /**
@@ -220,12 +258,16 @@ public class RunStore {
             .formatted(StatusSql.literal(RunStatus.WAITING), StatusSql.literal(RunStatus.QUEUED),
                     StatusSql.in("status", StatusSql.UNFINISHED));
 
+    /** A step that finished ({@link LeaseExpiries#progress}, bound twice) resets the run's count of lease expiries. */
+    private static final String PROGRESS_RESETS = "lease_expiries = case when ? then 0 else lease_expiries end, "
+            + "lease_holders = case when ? then '{}' else lease_holders end";
+
     private static final String CHECKPOINT = """
             with run as (
-                update runs set locked_until = now() + make_interval(secs => ?)
+                update runs set locked_until = now() + make_interval(secs => ?), %s
                  where id = ? and locked_by = ? and status = %s
                 returning id)
-            """.formatted(RUNNING) + StepStore.FROM_RUN + RunLogStore.FROM_RUN + "select count(*) from run";
+            """.formatted(PROGRESS_RESETS, RUNNING) + StepStore.FROM_RUN + RunLogStore.FROM_RUN + "select count(*) from run";
 
     /**
      * Ends the attempt. Besides the runs row, step records, log lines and dead letter, the same statement
@@ -238,10 +280,10 @@ public class RunStore {
                 update runs set status = ?, output = ?::jsonb, error = ?::jsonb, locked_by = null, locked_until = null,
                        finished_at = case when ? then now() else null end,
                        next_attempt_at = case when ? then 'infinity'::timestamptz else coalesce(?, next_attempt_at) end,
-                       wait_reason = ?, dead_letter_id = ?
+                       wait_reason = ?, dead_letter_id = ?, %s
                  where id = ? and locked_by = ? and status = %s
                 returning id, parent_run_id, finished_at)
-            """.formatted(RUNNING) + StepStore.FROM_RUN + RunLogStore.FROM_RUN + DeadLetterStore.FOR_ENDED_RUN + """
+            """.formatted(PROGRESS_RESETS, RUNNING) + StepStore.FROM_RUN + RunLogStore.FROM_RUN + DeadLetterStore.FOR_ENDED_RUN + """
             , started as (
                 insert into runs (id, recipe, recipe_version, status, origin, parent_run_id, parent_step, trigger,
                                   concurrency_key, concurrency_limit)
@@ -356,14 +398,83 @@ public class RunStore {
         }).optional();
     }
 
-    /** Extends the leases of every run this node holds (no status changes). */
-    public int renewLeases(String node, Duration lease) {
-        return jdbc.sql(RENEW).params(seconds(lease), node).update();
+    /**
+     * Extends the leases of the runs this node is executing (no status changes). Only those: a run leased to
+     * this node's name that it is not executing is an orphan of its previous life, whose lease must be left
+     * to expire if reclaiming it at start failed.
+     */
+    public int renewLeases(String node, java.util.Collection<UUID> executing, Duration lease) {
+        if (executing.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql(RENEW).params(seconds(lease), executing.toArray(UUID[]::new), node).update();
     }
 
-    /** {@link RunChange#RELEASE} of runs whose lease expired (their node died or stalled). */
-    public int requeueExpired() {
-        return jdbc.sql(RELEASED + " and locked_until < now()").update();
+    /** What a reclaim of lost leases did: runs queued again, and runs given up as poison. */
+    public record Reclaimed(int requeued, List<LeaseExpiries.Poisoned> poisoned) {
+        public int total() {
+            return requeued + poisoned.size();
+        }
+    }
+
+    /**
+     * Runs whose lease expired (their node died or stalled), each expiry counted: {@link RunChange#RELEASE}
+     * to the queue for any node, or {@link RunChange#POISON} — failed with a {@code run.poison} dead letter —
+     * when it is the {@code poisonAfter}th in a row without a step finishing ({@link LeaseExpiries}).
+     * Cluster-safe: each change is guarded, so two nodes reclaiming at once count each expiry once.
+     */
+    public Reclaimed reclaimExpired(int poisonAfter) {
+        return reclaim(LEASE_RAN_OUT, List.of(), poisonAfter);
+    }
+
+    /**
+     * The same for the runs {@code node} still holds when it starts: with a node identity that is stable across
+     * restarts ({@code NodeIdentity}) and held by one live process at a time, they are the orphans of its
+     * previous life, which died without handing them back; there is no need to wait for their leases to expire.
+     */
+    public Reclaimed reclaimOrphans(String node, int poisonAfter) {
+        return reclaim(HELD_BY, List.of(node), poisonAfter);
+    }
+
+    private Reclaimed reclaim(String guard, List<Object> guardParams, int poisonAfter) {
+        List<Object> params = new java.util.ArrayList<>();
+        params.add(poisonAfter);
+        params.addAll(guardParams);
+        List<LeaseExpiries.Poisoned> poisoned = new java.util.ArrayList<>();
+        // The poison runs first (rare: a query through runs_leased that finds nothing), so the requeue skips them.
+        for (LeaseExpiries.Poisoned candidate : jdbc.sql(POISON_CANDIDATES + " " + guard).params(params)
+                .query(this::poisonCandidate).list()) {
+            if (poison(candidate, guard, guardParams)) {
+                poisoned.add(candidate);
+            }
+        }
+        int requeued = jdbc.sql(REQUEUE_EXPIRED + " " + guard).params(params).update();
+        return new Reclaimed(requeued, List.copyOf(poisoned));
+    }
+
+    private boolean poison(LeaseExpiries.Poisoned run, String guard, List<Object> guardParams) {
+        String error = json.write(run.error());
+        AttemptEnd.DeadLetter dead = new AttemptEnd.DeadLetter(Ids.next(), run.recipe(), run.step(), error, run.triggerJson());
+        return counted(POISONED.formatted(guard) + DeadLetterStore.FOR_ENDED_RUN + WAKE_PARENT + "select count(*) from run",
+                (con, ps) -> {
+                    int i = 1;
+                    ps.setString(i++, error);
+                    ps.setObject(i++, dead.id());
+                    ps.setObject(i++, run.runId());
+                    ps.setString(i++, run.holder());
+                    ps.setInt(i++, run.expiriesSoFar());
+                    for (Object p : guardParams) {
+                        ps.setObject(i++, p);
+                    }
+                    DeadLetterStore.bind(ps, i, dead);
+                }) == 1;
+    }
+
+    private LeaseExpiries.Poisoned poisonCandidate(ResultSet rs, int row) throws SQLException {
+        java.sql.Array holders = rs.getArray("lease_holders");
+        return new LeaseExpiries.Poisoned(rs.getObject("id", UUID.class), rs.getString("recipe"), rs.getString("locked_by"),
+                rs.getInt("lease_expiries"), holders == null ? List.of() : List.of((String[]) holders.getArray()),
+                rs.getString("step"), rs.getString("trigger"));
     }
 
     /** {@link RunChange#RELEASE} of this node's runs (shutdown): they are queued again for any node. */
@@ -375,10 +486,13 @@ public class RunStore {
     public boolean checkpoint(UUID runId, String node, Duration lease, List<StepStore.SeqRecord> records,
                               List<RunLogStore.LogLine> lines) {
         return counted(CHECKPOINT, (con, ps) -> {
+            boolean progress = LeaseExpiries.progress(records);
             ps.setDouble(1, lease.toMillis() / 1000.0);
-            ps.setObject(2, runId);
-            ps.setString(3, node);
-            RunLogStore.bind(con, ps, StepStore.bind(con, ps, 4, records, json), lines);
+            ps.setBoolean(2, progress);
+            ps.setBoolean(3, progress);
+            ps.setObject(4, runId);
+            ps.setString(5, node);
+            RunLogStore.bind(con, ps, StepStore.bind(con, ps, 6, records, json), lines);
         }) == 1;
     }
 
@@ -401,6 +515,9 @@ public class RunStore {
             ps.setTimestamp(i++, end.nextAttemptAt() == null ? null : Timestamp.from(end.nextAttemptAt()));
             ps.setString(i++, end.waitReason());
             ps.setObject(i++, dead == null ? null : dead.id());
+            boolean progress = LeaseExpiries.progress(records);
+            ps.setBoolean(i++, progress);
+            ps.setBoolean(i++, progress);
             ps.setObject(i++, runId);
             ps.setString(i++, node);
             i = StepStore.bind(con, ps, i, records, json);

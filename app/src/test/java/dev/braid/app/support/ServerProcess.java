@@ -33,6 +33,20 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public ServerProcess start() {
+        launch();
+        ApiClient anonymous = ApiClient.anonymous(port);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("The server exited early; see " + log);
+                    }
+                    return anonymous.get("/actuator/health").status() == 200;
+                });
+        return this;
+    }
+
+    /** Starts the JVM without waiting for anything (a server that is expected to die while it starts). */
+    public ServerProcess launch() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -52,15 +66,15 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ApiClient anonymous = ApiClient.anonymous(port);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("The server exited early; see " + log);
-                    }
-                    return anonymous.get("/actuator/health").status() == 200;
-                });
         return this;
+    }
+
+    /** Waits for the JVM to end by itself (it halted); its exit status. Fails when it is still alive after {@code atMost}. */
+    public int awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("The server is still running after " + atMost + "; see " + log);
+        }
+        return process.exitValue();
     }
 
     public ApiClient api() {

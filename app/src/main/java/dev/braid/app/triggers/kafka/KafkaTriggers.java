@@ -61,7 +61,17 @@ public class KafkaTriggers implements TriggerRuntime {
 
     @Override
     public void reconcile(Collection<RecipeCatalog.Current> wanted) {
+        boolean ownKafka = wanted.stream().anyMatch(KafkaTriggers::onBraidKafka);
+        if (ownKafka && !braidKafka.started()) {
+            // Braid's own embedded Kafka is starting (asking started it): its recipes join a later pass, rather
+            // than hold the reconciler (and every other trigger type) while the broker starts.
+            wanted = wanted.stream().filter(c -> !onBraidKafka(c)).toList();
+        }
         sources.reconcile(wanted);
+    }
+
+    private static boolean onBraidKafka(RecipeCatalog.Current recipe) {
+        return recipe.recipe().trigger().settings() instanceof TriggerSettings.Kafka kafka && kafka.connection() == null;
     }
 
     @Override
