@@ -12,6 +12,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.braid.app.store.RunStore;
+import dev.braid.engine.run.RunStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -28,14 +30,8 @@ import io.micrometer.core.instrument.Tags;
 public class QueueGauges implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
-    private static final List<String> STATUSES = List.of("queued", "running", "retrying", "waiting");
-
-    private static final String DEPTH = """
-            select count(*) filter (where status = 'queued'), count(*) filter (where status = 'running'),
-                   count(*) filter (where status = 'retrying'), count(*) filter (where status = 'waiting'),
-                   coalesce(extract(epoch from now() - min(next_attempt_at)
-                       filter (where status in ('queued', 'retrying', 'waiting') and next_attempt_at <= now())), 0)
-              from runs where status in ('queued', 'running', 'retrying', 'waiting')""";
+    private static final List<String> STATUSES = List.of(RunStatus.QUEUED.wire(), RunStatus.RUNNING.wire(),
+            RunStatus.RETRYING.wire(), RunStatus.WAITING.wire());
 
     /** Only recipes that exist: a deleted recipe's label goes with it. */
     private static final String OPEN = """
@@ -44,13 +40,15 @@ public class QueueGauges implements SmartLifecycle {
              group by d.recipe""";
 
     private final JdbcClient jdbc;
+    private final RunStore runs;
     private final StatsSettings settings;
     private final AtomicReference<double[]> depth = new AtomicReference<>(new double[STATUSES.size() + 1]);
     private final MultiGauge deadLetters;
     private volatile ScheduledExecutorService thread;
 
-    public QueueGauges(JdbcClient jdbc, StatsSettings settings, MeterRegistry registry) {
+    public QueueGauges(JdbcClient jdbc, RunStore runs, StatsSettings settings, MeterRegistry registry) {
         this.jdbc = jdbc;
+        this.runs = runs;
         this.settings = settings;
         for (int i = 0; i < STATUSES.size(); i++) {
             int at = i;
@@ -65,8 +63,8 @@ public class QueueGauges implements SmartLifecycle {
 
     /** Reads the values now. */
     public void refresh() {
-        double[] values = jdbc.sql(DEPTH).query((rs, n) -> new double[] {
-            rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5) }).single();
+        RunStore.QueueNow now = runs.queueNow(null);
+        double[] values = {now.queued(), now.running(), now.retrying(), now.waiting(), now.lagSeconds()};
         depth.set(values);
         List<MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
         jdbc.sql(OPEN).query((rs, n) -> rows.add(MultiGauge.Row.of(Tags.of("recipe", rs.getString(1)), rs.getLong(2)))).list();

@@ -17,6 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.refusal.NotFound;
+import dev.braid.app.store.RunStore;
 import dev.braid.engine.model.Durations;
 
 /**
@@ -41,36 +42,27 @@ public class StatsQuery {
     static final String ROLLUPS_OF_ALL = ROLLUPS.formatted("true");
 
     /**
-     * What is true now, in one round trip: whether the recipe exists and its {@code sla.maxLatency}, the
-     * unfinished runs by status (the partial indexes on unfinished runs, never the history), the age of the
-     * oldest due run, and the open dead letters.
+     * What is true now besides the queue ({@link RunStore#queueNow}): whether the recipe exists and its
+     * {@code sla.maxLatency}, and the open dead letters.
      */
     private static final String NOW = """
             select (select count(*) from recipes where slug = ?::text) as known,
                    (select v.definition -> 'sla' ->> 'maxLatency'
                       from recipes r join recipe_versions v on v.slug = r.slug and v.version = r.version
                      where r.slug = ?::text) as max_latency,
-                   q.queued, q.retrying, q.waiting, q.running, q.lag,
                    (select count(*) from dead_letters
-                     where status = 'open' and (?::text is null or recipe = ?::text)) as open
-              from (select count(*) filter (where status = 'queued') as queued,
-                           count(*) filter (where status = 'retrying') as retrying,
-                           count(*) filter (where status = 'waiting') as waiting,
-                           count(*) filter (where status = 'running') as running,
-                           coalesce(extract(epoch from now() - min(next_attempt_at)
-                               filter (where status in ('queued', 'retrying', 'waiting') and next_attempt_at <= now())), 0) as lag
-                      from runs
-                     where status in ('queued', 'retrying', 'waiting', 'running')
-                       and (?::text is null or recipe = ?::text)) q""";
+                     where status = 'open' and (?::text is null or recipe = ?::text)) as open""";
 
-    private record Now(boolean known, String maxLatency, Stats.Queue queue, long open) {}
+    private record Now(boolean known, String maxLatency, long open) {}
 
     private final JdbcClient jdbc;
+    private final RunStore runs;
     private final JdbcTemplate template;
     private final Clock clock;
 
-    public StatsQuery(JdbcClient jdbc, JdbcTemplate template, Clock clock) {
+    public StatsQuery(JdbcClient jdbc, JdbcTemplate template, RunStore runs, Clock clock) {
         this.jdbc = jdbc;
+        this.runs = runs;
         this.template = template;
         this.clock = clock;
     }
@@ -78,10 +70,9 @@ public class StatsQuery {
     /** The stats of {@code recipe} (null: all recipes); a recipe that does not exist is refused. */
     public Stats of(String recipe, String window, String bucket) {
         StatsWindow range = StatsWindow.of(window, bucket, clock.instant());
-        Now now = jdbc.sql(NOW).params(recipe, recipe, recipe, recipe, recipe, recipe).query((rs, n) -> new Now(
-                rs.getLong("known") > 0, rs.getString("max_latency"), new Stats.Queue(rs.getLong("queued"),
-                rs.getLong("retrying"), rs.getLong("waiting"), rs.getLong("running"), rs.getDouble("lag")),
-                rs.getLong("open"))).single();
+        Now now = jdbc.sql(NOW).params(recipe, recipe, recipe, recipe).query((rs, n) -> new Now(
+                rs.getLong("known") > 0, rs.getString("max_latency"), rs.getLong("open"))).single();
+        RunStore.QueueNow queue = runs.queueNow(recipe);
         if (recipe != null && !now.known()) {
             throw new NotFound("There is no recipe '" + recipe + "'; GET /api/v1/recipes lists them");
         }
@@ -121,7 +112,7 @@ public class StatsQuery {
         return new Stats(recipe, Durations.format(range.window()), Durations.format(range.bucket()), range.from().toString(),
                 range.to().toString(),
                 new Stats.Totals(whole.started, whole.succeeded, whole.failed, whole.cancelled, whole.duplicates),
-                latency, points, now.queue(), new Stats.DeadLetters(now.open()), new Stats.Sla(maxLatency, whole.breaches));
+                latency, points, new Stats.Queue(queue.queued(), queue.retrying(), queue.waiting(), queue.running(), queue.lagSeconds()), new Stats.DeadLetters(now.open()), new Stats.Sla(maxLatency, whole.breaches));
     }
 
     /** One rollup row, read once. */

@@ -327,6 +327,28 @@ public class RunStore {
                 .update();
     }
 
+    /** The unfinished runs now, by status, and the age of the oldest due run no worker has claimed (seconds). */
+    public record QueueNow(long queued, long retrying, long waiting, long running, double lagSeconds) {}
+
+    /**
+     * Reads the partial indexes on unfinished runs only, never the history: for one recipe, or all ({@code null}).
+     */
+    private static final String QUEUE_NOW = """
+            select count(*) filter (where status = %1$s) as queued, count(*) filter (where status = %2$s) as retrying,
+                   count(*) filter (where status = %3$s) as waiting, count(*) filter (where status = %4$s) as running,
+                   coalesce(extract(epoch from now() - min(next_attempt_at)
+                       filter (where %5$s and next_attempt_at <= now())), 0) as lag
+              from runs
+             where %6$s and (?::text is null or recipe = ?::text)"""
+            .formatted(StatusSql.literal(RunStatus.QUEUED), StatusSql.literal(RunStatus.RETRYING),
+                    StatusSql.literal(RunStatus.WAITING), RUNNING, CLAIM.fromSql("status"),
+                    StatusSql.in("status", StatusSql.UNFINISHED));
+
+    public QueueNow queueNow(String recipe) {
+        return jdbc.sql(QUEUE_NOW).params(recipe, recipe).query((rs, n) -> new QueueNow(rs.getLong("queued"),
+                rs.getLong("retrying"), rs.getLong("waiting"), rs.getLong("running"), rs.getDouble("lag"))).single();
+    }
+
     /** What one statement of the history pass did: the last run it looked at (null: none left), and the rows removed. */
     public record HistoryPruned(UUID last, int runs, int steps, int logs) {}
 
