@@ -1,7 +1,10 @@
 package dev.braid.engine.model;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
@@ -22,10 +25,15 @@ public record Recipe(
         Concurrency concurrency,
         OnError onError,
         JsonNode definition,
-        Ordering ordering) {
+        Ordering ordering,
+        Map<String, String> index) {
+
+    /** At most this many business keys ({@code index:}) per recipe. */
+    public static final int MAX_INDEX_KEYS = 5;
 
     public Recipe {
         steps = List.copyOf(steps);
+        index = index == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(index));
         retry = retry == null ? RetrySpec.NONE : retry;
         onError = onError == null ? OnError.DEFAULT : onError;
     }
@@ -34,6 +42,14 @@ public record Recipe(
     public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
                   RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition) {
         this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, null);
+    }
+
+    /** A recipe without {@code index:}. */
+    public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
+                  RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition,
+                  Ordering ordering) {
+        this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, ordering,
+                Map.of());
     }
 
     public Optional<Duration> runTimeout() {
@@ -53,6 +69,15 @@ public record Recipe(
      * {@code {trigger}}) run one after another, in the order their events were accepted.
      */
     public record Ordering(String key) {}
+
+    /**
+     * {@code index: {name: expression}} (ARCHITECTURE §10, business keys): in the order written, at most
+     * {@value #MAX_INDEX_KEYS} names, each a bare expression over the trigger as steps see it, evaluated when
+     * an event is accepted and stored with its run so that runs can be found by the value.
+     */
+    public Map<String, String> businessKeys() {
+        return index;
+    }
 
     /** {@code concurrency: {limit, key}}; {@code key} is a bare expression or null. */
     public record Concurrency(int limit, String key) {}
