@@ -353,11 +353,15 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
                 Thread.currentThread().interrupt();
             } finally {
                 end();
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    // already completed by the container (the client went away)
-                }
+                complete();
+            }
+        }
+
+        private void complete() {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // already completed
             }
         }
 
@@ -384,6 +388,7 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
         @Override
         public void onError(AsyncEvent event) {
             end();
+            complete(); // the client went away: no error page to render on an event stream
         }
 
         @Override
