@@ -13,7 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Live events (ARCHITECTURE §10): {@code GET /api/v1/events?recipe=} answers {@code text/event-stream} with
  * {@code run} events (a run was created or changed status; data: the run summary of the runs API), {@code step}
- * events (a step finished; data: {@code {run: <summary>, step: {path, status}}}) and {@code reload} events
+ * events (steps of a run finished; data: {@code {run: <summary>, steps: [{path, status}]}}) and {@code reload} events
  * (data: {@code {reason}}: re-read what is shown, then carry on), from every node of the cluster. A
  * reconnecting client sends {@code Last-Event-ID} (browsers' EventSource do) or {@code ?lastEventId=}.
  */

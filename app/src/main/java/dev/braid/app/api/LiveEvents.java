@@ -1,6 +1,5 @@
 package dev.braid.app.api;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -9,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LiveEvents.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int INBOX = 10_000;
-    private static final int WRITE_CHUNK = 256 * 1024;
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     /** One rendered event; {@code recipe} null: for every client. */
     record Event(long seq, String recipe, Instant at, byte[] frame) {}
@@ -143,18 +143,23 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
         if (lost) {
             events.add(reload("some live events were lost"));
         }
+        // One run event per run (the run as it is now: several changes within a batch are shown once), and one
+        // step event per run with the steps that finished, in the order announced.
         Set<UUID> shown = new HashSet<>();
+        Map<UUID, ObjectNode> stepEvents = new LinkedHashMap<>();
         for (RunEventPayload.Line line : lines) {
             if (line instanceof RunEventPayload.RunChanged r && summaries.containsKey(r.run()) && shown.add(r.run())) {
-                // The summary is the run as it is now: several changes within one batch are shown once.
                 events.add(new Pending("run", recipes.get(r.run()), summaries.get(r.run()).toString()));
             } else if (line instanceof RunEventPayload.StepFinished s && summaries.containsKey(s.run())) {
-                ObjectNode data = NODES.objectNode();
-                data.set("run", summaries.get(s.run()));
-                data.putObject("step").put("path", s.path()).put("status", s.status());
-                events.add(new Pending("step", recipes.get(s.run()), data.toString()));
+                stepEvents.computeIfAbsent(s.run(), id -> {
+                    ObjectNode data = NODES.objectNode();
+                    data.set("run", summaries.get(id));
+                    data.putArray("steps");
+                    return data;
+                }).withArray("steps").addObject().put("path", s.path()).put("status", s.status());
             }
         }
+        stepEvents.forEach((id, data) -> events.add(new Pending("step", recipes.get(id), data.toString())));
         publish(events);
     }
 
@@ -314,38 +319,45 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
             Thread.ofVirtual().name("braid-live-client").start(this::write);
         }
 
+        /**
+         * Writes what is queued straight into the response (non-blocking: only while the container says it can
+         * take more), flushes, and sleeps until an event or writability comes, with a comment after
+         * {@code heartbeat} of silence.
+         */
         private void write() {
-            boolean unflushed = false;
             try {
-                byte[] hello = "retry: 2000\n: live events\n\n".getBytes(StandardCharsets.UTF_8);
-                ByteArrayOutputStream batch = new ByteArrayOutputStream();
-                batch.write(hello);
-                long lastWrite = 0;
+                byte[] pending = "retry: 2000\n: live events\n\n".getBytes(StandardCharsets.UTF_8);
+                boolean unflushed = false;
+                long lastWrite = System.nanoTime();
                 while (!done) {
                     if (!out.isReady()) {
                         signal.tryAcquire(settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS); // woken by onWritePossible
                         continue;
                     }
+                    if (pending == null) {
+                        Event e = queue.poll();
+                        pending = e == null ? null : e.frame();
+                    }
+                    if (pending != null) {
+                        out.write(pending);
+                        pending = null;
+                        unflushed = true;
+                        lastWrite = System.nanoTime();
+                        continue;
+                    }
                     if (unflushed) {
                         out.flush();
                         unflushed = false;
-                        continue; // flush may have filled the socket: ask again
+                        continue; // flushing may have filled the socket: ask again
                     }
-                    for (Event e; batch.size() < WRITE_CHUNK && (e = queue.poll()) != null; ) {
-                        batch.write(e.frame());
+                    signal.drainPermits(); // one wake-up for everything offered so far; what came meanwhile is in the queue
+                    if (!queue.isEmpty()) {
+                        continue;
                     }
-                    if (batch.size() == 0) {
-                        boolean woken = signal.tryAcquire(settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
-                        if (!woken && System.nanoTime() - lastWrite >= settings.heartbeat().toNanos()) {
-                            batch.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                        } else {
-                            continue;
-                        }
+                    boolean woken = signal.tryAcquire(settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+                    if (!woken && System.nanoTime() - lastWrite >= settings.heartbeat().toNanos()) {
+                        pending = KEEP_ALIVE;
                     }
-                    out.write(batch.toByteArray());
-                    batch.reset();
-                    lastWrite = System.nanoTime();
-                    unflushed = true;
                 }
             } catch (IOException | IllegalStateException e) {
                 log.debug("A live event stream closed: {}", e.getMessage());
