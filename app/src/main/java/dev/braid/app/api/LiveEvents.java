@@ -60,6 +60,7 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LiveEvents.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int INBOX = 10_000;
+    private static final int STREAM_BUFFER = 64 * 1024;
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     /** One rendered event; {@code recipe} null: for every client. */
@@ -229,6 +230,7 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
+        response.setBufferSize(STREAM_BUFFER); // a batch of events in few socket writes
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
         Client client = new Client(recipe, async, response.getOutputStream());
