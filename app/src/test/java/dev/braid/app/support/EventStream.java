@@ -40,10 +40,10 @@ public final class EventStream implements AutoCloseable {
     private volatile Stream<String> lines;
     private volatile int status;
 
-    private EventStream(int port, String password, String query, String lastEventId) {
+    private EventStream(int port, String username, String password, String query, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events" + query))
                 .header("Accept", "text/event-stream")
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password)
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
                         .getBytes(StandardCharsets.UTF_8)));
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
@@ -65,7 +65,12 @@ public final class EventStream implements AutoCloseable {
     }
 
     public static EventStream open(int port, String password, String query, String lastEventId) {
-        EventStream stream = new EventStream(port, password, query, lastEventId);
+        return open(port, "admin", password, query, lastEventId);
+    }
+
+    /** As any user. */
+    public static EventStream open(int port, String username, String password, String query, String lastEventId) {
+        EventStream stream = new EventStream(port, username, password, query, lastEventId);
         if (stream.status != 200) {
             throw new IllegalStateException("GET /api/v1/events answered " + stream.status);
         }
