@@ -167,10 +167,19 @@ public class RunEvents implements SmartLifecycle {
             LockSupport.unpark(sender);
             try {
                 sender.join(1_000);
+                flush(); // what the node's last changes (its runs released at shutdown) announced
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.debug("The last live events could not be sent: {}", e.getMessage());
             }
         }
+    }
+
+    /** Started before and stopped after the workers and trigger runtimes, whose changes it announces. */
+    @Override
+    public int getPhase() {
+        return 0;
     }
 
     @Override
