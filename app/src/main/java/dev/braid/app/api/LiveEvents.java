@@ -120,7 +120,13 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
     private void process(List<String> payloads) {
         boolean lost = inboxOverflowed.getAndSet(false);
         if (!interested()) {
-            return; // nobody to tell and nobody to resume: not even a read
+            // Nobody to tell and nobody to resume: not even a read. What was kept is no longer complete, so a
+            // Last-Event-ID from before gets a reload.
+            synchronized (ring) {
+                ring.clear();
+                seq++;
+            }
+            return;
         }
         List<RunEventPayload.Line> lines = new ArrayList<>();
         payloads.forEach(p -> lines.addAll(RunEventPayload.parse(p)));
