@@ -68,7 +68,7 @@ final class RecipeView {
     }
 
     private static final List<String> RECIPE_ORDER = List.of("slug", "name", "description", "enabled", "trigger",
-            "concurrency", "ordering", "sla", "timeout", "retry", "steps", "onError");
+            "concurrency", "ordering", "index", "sla", "timeout", "retry", "steps", "onError");
     private static final List<String> STEP_ORDER = List.of("id", "name", "description", "action", "connection", "if",
             "then", "else", "foreach", "as", "chunk", "parallel", "steps", "call", "stop", "fail", "with", "retry",
             "timeout", "onError");

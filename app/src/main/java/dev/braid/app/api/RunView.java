@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>{@code
  * {"id", "recipe", "recipeVersion", "status", "origin", "replayOf", "eventId", "attempt", "createdAt",
  *  "startedAt", "finishedAt", "nextAttemptAt", "output", "error": {"type", "message", ...} | null,
- *  "deadLetterId", "waitReason", "parentRunId", "steps": [{"path", "status", "attempts", "input", "output", "error", "startedAt", "finishedAt"}]}
+ *  "deadLetterId", "waitReason", "parentRunId", "keys": {name: value}, "steps": [{"path", "status", "attempts", "input", "output", "error", "startedAt", "finishedAt"}]}
  * }</pre>
  *
  * Every member is present, null when it does not apply. Times are ISO-8601 instants.
@@ -56,6 +56,8 @@ public final class RunView {
         out.put("deadLetterId", text(run.deadLetterId()));
         out.put("waitReason", run.waitReason());
         out.put("parentRunId", text(run.parentRunId()));
+        // Business keys (the recipe's index:): {name: value}, {} when none were stored.
+        out.set("keys", run.keys() == null || !run.keys().isObject() ? NODES.objectNode() : run.keys());
         return out;
     }
 

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,6 +35,9 @@ public class RunsController {
 
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private static final String KEY_PREFIX = "key.";
+    private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
 
     private final RunStore runs;
     private final StepStore steps;
@@ -66,7 +71,8 @@ public class RunsController {
                                         @RequestParam(required = false) String from,
                                         @RequestParam(required = false) String to,
                                         @RequestParam(required = false) Integer limit,
-                                        @RequestParam(required = false) String cursor) {
+                                        @RequestParam(required = false) String cursor,
+                                        @RequestParam Map<String, String> parameters) {
         int n = Paging.limit(limit);
         UUID before = null;
         String key = Paging.key(cursor);
@@ -77,9 +83,33 @@ public class RunsController {
             before = UUID.fromString(key);
         }
         RunStore.RunFilter filter = new RunStore.RunFilter(blankToNull(recipe), status(status), instant("from", from),
-                instant("to", to));
+                instant("to", to), keys(parameters));
         List<RunRow> rows = runs.list(filter, before, n + 1);
         return Paging.page(rows, n, RunView::summary, r -> r.id().toString());
+    }
+
+    /**
+     * {@code key.<name>=<value>}: runs whose business key {@code name} (the recipe's {@code index:}) is exactly
+     * {@code value}; several are all required.
+     */
+    static Map<String, String> keys(Map<String, String> parameters) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Map.Entry<String, String> p : parameters.entrySet()) {
+            if (!p.getKey().startsWith(KEY_PREFIX)) {
+                continue;
+            }
+            String name = p.getKey().substring(KEY_PREFIX.length());
+            if (!KEY_NAME.matcher(name).matches()) {
+                throw ApiException.badParameter(p.getKey(), "'" + name + "' is not a business key name; names start with a"
+                        + " letter followed by up to 39 letters, digits or '_', as in the recipe's index:, e.g. key.orderId=1234");
+            }
+            if (p.getValue() == null || p.getValue().isEmpty()) {
+                throw ApiException.badParameter(p.getKey(), "'" + p.getKey() + "' needs the exact value to find, e.g. "
+                        + p.getKey() + "=1234");
+            }
+            keys.put(name, p.getValue());
+        }
+        return keys;
     }
 
     @GetMapping("/{id}")

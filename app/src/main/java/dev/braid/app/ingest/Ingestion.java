@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.ingest.IdempotencyKeys.Key;
 import dev.braid.app.store.AttemptEnd;
+import dev.braid.app.store.BusinessKeys;
 import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.DeadLetterStore;
 import dev.braid.app.store.EventStore;
@@ -58,6 +59,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code ordering.key}, any other event a dead letter without a run). Runs of one key are claimed
  *       in the order they are accepted here, so an ordered run is never pre-leased by a {@link Claim}.
  *       Reruns queued by {@link RunStore#enqueue} get theirs there, with the same rule.</li>
+ *   <li><b>Business keys</b> ({@code index:}, ARCHITECTURE §10): worked out here, once per new run, by
+ *       {@link BusinessKeys} and stored with the run; an expression that fails stores no value and never
+ *       refuses the event. A batch run's are evaluated over the whole batch trigger.</li>
  *   <li><b>Duplicates</b> start nothing and answer the first event's id and its first run's id.</li>
  * </ul>
  *
@@ -135,6 +139,7 @@ public class Ingestion {
     private final DeadLetterStore deadLetters;
     private final ConcurrencySlots slots;
     private final OrderingKeys orderings;
+    private final BusinessKeys businessKeys;
     private final IdempotencyKeys keys;
     private final JsonColumns json;
     private final Clock clock;
@@ -143,8 +148,9 @@ public class Ingestion {
     private final StatsJournal journal;
 
     public Ingestion(EventStore events, RunStore runs, DeadLetterStore deadLetters, ConcurrencySlots slots,
-                     OrderingKeys orderings, Expressions expressions, JsonColumns json, Clock clock, BraidProperties properties,
-                     RunMetrics metrics, StatsJournal journal) {
+                     OrderingKeys orderings, BusinessKeys businessKeys, Expressions expressions, JsonColumns json, Clock clock,
+                     BraidProperties properties, RunMetrics metrics, StatsJournal journal) {
+        this.businessKeys = businessKeys;
         this.events = events;
         this.runs = runs;
         this.deadLetters = deadLetters;
@@ -186,16 +192,17 @@ public class Ingestion {
             return deadLetter(recipe, event, ordering);
         }
         ConcurrencySlots.Slot slot = slot(recipe.recipe(), event.context());
+        JsonNode businessKeys = this.businessKeys.of(recipe.recipe(), event.context());
         // A run with a concurrency limit is only ever claimed under its slot group's lock, an ordered run only
         // after the runs of its key ahead of it: neither is pre-leased.
         if (slot != null || ordering.value() != null || claim == null || !claim.tryReserve()) {
             return accepted(events.ingest(recipe.slug(), recipe.version(), key.value(), expiry(recipe), event.context(), slot,
-                    ordering.value(), null, null, recipe.origin()));
+                    ordering.value(), businessKeys, null, null, recipe.origin()));
         }
         EventStore.Ingested ingested;
         try {
             ingested = events.ingest(recipe.slug(), recipe.version(), key.value(), expiry(recipe), event.context(), null,
-                    claim.nodeId(), claim.lease(), recipe.origin());
+                    null, businessKeys, claim.nodeId(), claim.lease(), recipe.origin());
         } catch (RuntimeException e) {
             claim.cancel();
             throw e;
@@ -232,7 +239,7 @@ public class Ingestion {
             positions.add(out.size());
             out.add(null);
             fresh.add(new EventStore.NewEvent(key.value(), expires, event.context(), slot(recipe.recipe(), event.context()),
-                    ordering.value()));
+                    ordering.value(), businessKeys.of(recipe.recipe(), event.context())));
         }
         List<EventStore.Ingested> stored = this.events.ingestEach(recipe.slug(), recipe.version(), recipe.origin(), fresh);
         for (int i = 0; i < stored.size(); i++) {
@@ -276,7 +283,7 @@ public class Ingestion {
             return new Accepted(Outcome.DEAD_LETTER, null, null);
         }
         return events.ingestBatch(recipe.slug(), recipe.version(), recipe.origin(), fresh, batch.header(), batch.carryCursor(),
-                        slot(recipe.recipe(), whole), ordering.value())
+                        slot(recipe.recipe(), whole), ordering.value(), businessKeys.of(recipe.recipe(), whole))
                 .map(run -> new Accepted(Outcome.STARTED, null, run))
                 .orElseGet(() -> new Accepted(Outcome.DUPLICATE, null, null));
     }

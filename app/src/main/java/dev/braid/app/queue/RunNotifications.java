@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
@@ -15,9 +16,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import dev.braid.app.store.RunEventPayload;
+import dev.braid.app.store.RunEvents;
+
 /**
- * Listens on PostgreSQL's {@code braid_runs} channel (a trigger notifies it when a run is queued) and
- * wakes the worker, so a new run starts within milliseconds while polling stays a slow fallback.
+ * The node's one listening connection. On PostgreSQL's {@code braid_runs} channel (a trigger notifies it
+ * when a run is queued) it wakes the worker, so a new run starts within milliseconds while polling stays a
+ * slow fallback; what it hears on {@link RunEvents#CHANNEL} (live events of every node) it hands to the
+ * {@link RunEvents.Receiver}s, which must not block.
  */
 @Component
 public class RunNotifications implements SmartLifecycle {
@@ -27,12 +33,15 @@ public class RunNotifications implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final RunWorker worker;
+    private final List<RunEvents.Receiver> receivers;
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread listener;
+    private boolean listenedBefore;
 
-    public RunNotifications(DataSource dataSource, RunWorker worker) {
+    public RunNotifications(DataSource dataSource, RunWorker worker, List<RunEvents.Receiver> receivers) {
         this.dataSource = dataSource;
         this.worker = worker;
+        this.receivers = receivers;
     }
 
     @Override
@@ -48,12 +57,28 @@ public class RunNotifications implements SmartLifecycle {
                 connection.setAutoCommit(true);
                 try (Statement st = connection.createStatement()) {
                     st.execute("LISTEN braid_runs");
+                    st.execute("LISTEN " + RunEvents.CHANNEL);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 worker.wake(); // anything queued while we were not listening
+                if (listenedBefore) {
+                    receivers.forEach(r -> r.received(RunEventPayload.LOST)); // live events of the gap are gone: clients reload
+                }
+                listenedBefore = true;
                 while (running.get()) {
                     PGNotification[] notifications = pg.getNotifications(500);
-                    if (notifications != null && notifications.length > 0) {
+                    if (notifications == null) {
+                        continue;
+                    }
+                    boolean queued = false;
+                    for (PGNotification n : notifications) {
+                        if (RunEvents.CHANNEL.equals(n.getName())) {
+                            receivers.forEach(r -> r.received(n.getParameter()));
+                        } else {
+                            queued = true;
+                        }
+                    }
+                    if (queued) {
                         worker.wake();
                     }
                 }

@@ -35,10 +35,12 @@ public class EventStore {
 
     private final JdbcClient jdbc;
     private final JsonColumns json;
+    private final RunEvents runEvents;
 
-    public EventStore(JdbcClient jdbc, JsonColumns json) {
+    public EventStore(JdbcClient jdbc, JsonColumns json, RunEvents runEvents) {
         this.jdbc = jdbc;
         this.json = json;
+        this.runEvents = runEvents;
     }
 
     public record Ingested(UUID eventId, UUID runId, boolean duplicate) {}
@@ -75,6 +77,13 @@ public class EventStore {
      */
     public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
                            ConcurrencySlots.Slot slot, String ordering, String claimFor, Duration lease, String origin) {
+        return ingest(recipe, recipeVersion, key, keyExpiresAt, trigger, slot, ordering, null, claimFor, lease, origin);
+    }
+
+    /** As above with the run's business keys ({@link BusinessKeys}, null: none). */
+    public Ingested ingest(String recipe, int recipeVersion, String key, Instant keyExpiresAt, JsonNode trigger,
+                           ConcurrencySlots.Slot slot, String ordering, JsonNode keys, String claimFor, Duration lease,
+                           String origin) {
         if (slot != null && claimFor != null) {
             throw new IllegalArgumentException("A run with a concurrency limit cannot be pre-leased; it is claimed when a slot is free");
         }
@@ -92,13 +101,15 @@ public class EventStore {
                         values (?, ?, ?, ?, ?::jsonb, ?)
                         on conflict (recipe, idempotency_key) do nothing
                         returning id)
-                    """ + RunStore.INSERT_INGESTED.formatted("select ?, ?, ?, ?, ?, ?, ?, ev.id, ?, ?, ?, ? from ev", "id"))
+                    """ + RunStore.INSERT_INGESTED.formatted("select ?, ?, ?, ?, ?, ?, ?, ev.id, ?, ?, ?, ?, ? from ev", "id"))
                     .params(eventId, recipe, key, keyExpiresAt == null ? null : Timestamp.from(keyExpiresAt),
                             triggerJson, runId, runId, recipe, recipeVersion, claimed, claimFor,
                             lease == null ? 0.0 : lease.toMillis() / 1000.0, origin, triggerJson,
-                            slot == null ? null : slot.key(), slot == null ? null : slot.limit(), ordering)
+                            slot == null ? null : slot.key(), slot == null ? null : slot.limit(), ordering,
+                            keys == null ? null : json.write(keys))
                     .query(UUID.class).optional();
             if (inserted.isPresent()) {
+                runEvents.run(runId);
                 return new Ingested(eventId, runId, false);
             }
             Optional<Existing> existing = jdbc.sql("""
@@ -125,11 +136,17 @@ public class EventStore {
 
     /**
      * One event to store: its idempotency key (expiring at {@code keyExpiresAt}, null: never), its trigger
-     * object, and its run's slot and ordering key ({@link OrderingKeys}, null: not ordered).
+     * object, and its run's slot, ordering key ({@link OrderingKeys}, null: not ordered) and business keys
+     * ({@link BusinessKeys}, null: none; a batch run's are given to {@link #ingestBatch}).
      */
-    public record NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot, String ordering) {
+    public record NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot, String ordering,
+                           JsonNode keys) {
+        public NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot, String ordering) {
+            this(key, keyExpiresAt, trigger, slot, ordering, null);
+        }
+
         public NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot) {
-            this(key, keyExpiresAt, trigger, slot, null);
+            this(key, keyExpiresAt, trigger, slot, null, null);
         }
     }
 
@@ -158,20 +175,23 @@ public class EventStore {
                     .put("slot_limit", e.slot() == null ? null : e.slot().limit())
                     .put("ordering", e.ordering())
                     .set("payload", e.trigger());
+            if (e.keys() != null) {
+                ((ObjectNode) rows.get(rows.size() - 1)).set("keys", e.keys());
+            }
         }
         Set<UUID> inserted = new HashSet<>(jdbc.sql("""
                 with input as (
                     select * from rows from (jsonb_to_recordset(?::jsonb)
                         as (event_id uuid, run_id uuid, key text, expires timestamptz, payload jsonb, slot_key text, slot_limit integer,
-                            ordering text)) with ordinality
-                        as t(event_id, run_id, key, expires, payload, slot_key, slot_limit, ordering, n)),
+                            ordering text, keys jsonb)) with ordinality
+                        as t(event_id, run_id, key, expires, payload, slot_key, slot_limit, ordering, keys, n)),
                 ev as (
                     insert into trigger_events (id, recipe, idempotency_key, key_expires_at, payload, first_run_id)
                     select event_id, ?, key, expires, payload, run_id from input
                     on conflict (recipe, idempotency_key) do nothing
                     returning id)
                 """ + RunStore.INSERT_INGESTED.formatted("""
-                select i.run_id, ?, ?, false, null, null, ?, i.event_id, i.payload, i.slot_key, i.slot_limit, i.ordering
+                select i.run_id, ?, ?, false, null, null, ?, i.event_id, i.payload, i.slot_key, i.slot_limit, i.ordering, i.keys
                   from ev join input i on i.event_id = ev.id
                  order by i.n -- ordering_seq (the column default) follows the events' order""", "event_id"))
                 .params(json.write(rows), recipe, recipe, recipeVersion, origin)
@@ -182,6 +202,7 @@ public class EventStore {
             UUID[] id = ids.get(i);
             if (inserted.contains(id[0])) {
                 out.add(new Ingested(id[0], id[1], false));
+                runEvents.run(id[1]);
             } else {
                 Existing first = stored.get(events.get(i).key());
                 out.add(new Ingested(first == null ? null : first.id(), first == null ? null : first.firstRunId(), true));
@@ -206,6 +227,13 @@ public class EventStore {
     /** As above with the batch run's ordering key ({@link OrderingKeys}, null: not ordered). */
     public Optional<UUID> ingestBatch(String recipe, int recipeVersion, String origin, List<NewEvent> events,
                                       ObjectNode header, boolean carryCursor, ConcurrencySlots.Slot slot, String ordering) {
+        return ingestBatch(recipe, recipeVersion, origin, events, header, carryCursor, slot, ordering, null);
+    }
+
+    /** As above with the batch run's business keys ({@link BusinessKeys}, null: none). */
+    public Optional<UUID> ingestBatch(String recipe, int recipeVersion, String origin, List<NewEvent> events,
+                                      ObjectNode header, boolean carryCursor, ConcurrencySlots.Slot slot, String ordering,
+                                      JsonNode keys) {
         if (events.isEmpty()) {
             return Optional.empty();
         }
@@ -230,12 +258,17 @@ public class EventStore {
                 select ?, ?, ?, false, null, null, ?, null,
                        ?::jsonb || jsonb_build_object('events', agg.events)
                          || case when ? then jsonb_build_object('cursor', agg.events -> -1 -> 'cursor') else '{}'::jsonb end,
-                       ?, ?, ?
+                       ?, ?, ?, ?
                   from agg
                  where agg.n > 0""", "id"))
                 .params(recipe, runId, json.write(rows), runId, recipe, recipeVersion, origin, json.write(header), carryCursor,
-                        slot == null ? null : slot.key(), slot == null ? null : slot.limit(), ordering)
-                .query(UUID.class).optional();
+                        slot == null ? null : slot.key(), slot == null ? null : slot.limit(), ordering,
+                        keys == null ? null : json.write(keys))
+                .query(UUID.class).optional()
+                .map(id -> {
+                    runEvents.run(id);
+                    return id;
+                });
     }
 
     /** What one statement of the events pass did: the last event it looked at (null: none left), and how many it deleted. */

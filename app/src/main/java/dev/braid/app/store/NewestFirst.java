@@ -32,6 +32,13 @@ public final class NewestFirst {
         return this;
     }
 
+    /** {@code column in (subquery)}: {@code subquery} is fixed SQL, every value in it bound. */
+    public NewestFirst in(String column, String subquery, Object... values) {
+        sql.append(" and ").append(column).append(" in (").append(subquery).append(')');
+        params.addAll(List.of(values));
+        return this;
+    }
+
     /** {@code from <= column < to}, each side only when given. */
     public NewestFirst between(String column, Instant from, Instant to) {
         if (from != null) {

@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.braid.engine.run.RunStatus;
 import dev.braid.engine.run.StepStatus;
+import tools.jackson.databind.JsonNode;
 
 import static dev.braid.app.store.RunChange.CANCEL;
 import static dev.braid.app.store.RunChange.CLAIM;
@@ -44,7 +47,17 @@ public class RunStore {
     static final String COLUMNS = """
             id, recipe, recipe_version, status, origin, replay_of, event_id, trigger, attempt, next_attempt_at,
             locked_by, locked_until, created_at, started_at, finished_at, output, error, dead_letter_id, parent_run_id,
-            wait_reason""";
+            wait_reason, keys""";
+
+    /**
+     * The business keys ({@link BusinessKeys}) of the runs a statement's CTE {@code run} inserted (returning
+     * {@code id, keys}): one {@code run_keys} row per name, in the same statement as the run.
+     */
+    private static final String RUN_KEYS = """
+            , run_key as (
+                insert into run_keys (run_id, name, value)
+                select run.id, k.key, k.value from run cross join lateral jsonb_each_text(run.keys) as k(key, value))
+            """;
 
     private static final String RUNNING = StatusSql.literal(RunStatus.RUNNING);
 
@@ -187,26 +200,30 @@ public class RunStore {
             .formatted(WAKE.toSql(), WAKE.fromSql("q.status"), StatusSql.in("p.status", StatusSql.UNFINISHED));
 
     /**
-     * The runs of newly stored trigger events: {@link EventStore} puts this after its {@code trigger_events}
-     * insert, so that an event and its run commit in one statement (ARCHITECTURE §3) while the columns a
-     * new run is given are decided here. {@code %1$s}: a select yielding, in this order, id, recipe,
-     * recipe_version, leased (boolean), locked_by (the node, or null), lease_seconds, origin, event_id, trigger,
-     * concurrency_key, concurrency_limit, ordering_key (nulls need no casts); {@code %2$s}: what to return. A run is created queued, or — the
-     * ingestion's fast path — running, leased to the node that stores it and executes it at once
-     * (attempt 1, its lease and start time set here, as a claim would).
+     * The runs of newly stored trigger events: {@link EventStore} puts this after its {@code with ev as (...)}
+     * (the {@code trigger_events} insert), so that an event, its run and the run's business keys commit in one
+     * statement (ARCHITECTURE §3) while the columns a new run is given are decided here. {@code %1$s}: a select
+     * yielding, in this order, id, recipe, recipe_version, leased (boolean), locked_by (the node, or null),
+     * lease_seconds, origin, event_id, trigger, concurrency_key, concurrency_limit, ordering_key, keys (jsonb
+     * text or null; nulls need no casts); {@code %2$s}: what to return, of {@code id, event_id}. A run is created
+     * queued, or — the ingestion's fast path — running, leased to the node that stores it and executes it at
+     * once (attempt 1, its lease and start time set here, as a claim would).
      */
     static final String INSERT_INGESTED = """
+            , run as (
             insert into runs (id, recipe, recipe_version, status, origin, event_id, trigger, attempt, locked_by, locked_until,
-                              started_at, concurrency_key, concurrency_limit, ordering_key)
+                              started_at, concurrency_key, concurrency_limit, ordering_key, keys)
             select n.id::uuid, n.recipe::text, n.recipe_version::int, case when n.leased::boolean then %1$s else %2$s end,
                    n.origin::text, n.event_id::uuid, n.trigger::jsonb, case when n.leased::boolean then 1 else 0 end,
                    n.locked_by::text, case when n.leased::boolean then now() + make_interval(secs => n.lease_seconds::float8) end,
-                   case when n.leased::boolean then now() end, n.concurrency_key::text, n.concurrency_limit::int, n.ordering_key::text
+                   case when n.leased::boolean then now() end, n.concurrency_key::text, n.concurrency_limit::int, n.ordering_key::text,
+                   n.keys::jsonb
               from (
                 %%1$s
               ) as n(id, recipe, recipe_version, leased, locked_by, lease_seconds, origin, event_id, trigger,
-                               concurrency_key, concurrency_limit, ordering_key)
-            returning %%2$s""".formatted(RUNNING, StatusSql.literal(RunStatus.QUEUED));
+                               concurrency_key, concurrency_limit, ordering_key, keys)
+            returning id, event_id, keys)
+            """.formatted(RUNNING, StatusSql.literal(RunStatus.QUEUED)) + RUN_KEYS + "select %2$s from run";
 
     /**
      * Retention's history pass over one recipe (ARCHITECTURE §10): the next runs in id (creation) order after
@@ -241,22 +258,27 @@ public class RunStore {
      * that run's ordering key: a dead letter's redrive goes ahead of the key's runs that have not started.
      */
     private static final String ENQUEUE = """
+            with run as (
             insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger,
-                              concurrency_key, concurrency_limit, ordering_key, ordering_seq)
+                              concurrency_key, concurrency_limit, ordering_key, ordering_seq, keys)
             values (?, ?, ?, %s, ?, ?, ?, ?::jsonb, ?, ?, ?::text,
                     coalesce((select p.ordering_seq from runs p where p.id = ? and p.ordering_key = ?::text),
-                             nextval('runs_ordering_seq')))""".formatted(StatusSql.literal(RunStatus.QUEUED));
+                             nextval('runs_ordering_seq')), ?::jsonb)
+            returning id, keys)
+            """.formatted(StatusSql.literal(RunStatus.QUEUED)) + RUN_KEYS + "select count(*) from run";
 
     /** Waiting without a due time (wait reason {@code overlap}) while the run ahead is unfinished, else queued. */
     private static final String ENQUEUE_BEHIND = """
+            with run as (
             insert into runs (id, recipe, recipe_version, status, origin, replay_of, event_id, trigger,
-                              next_attempt_at, wait_reason, concurrency_key, concurrency_limit)
+                              next_attempt_at, wait_reason, concurrency_key, concurrency_limit, keys)
             select ?, ?, ?, case when p.active then %s else %s end, ?, p.id, ?, ?::jsonb,
                    case when p.active then 'infinity'::timestamptz else now() end,
-                   case when p.active then 'overlap' end, ?, ?
-              from (select id, %s as active from runs where id = ?) p"""
-            .formatted(StatusSql.literal(RunStatus.WAITING), StatusSql.literal(RunStatus.QUEUED),
-                    StatusSql.in("status", StatusSql.UNFINISHED));
+                   case when p.active then 'overlap' end, ?, ?, ?::jsonb
+              from (select id, %s as active from runs where id = ?) p
+            returning id, keys, status)
+            """.formatted(StatusSql.literal(RunStatus.WAITING), StatusSql.literal(RunStatus.QUEUED),
+                    StatusSql.in("status", StatusSql.UNFINISHED)) + RUN_KEYS + "select count(*) from run";
 
     /** A step that finished ({@link LeaseExpiries#progress}, bound twice) resets the run's count of lease expiries. */
     private static final String PROGRESS_RESETS = "lease_expiries = case when ? then 0 else lease_expiries end, "
@@ -301,10 +323,14 @@ public class RunStore {
     private final OrderingKeys orderings;
     private final LimitedClaims limited;
     private final TransactionTemplate transactions;
+    private final BusinessKeys businessKeys;
+    private final RunEvents events;
 
     public RunStore(JdbcClient jdbc, JdbcTemplate template, JsonColumns json, ConcurrencySlots slots, OrderingKeys orderings,
-                    PlatformTransactionManager transactions) {
+                    PlatformTransactionManager transactions, BusinessKeys businessKeys, RunEvents events) {
         this.jdbc = jdbc;
+        this.businessKeys = businessKeys;
+        this.events = events;
         this.template = template;
         this.json = json;
         this.slots = slots;
@@ -320,11 +346,14 @@ public class RunStore {
     public void enqueue(NewRun run) {
         Optional<ConcurrencySlots.Slot> slot = slots.of(run.recipe(), run.recipeVersion(), run.trigger());
         String ordering = orderings.ofStored(run.recipe(), run.recipeVersion(), run.trigger()).orElse(null);
+        JsonNode keys = businessKeys.ofStored(run.recipe(), run.recipeVersion(), run.trigger());
         jdbc.sql(ENQUEUE)
                 .params(run.id(), run.recipe(), run.recipeVersion(), run.origin(), run.replayOf(), run.eventId(),
                         json.write(run.trigger()), slot.map(ConcurrencySlots.Slot::key).orElse(null),
-                        slot.map(ConcurrencySlots.Slot::limit).orElse(null), ordering, run.replayOf(), ordering)
-                .update();
+                        slot.map(ConcurrencySlots.Slot::limit).orElse(null), ordering, run.replayOf(), ordering,
+                        keys == null ? null : json.write(keys))
+                .query(Long.class).single();
+        events.run(run.id());
     }
 
     /** The unfinished runs now, by status, and the age of the oldest due run no worker has claimed (seconds). */
@@ -372,10 +401,13 @@ public class RunStore {
      */
     public void enqueueBehind(NewRun run) {
         ConcurrencySlots.Slot slot = slots.of(run.recipe(), run.recipeVersion(), run.trigger()).orElse(null);
+        JsonNode keys = businessKeys.ofStored(run.recipe(), run.recipeVersion(), run.trigger());
         jdbc.sql(ENQUEUE_BEHIND)
                 .params(run.id(), run.recipe(), run.recipeVersion(), run.origin(), run.eventId(), json.write(run.trigger()),
-                        slot == null ? null : slot.key(), slot == null ? null : slot.limit(), run.replayOf())
-                .update();
+                        slot == null ? null : slot.key(), slot == null ? null : slot.limit(),
+                        keys == null ? null : json.write(keys), run.replayOf())
+                .query(Long.class).single();
+        events.run(run.id());
     }
 
     /**
@@ -387,7 +419,7 @@ public class RunStore {
         if (limit <= 0) {
             return List.of();
         }
-        return jdbc.sql(CLAIM_UNLIMITED).params(node, seconds(lease), limit).query(this::map).list();
+        return announced(jdbc.sql(CLAIM_UNLIMITED).params(node, seconds(lease), limit).query(this::map).list());
     }
 
     /**
@@ -404,7 +436,7 @@ public class RunStore {
         return transactions.execute(tx -> {
             jdbc.sql("select 1 from pg_advisory_xact_lock(?, hashtext(?))").params(LimitedClaims.LOCK_CLASS, key)
                     .query(Integer.class).single();
-            return jdbc.sql(CLAIM_SLOT_GROUP).params(node, leaseSeconds, key, max, key, key).query(this::map).list();
+            return announced(jdbc.sql(CLAIM_SLOT_GROUP).params(node, leaseSeconds, key, max, key, key).query(this::map).list());
         });
     }
 
@@ -468,9 +500,11 @@ public class RunStore {
                 .query(this::poisonCandidate).list()) {
             if (poison(candidate, guard, guardParams)) {
                 poisoned.add(candidate);
+                events.run(candidate.runId());
             }
         }
-        int requeued = jdbc.sql(REQUEUE_EXPIRED + " " + guard).params(params).update();
+        int requeued = announcedCount(jdbc.sql(REQUEUE_EXPIRED + " " + guard + " returning id").params(params)
+                .query(UUID.class).list());
         return new Reclaimed(requeued, List.copyOf(poisoned));
     }
 
@@ -501,13 +535,13 @@ public class RunStore {
 
     /** {@link RunChange#RELEASE} of this node's runs (shutdown): they are queued again for any node. */
     public int release(String node) {
-        return jdbc.sql(RELEASED + " and locked_by = ?").param(node).update();
+        return announcedCount(jdbc.sql(RELEASED + " and locked_by = ? returning id").param(node).query(UUID.class).list());
     }
 
     /** Renews the lease and writes records and lines; false (nothing written) when the lease was lost. */
     public boolean checkpoint(UUID runId, String node, Duration lease, List<StepStore.SeqRecord> records,
                               List<RunLogStore.LogLine> lines) {
-        return counted(CHECKPOINT, (con, ps) -> {
+        boolean written = counted(CHECKPOINT, (con, ps) -> {
             boolean progress = LeaseExpiries.progress(records);
             ps.setDouble(1, lease.toMillis() / 1000.0);
             ps.setBoolean(2, progress);
@@ -516,6 +550,10 @@ public class RunStore {
             ps.setString(5, node);
             RunLogStore.bind(con, ps, StepStore.bind(con, ps, 6, records, json), lines);
         }) == 1;
+        if (written) {
+            events.steps(runId, false, records);
+        }
+        return written;
     }
 
     /**
@@ -526,7 +564,7 @@ public class RunStore {
     public boolean finish(UUID runId, String node, AttemptEnd end, List<StepStore.SeqRecord> records,
                           List<RunLogStore.LogLine> lines) {
         end.change().check(RunStatus.RUNNING);
-        return counted(FINISH, (con, ps) -> {
+        boolean written = counted(FINISH, (con, ps) -> {
             AttemptEnd.DeadLetter dead = end.deadLetter();
             int i = 1;
             ps.setString(i++, end.change().to().wire());
@@ -555,6 +593,11 @@ public class RunStore {
             ps.setArray(i++, con.createArrayOf("text", started.stream().map(AttemptEnd.StartedRun::concurrencyKey).toArray()));
             ps.setArray(i, con.createArrayOf("int4", started.stream().map(AttemptEnd.StartedRun::concurrencyLimit).toArray()));
         }) == 1;
+        if (written) {
+            events.steps(runId, true, records);
+            events.runs(end.started().stream().map(AttemptEnd.StartedRun::id).toList());
+        }
+        return written;
     }
 
     /**
@@ -563,7 +606,7 @@ public class RunStore {
      */
     public boolean retryNow(UUID id, RunStatus from) {
         RETRY_NOW.check(from);
-        return jdbc.sql(RETRIED).params(id, from.wire()).update() == 1;
+        return announced(id, jdbc.sql(RETRIED).params(id, from.wire()).update() == 1);
     }
 
     /**
@@ -573,15 +616,15 @@ public class RunStore {
      */
     public boolean cancel(UUID id, RunStatus from) {
         CANCEL.check(from);
-        return counted(CANCEL_ONE, (con, ps) -> {
+        return announced(id, counted(CANCEL_ONE, (con, ps) -> {
             ps.setObject(1, id);
             ps.setString(2, from.wire());
-        }) == 1;
+        }) == 1);
     }
 
     /** {@link RunChange#CANCEL} of the run whatever unfinished status it is in; false when it had ended. */
     public boolean cancelUnfinished(UUID id) {
-        return counted(CANCEL_UNFINISHED, (con, ps) -> ps.setObject(1, id)) == 1;
+        return announced(id, counted(CANCEL_UNFINISHED, (con, ps) -> ps.setObject(1, id)) == 1);
     }
 
     /** {@link RunChange#CANCEL} of the unfinished runs a run's {@code call:} steps started. */
@@ -591,7 +634,15 @@ public class RunStore {
 
     /** {@link RunChange#WAKE} of the backfill runs waiting behind a run that has ended; cluster-safe, idempotent. */
     public int releaseOverlaps() {
-        return jdbc.sql(RELEASE_OVERLAPS).update();
+        return announcedCount(jdbc.sql(RELEASE_OVERLAPS + " returning q.id").query(UUID.class).list());
+    }
+
+    /**
+     * The runs of these ids without their trigger (live events' summaries), in no order; ids not found are left out.
+     */
+    public List<RunRow> summaries(Collection<UUID> ids) {
+        return jdbc.sql("select " + COLUMNS.replace("trigger,", "null::jsonb as trigger,") + " from runs where id = any(?)")
+                .param(ids.toArray(UUID[]::new)).query(this::map).list();
     }
 
     public Optional<RunRow> find(UUID id) {
@@ -600,15 +651,32 @@ public class RunStore {
 
     /** Newest first; {@code before} is the cursor (the last id of the previous page). */
     public List<RunRow> list(RunFilter filter, UUID before, int limit) {
-        return new NewestFirst("select " + COLUMNS + " from runs")
+        NewestFirst query = new NewestFirst("select " + COLUMNS + " from runs")
                 .equal("recipe", filter.recipe())
                 .equal("status", filter.status() == null ? null : filter.status().wire())
-                .between("created_at", filter.from(), filter.to())
-                .page(jdbc, before, limit, this::map);
+                .between("created_at", filter.from(), filter.to());
+        // One run_keys index range per key, read newest first below the cursor (run_keys_lookup).
+        for (Map.Entry<String, String> key : filter.keys().entrySet()) {
+            String value = BusinessKeys.searched(key.getValue());
+            if (before == null) {
+                query.in("id", "select run_id from run_keys where name = ? and value = ?", key.getKey(), value);
+            } else {
+                query.in("id", "select run_id from run_keys where name = ? and value = ? and run_id < ?", key.getKey(), value, before);
+            }
+        }
+        return query.page(jdbc, before, limit, this::map);
     }
 
-    /** The list's filters; null members do not filter. */
-    public record RunFilter(String recipe, RunStatus status, Instant from, Instant to) {}
+    /** The list's filters; null members do not filter; {@code keys}: business keys, name to exact value. */
+    public record RunFilter(String recipe, RunStatus status, Instant from, Instant to, Map<String, String> keys) {
+        public RunFilter {
+            keys = keys == null ? Map.of() : Map.copyOf(keys);
+        }
+
+        public RunFilter(String recipe, RunStatus status, Instant from, Instant to) {
+            this(recipe, status, from, to, Map.of());
+        }
+    }
 
     RunRow map(ResultSet rs, int row) throws SQLException {
         return new RunRow(
@@ -618,12 +686,32 @@ public class RunStore {
                 instant(rs, "next_attempt_at"), rs.getString("locked_by"), instant(rs, "locked_until"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 json.read(rs, "output"), json.read(rs, "error"), rs.getObject("dead_letter_id", UUID.class),
-                rs.getObject("parent_run_id", UUID.class), rs.getString("wait_reason"));
+                rs.getObject("parent_run_id", UUID.class), rs.getString("wait_reason"), json.read(rs, "keys"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
+    }
+
+    /** Live events ({@link RunEvents}) of the runs a statement changed; the rows or their count as before. */
+    private List<RunRow> announced(List<RunRow> rows) {
+        if (!rows.isEmpty()) {
+            events.runs(rows.stream().map(RunRow::id).toList());
+        }
+        return rows;
+    }
+
+    private int announcedCount(List<UUID> ids) {
+        events.runs(ids);
+        return ids.size();
+    }
+
+    private boolean announced(UUID id, boolean changed) {
+        if (changed) {
+            events.run(id);
+        }
+        return changed;
     }
 
     private static double seconds(Duration d) {

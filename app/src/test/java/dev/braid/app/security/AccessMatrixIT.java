@@ -24,6 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
+import dev.braid.app.support.EventStream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -127,7 +128,8 @@ class AccessMatrixIT extends BraidIntegrationTest {
                 row("GET", "/api/v1/tokens", ALL, r -> path("/api/v1/tokens")),
                 row("DELETE", "/api/v1/tokens/{id}", ALL, r -> path("/api/v1/tokens/" + token(r))),
                 row("GET", "/api/v1/audit", OPERATE, r -> path("/api/v1/audit")),
-                row("GET", "/api/v1/stats", ALL, r -> path("/api/v1/stats?window=1h")));
+                row("GET", "/api/v1/stats", ALL, r -> path("/api/v1/stats?window=1h")),
+                row("GET", "/api/v1/events", ALL, r -> path("?recipe=" + slug))); // a stream: opened below
 
         // Open on purpose: the UI's sign-in, covered by SessionIT.
         Set<String> open = Set.of("GET /api/v1/session", "POST /api/v1/session", "DELETE /api/v1/session");
@@ -151,6 +153,13 @@ class AccessMatrixIT extends BraidIntegrationTest {
             }
             Role least = leastPrivileged(row.allowed());
             Call call = row.call().apply(least);
+            if (row.pattern().equals("/api/v1/events")) { // never ends: opened (200) and closed
+                try (EventStream stream = EventStream.open(port, "matrix-" + least.wire(), PASSWORD, call.path(), null)) {
+                    assertThat(stream).isNotNull();
+                }
+                checks++;
+                continue;
+            }
             ApiClient.Response allowed = as.get(least).send(row.method(), call.path(), call.body());
             assertThat(allowed.status()).as("%s %s as %s: %s", row.method(), call.path(), least.wire(), allowed.body())
                     .isBetween(200, 299);

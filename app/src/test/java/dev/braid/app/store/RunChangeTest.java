@@ -39,7 +39,7 @@ class RunChangeTest {
     /** No database: proves whether a method reached for one (a refused change must not). */
     private final AtomicInteger connectionsAsked = new AtomicInteger();
     private final RunStore runs = new RunStore(JdbcClient.create(new NoDatabase()), new JdbcTemplate(new NoDatabase()),
-            null, null, null, null);
+            null, null, null, null, null, null);
 
     @Test
     void everyChangeOfTheQueueIsATransitionTheEngineAllows() {

@@ -1,7 +1,10 @@
 package dev.braid.engine.model;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
@@ -25,32 +28,37 @@ public record Recipe(
         Ordering ordering,
         Retention retention,
         Sla sla,
-        List<Alert> alerts) {
+        List<Alert> alerts,
+        Map<String, String> index) {
+
+    /** At most this many business keys ({@code index:}) per recipe. */
+    public static final int MAX_INDEX_KEYS = 5;
 
     public Recipe {
         steps = List.copyOf(steps);
+        index = index == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(index));
         retry = retry == null ? RetrySpec.NONE : retry;
         onError = onError == null ? OnError.DEFAULT : onError;
         retention = retention == null ? Retention.DEFAULT : retention;
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
     }
 
-    /** A recipe without {@code sla:} and {@code alerts:}. */
+    /** A recipe without {@code sla:}, {@code alerts:} and {@code index:}. */
     public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
                   RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition,
                   Ordering ordering, Retention retention) {
         this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, ordering,
-                retention, null, null);
+                retention, null, null, null);
     }
 
-    /** A recipe without {@code retention:} (the server's defaults apply). */
+    /** A recipe without {@code retention:} (the server's defaults apply), {@code sla:}, {@code alerts:} and {@code index:}. */
     public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
                   RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition,
                   Ordering ordering) {
         this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, ordering, null);
     }
 
-    /** A recipe without {@code ordering:}. */
+    /** A recipe without {@code ordering:} either. */
     public Recipe(String slug, String name, String description, boolean enabled, Trigger trigger, List<Step> steps,
                   RetrySpec retry, Duration timeout, Concurrency concurrency, OnError onError, JsonNode definition) {
         this(slug, name, description, enabled, trigger, steps, retry, timeout, concurrency, onError, definition, null, null);
@@ -110,6 +118,15 @@ public record Recipe(
                 return wire;
             }
         }
+    }
+
+    /**
+     * {@code index: {name: expression}} (ARCHITECTURE §10, business keys): in the order written, at most
+     * {@value #MAX_INDEX_KEYS} names, each a bare expression over the trigger as steps see it, evaluated when
+     * an event is accepted and stored with its run so that runs can be found by the value.
+     */
+    public Map<String, String> businessKeys() {
+        return index;
     }
 
     /** {@code concurrency: {limit, key}}; {@code key} is a bare expression or null. */

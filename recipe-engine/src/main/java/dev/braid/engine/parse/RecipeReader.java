@@ -1,7 +1,10 @@
 package dev.braid.engine.parse;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.braid.engine.expr.Expressions;
@@ -17,9 +20,11 @@ final class RecipeReader {
 
     static final Pattern SLUG = Pattern.compile("[a-z0-9-]{1,64}");
     static final int MAX_NAME_LENGTH = 200;
+    /** A business key's name: what follows {@code key.} in a search ({@code GET /api/v1/runs?key.orderId=...}). */
+    static final Pattern INDEX_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
 
     private static final List<String> ROOT = List.of("slug", "name", "description", "enabled", "trigger", "concurrency",
-            "ordering", "sla", "alerts", "retention", "timeout", "retry", "steps", "onError");
+            "ordering", "index", "sla", "alerts", "retention", "timeout", "retry", "steps", "onError");
 
     private final Problems problems;
     private final Expressions expressions;
@@ -57,6 +62,7 @@ final class RecipeReader {
         Trigger trigger = triggers.read(root);
         Recipe.Concurrency concurrency = concurrency(root.object("concurrency"));
         Recipe.Ordering ordering = ordering(root.object("ordering"));
+        Map<String, String> index = index(root.object("index"));
         Recipe.Sla sla = sla(root.object("sla"));
         List<Recipe.Alert> alerts = alerts(root);
         Recipe.Retention retention = retention(root.object("retention"));
@@ -67,7 +73,44 @@ final class RecipeReader {
         Recipe.OnError onError = onError(root);
 
         return new Recipe(slug, name, description, enabled == null || enabled, trigger, body, retry, timeout, concurrency,
-                onError, document, ordering, retention, sla, alerts);
+                onError, document, ordering, retention, sla, alerts, index);
+    }
+
+    /**
+     * {@code index: {orderId: "trigger.body.id"}}: business keys, at most {@value Recipe#MAX_INDEX_KEYS} names of
+     * {@link #INDEX_NAME}, each a bare expression checked here.
+     */
+    private Map<String, String> index(Fields f) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        if (f == null) {
+            return keys;
+        }
+        List<String> names = new ArrayList<>();
+        f.node().propertyNames().forEach(names::add);
+        if (names.isEmpty()) {
+            problems.atValue(f.path(), "'index' names no key; give each business key a name and an expression, "
+                    + "e.g. index: { orderId: \"trigger.body.id\" }");
+        }
+        if (names.size() > Recipe.MAX_INDEX_KEYS) {
+            f.problemAtKey(names.get(Recipe.MAX_INDEX_KEYS), "'index' has " + names.size() + " keys; a recipe may index at most "
+                    + Recipe.MAX_INDEX_KEYS + " (" + String.join(", ", names) + "): keep the ones people search runs by");
+        }
+        for (String name : names) {
+            if (!INDEX_NAME.matcher(name).matches()) {
+                f.problemAtKey(name, "Business key name '" + name + "' is not valid; start with a letter, then up to 39 letters,"
+                        + " digits or '_', e.g. orderId");
+                continue;
+            }
+            if (!f.has(name)) {
+                f.problem(name, "'" + name + "' needs an expression that gives its value, e.g. " + name + ": \"trigger.body.id\"");
+                continue;
+            }
+            String expression = f.expression(name);
+            if (expression != null) {
+                keys.put(name, expression);
+            }
+        }
+        return keys;
     }
 
     /** {@code ordering: {key}}: the key is required — without one, ordering would be one queue for the whole recipe. */
