@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +18,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.braid.app.background.BackgroundLoop;
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.queue.ChildRunsStore;
@@ -66,7 +64,7 @@ public class AlertWatch implements SmartLifecycle {
     private final Ingestion ingestion;
     private final AlertSettings settings;
     private final Clock clock;
-    private ScheduledExecutorService schedule;
+    private final BackgroundLoop loop;
 
     @Autowired
     public AlertWatch(JdbcClient jdbc, PlatformTransactionManager transactions, RecipeStore recipes, RecipeCatalog catalog,
@@ -79,6 +77,8 @@ public class AlertWatch implements SmartLifecycle {
         this.ingestion = ingestion;
         this.settings = settings;
         this.clock = clock;
+        this.loop = new BackgroundLoop("braid-alerts", this::checkNow,
+                e -> log.warn("Alert evaluation failed; trying again in {}: {}", settings.interval(), e.getMessage()));
     }
 
     /** As the server's, with another clock: a test's watch. */
@@ -250,34 +250,18 @@ public class AlertWatch implements SmartLifecycle {
         return ts == null ? null : ts.toInstant();
     }
 
-    private void scheduledCheck() {
-        try {
-            checkNow();
-        } catch (RuntimeException e) {
-            log.warn("Alert evaluation failed; trying again in {}: {}", settings.interval(), e.getMessage());
-        }
+    @Override
+    public void start() {
+        loop.start(settings.interval(), settings.interval());
     }
 
     @Override
-    public synchronized void start() {
-        if (schedule != null) {
-            return;
-        }
-        schedule = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("braid-alerts").daemon().factory());
-        long every = settings.interval().toMillis();
-        schedule.scheduleWithFixedDelay(this::scheduledCheck, every, every, TimeUnit.MILLISECONDS);
+    public void stop() {
+        loop.stop();
     }
 
     @Override
-    public synchronized void stop() {
-        if (schedule != null) {
-            schedule.shutdownNow();
-            schedule = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return schedule != null;
+    public boolean isRunning() {
+        return loop.running();
     }
 }

@@ -10,9 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -23,6 +20,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.braid.app.background.BackgroundLoop;
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.stats.StatsFold;
 import dev.braid.app.stats.StatsWindow;
@@ -76,7 +74,8 @@ public class RetentionPruner implements SmartLifecycle {
     private final Counter prunedRuns;
     private final Counter prunedEvents;
     private final Counter prunedRollups;
-    private ScheduledExecutorService schedule;
+    private final BackgroundLoop loop = new BackgroundLoop("braid-retention", this::pruneNow,
+            e -> log.warn("Retention pass failed; the next one goes on from where this one stopped: {}", e.getMessage()));
 
     @Autowired
     public RetentionPruner(RunStore runs, EventStore events, StatsFold rollups, RecipeStore recipes, RecipeCatalog catalog,
@@ -245,34 +244,18 @@ public class RetentionPruner implements SmartLifecycle {
         }
     }
 
-    private void scheduledPass() {
-        try {
-            pruneNow();
-        } catch (RuntimeException e) {
-            log.warn("Retention pass failed; the next one goes on from where this one stopped: {}", e.getMessage());
-        }
+    @Override
+    public void start() {
+        loop.start(settings.interval(), settings.interval());
     }
 
     @Override
-    public synchronized void start() {
-        if (schedule != null) {
-            return;
-        }
-        schedule = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("braid-retention").daemon().factory());
-        long every = settings.interval().toMillis();
-        schedule.scheduleWithFixedDelay(this::scheduledPass, every, every, TimeUnit.MILLISECONDS);
+    public void stop() {
+        loop.stop();
     }
 
     @Override
-    public synchronized void stop() {
-        if (schedule != null) {
-            schedule.shutdownNow();
-            schedule = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return schedule != null;
+    public boolean isRunning() {
+        return loop.running();
     }
 }

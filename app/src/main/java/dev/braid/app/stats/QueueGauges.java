@@ -1,9 +1,6 @@
 package dev.braid.app.stats;
 
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -12,6 +9,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.braid.app.background.BackgroundLoop;
 import dev.braid.app.store.RunStore;
 import dev.braid.engine.run.RunStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -44,7 +42,8 @@ public class QueueGauges implements SmartLifecycle {
     private final StatsSettings settings;
     private final AtomicReference<double[]> depth = new AtomicReference<>(new double[STATUSES.size() + 1]);
     private final MultiGauge deadLetters;
-    private volatile ScheduledExecutorService thread;
+    private final BackgroundLoop loop = new BackgroundLoop("braid-gauges", this::refresh,
+            e -> log.debug("Reading the queue gauges failed: {}", e.toString()));
 
     public QueueGauges(JdbcClient jdbc, RunStore runs, StatsSettings settings, MeterRegistry registry) {
         this.jdbc = jdbc;
@@ -73,28 +72,16 @@ public class QueueGauges implements SmartLifecycle {
 
     @Override
     public void start() {
-        long every = settings.gaugeRefresh().toMillis();
-        thread = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("braid-gauges").daemon().unstarted(r));
-        thread.scheduleWithFixedDelay(() -> {
-            try {
-                refresh();
-            } catch (RuntimeException e) {
-                log.debug("Reading the queue gauges failed: {}", e.toString());
-            }
-        }, 0, every, TimeUnit.MILLISECONDS);
+        loop.start(java.time.Duration.ZERO, settings.gaugeRefresh());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService t = thread;
-        if (t != null) {
-            t.shutdownNow();
-            thread = null;
-        }
+        loop.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return thread != null;
+        return loop.running();
     }
 }

@@ -7,9 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -20,6 +17,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.braid.app.background.BackgroundLoop;
 import dev.braid.engine.model.Durations;
 
 /**
@@ -84,7 +82,8 @@ public class StatsFold implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final RunMetrics metrics;
     private final StatsSettings settings;
-    private volatile ScheduledExecutorService thread;
+    private final BackgroundLoop loop = new BackgroundLoop("braid-stats-fold", this::foldAll,
+            e -> log.warn("Folding the stats journal failed (the rows stay for the next round): {}", e.toString()));
 
     public StatsFold(JdbcClient jdbc, PlatformTransactionManager transactions, RunMetrics metrics, StatsSettings settings) {
         this.jdbc = jdbc;
@@ -275,28 +274,16 @@ public class StatsFold implements SmartLifecycle {
 
     @Override
     public void start() {
-        Duration every = settings.flushInterval();
-        thread = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("braid-stats-fold").daemon().unstarted(r));
-        thread.scheduleWithFixedDelay(() -> {
-            try {
-                foldAll();
-            } catch (RuntimeException e) {
-                log.warn("Folding the stats journal failed (the rows stay for the next round): {}", e.toString());
-            }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        loop.start(settings.flushInterval(), settings.flushInterval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService t = thread;
-        if (t != null) {
-            t.shutdownNow();
-            thread = null;
-        }
+        loop.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return thread != null;
+        return loop.running();
     }
 }

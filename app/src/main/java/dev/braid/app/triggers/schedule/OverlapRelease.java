@@ -1,15 +1,13 @@
 package dev.braid.app.triggers.schedule;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import dev.braid.app.background.BackgroundLoop;
 import dev.braid.app.config.BraidProperties;
 
 /**
@@ -25,39 +23,33 @@ public class OverlapRelease implements SmartLifecycle {
 
     private final BackfillStore store;
     private final Duration interval;
-    private volatile ScheduledExecutorService thread;
+    private final BackgroundLoop loop = new BackgroundLoop("braid-overlap", this::releaseNow,
+            e -> log.warn("Releasing queued backfill runs failed: {}", e.toString()));
 
     public OverlapRelease(BackfillStore store, BraidProperties properties) {
         this.store = store;
         this.interval = properties.schedules().overlapCheck();
     }
 
-    @Override
-    public void start() {
-        thread = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("braid-overlap").daemon().unstarted(r));
-        thread.scheduleWithFixedDelay(() -> {
-            try {
-                int released = store.releaseOverlaps();
-                if (released > 0) {
-                    log.debug("Queued {} backfill run(s) whose run ahead has ended", released);
-                }
-            } catch (RuntimeException e) {
-                log.warn("Releasing queued backfill runs failed: {}", e.toString());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService t = thread;
-        if (t != null) {
-            t.shutdownNow();
-            thread = null;
+    private void releaseNow() {
+        int released = store.releaseOverlaps();
+        if (released > 0) {
+            log.debug("Queued {} backfill run(s) whose run ahead has ended", released);
         }
     }
 
     @Override
+    public void start() {
+        loop.start(interval, interval);
+    }
+
+    @Override
+    public void stop() {
+        loop.stop();
+    }
+
+    @Override
     public boolean isRunning() {
-        return thread != null;
+        return loop.running();
     }
 }
