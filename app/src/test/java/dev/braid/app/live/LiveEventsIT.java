@@ -146,8 +146,10 @@ class LiveEventsIT extends BraidIntegrationTest {
             EventStream.Event seen = stream.await(e -> e.run().path("id").asString().equals(runId), Duration.ofSeconds(1));
             System.out.printf("live events: a run of the other node seen here %d ms after its webhook's answer%n",
                     Duration.between(answered, seen.at()).toMillis());
-            stream.await(e -> e.type().equals("run") && e.run().path("id").asString().equals(runId)
-                    && e.run().path("status").asString().equals("succeeded"), Duration.ofSeconds(5));
+            // Its end, carried by a run event or by the step event of its last step (both hold the run summary).
+            other.braid().awaitStatus(runId, "succeeded");
+            stream.await(e -> e.run().path("id").asString().equals(runId)
+                    && e.run().path("status").asString().equals("succeeded"), Duration.ofSeconds(10));
         }
     }
 
