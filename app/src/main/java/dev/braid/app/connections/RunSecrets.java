@@ -2,6 +2,10 @@ package dev.braid.app.connections;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -19,27 +23,43 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class RunSecrets {
 
+    private static final Logger log = LoggerFactory.getLogger(RunSecrets.class);
     private static final long TTL_NANOS = 1_000_000_000L;
 
     private final SecretStore secrets;
     private final Connections connections;
     private volatile Cached cached;
+    private volatile Set<String> reportedUnreadable = Set.of();
 
     public RunSecrets(SecretStore secrets, Connections connections) {
         this.secrets = secrets;
         this.connections = connections;
     }
 
-    private record Cached(Map<String, String> values, long loadedAt) {}
+    private record Cached(SecretStore.Opened opened, long loadedAt) {}
 
     /** A new scope for one run (or one attempt of it). */
     public Scope open() {
         Cached c = cached;
         if (c == null || System.nanoTime() - c.loadedAt() > TTL_NANOS) {
             c = new Cached(secrets.openAll(), System.nanoTime());
+            report(c.opened().unreadable());
             cached = c;
         }
-        return new Scope(c.values());
+        return new Scope(c.opened());
+    }
+
+    /** Said once per change of the set: the node's log is where an operator looks when its runs fail. */
+    private void report(Set<String> unreadable) {
+        if (!unreadable.equals(reportedUnreadable)) {
+            reportedUnreadable = Set.copyOf(unreadable);
+            if (!unreadable.isEmpty()) {
+                log.error("{} secret(s) cannot be opened with this node's master key: {}. They were sealed with another "
+                        + "key — every node of a cluster needs the same BRAID_MASTER_KEY. Runs that use them fail "
+                        + "(error secret.unreadable) until this node is started with that key; the others run.",
+                        unreadable.size(), String.join(", ", unreadable));
+            }
+        }
     }
 
     /** Forgets the cached secrets (after a change on this node). */
@@ -53,8 +73,11 @@ public class RunSecrets {
         /** A run resolves each connection once, not once per step or foreach item. */
         private final Map<String, Optional<JsonNode>> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
-        Scope(Map<String, String> values) {
-            values.forEach((k, v) -> {
+        private final Set<String> unreadable;
+
+        Scope(SecretStore.Opened opened) {
+            this.unreadable = opened.unreadable();
+            opened.values().forEach((k, v) -> {
                 secretsNode.put(k, v);
                 masker.add(v);
             });
@@ -71,6 +94,11 @@ public class RunSecrets {
                 masker.addAll(r.secrets());
                 return (JsonNode) r.settings();
             }));
+        }
+
+        /** Secrets that exist but that this node's master key does not open (absent from {@link #secrets()}). */
+        public Set<String> unreadable() {
+            return unreadable;
         }
 
         public Masker masker() {

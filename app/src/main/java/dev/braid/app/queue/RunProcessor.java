@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import dev.braid.app.connections.RunSecrets;
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.secrets.Masker;
+import dev.braid.app.secrets.SecretReferences;
 import dev.braid.app.stats.RunMetrics;
 import dev.braid.app.stats.StepMeters;
 import dev.braid.app.store.AttemptEnd;
@@ -104,6 +106,15 @@ public class RunProcessor {
         Map<String, StepStore.SeqRecord> previous = run.attempt() > 1 || run.replayOf() != null
                 ? steps.load(run.id()) : Map.of();
         RunSecrets.Scope scope = runSecrets.open();
+        Set<String> unopened = unopenedSecretsUsed(recipe, scope);
+        if (!unopened.isEmpty()) {
+            end(run, recipe, new RunOutcome.Failed(null, new StepError("secret.unreadable",
+                    "The secret" + (unopened.size() == 1 ? " " : "s ") + String.join(", ", unopened) + " used by this recipe "
+                            + "cannot be opened with the master key of node " + node.id() + ": sealed with another key. Every "
+                            + "node of a cluster needs the same BRAID_MASTER_KEY; start this node with it, then replay the run.",
+                    false)), scope.masker(), null);
+            return;
+        }
         PgStepJournal journal = new PgStepJournal(previous, clock, scope.masker(),
                 (records, lines) -> {
                     if (!runs.checkpoint(run.id(), node.id(), settings.lease(), records, lines)) {
@@ -124,6 +135,16 @@ public class RunProcessor {
             outcome = new RunOutcome.Failed(null, new StepError("engine.crashed", String.valueOf(e.getMessage()), false));
         }
         end(run, recipe, outcome, scope.masker(), journal);
+    }
+
+    /** The secrets the recipe names that exist but that this node cannot open (usually none: nothing is scanned then). */
+    private static Set<String> unopenedSecretsUsed(Recipe recipe, RunSecrets.Scope scope) {
+        if (scope.unreadable().isEmpty()) {
+            return Set.of();
+        }
+        Set<String> used = new java.util.TreeSet<>(SecretReferences.in(recipe.definition()));
+        used.retainAll(scope.unreadable());
+        return used;
     }
 
     private void end(RunRow run, Recipe recipe, RunOutcome outcome, Masker masker, PgStepJournal journal) {

@@ -3,6 +3,8 @@ package dev.braid.app.secrets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -47,14 +49,28 @@ public class SecretStore {
                 .optional();
     }
 
-    /** Every secret opened, by name: what a run sees as {@code secrets}. */
-    public Map<String, String> openAll() {
-        Map<String, String> out = new LinkedHashMap<>();
+    /**
+     * What a run sees as {@code secrets}: every secret this node's master key opens, by name, and the names
+     * of those it cannot open. One unopenable value (sealed by a node with another key, see {@link MasterKey})
+     * must not stop the runs that never use it; those that do are told which secret and why.
+     */
+    public Opened openAll() {
+        Map<String, String> values = new LinkedHashMap<>();
+        Set<String> unreadable = new TreeSet<>();
         jdbc.sql("select name, value from secrets order by name")
                 .query((rs, n) -> Map.entry(rs.getString(1), rs.getBytes(2))).list()
-                .forEach(e -> out.put(e.getKey(), box.open(e.getValue(), bound(e.getKey()))));
-        return out;
+                .forEach(e -> {
+                    try {
+                        values.put(e.getKey(), box.open(e.getValue(), bound(e.getKey())));
+                    } catch (IllegalStateException notThisKey) {
+                        unreadable.add(e.getKey());
+                    }
+                });
+        return new Opened(values, unreadable);
     }
+
+    /** Secret values by name, and the names whose values this node's master key does not open. */
+    public record Opened(Map<String, String> values, Set<String> unreadable) {}
 
     /** Re-seals values sealed with the previous master key; answers how many. */
     public int reseal() {

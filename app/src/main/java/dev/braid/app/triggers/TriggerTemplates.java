@@ -3,8 +3,6 @@ package dev.braid.app.triggers;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.app.connections.RunSecrets;
 import dev.braid.app.secrets.Masker;
+import dev.braid.app.secrets.SecretReferences;
 import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.expr.Expressions;
 import tools.jackson.databind.JsonNode;
@@ -38,9 +37,6 @@ public class TriggerTemplates {
     private static final Logger log = LoggerFactory.getLogger(TriggerTemplates.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** {@code secrets.NAME}, {@code secrets.`NAME`} and {@code secrets['NAME']}: the forms a template names a secret by. */
-    private static final Pattern SECRET_REFERENCE = Pattern.compile(
-            "secrets\\s*(?:\\.\\s*`([^`]+)`|\\.\\s*([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*['\"]([^'\"]+)['\"]\\s*])");
-
     private final Expressions expressions;
     private final RunSecrets secrets;
     /** "slug setting names" already logged: a webhook refused a thousand times is one log line, not a thousand. */
@@ -66,12 +62,11 @@ public class TriggerTemplates {
         RunSecrets.Scope scope = secrets.open();
         Set<String> missing = missing(value, scope.secrets());
         if (!missing.isEmpty()) {
+            MissingSecret problem = new MissingSecret(slug, setting, missing, scope.unreadable());
             if (reported.add(slug + " " + setting + " " + missing)) {
-                log.warn("Recipe {}: its setting {} names the secret{} {}, which {} not exist; create {} with POST /api/v1/secrets",
-                        slug, setting, missing.size() == 1 ? "" : "s", String.join(", ", missing),
-                        missing.size() == 1 ? "does" : "do", missing.size() == 1 ? "it" : "them");
+                log.warn(problem.getMessage());
             }
-            throw new MissingSecret(slug, setting, missing);
+            throw problem;
         }
         reported.removeIf(k -> k.startsWith(slug + " " + setting + " "));
         ObjectNode context = NODES.objectNode();
@@ -89,29 +84,9 @@ public class TriggerTemplates {
 
     /** The secrets {@code value}'s templates name that {@code known} lacks, in order of appearance. */
     static Set<String> missing(JsonNode value, JsonNode known) {
-        Set<String> missing = new LinkedHashSet<>();
-        collect(value, known, missing);
+        Set<String> missing = new LinkedHashSet<>(SecretReferences.in(value));
+        missing.removeIf(known::has);
         return missing;
-    }
-
-    private static void collect(JsonNode value, JsonNode known, Set<String> missing) {
-        if (value == null) {
-            return;
-        }
-        if (value.isString()) {
-            if (!Expressions.isTemplate(value.asString())) {
-                return;
-            }
-            Matcher m = SECRET_REFERENCE.matcher(value.asString());
-            while (m.find()) {
-                String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-                if (!known.has(name)) {
-                    missing.add(name);
-                }
-            }
-        } else if (value.isContainer()) {
-            value.values().forEach(v -> collect(v, known, missing));
-        }
     }
 
     /**
@@ -121,10 +96,11 @@ public class TriggerTemplates {
     public static final class MissingSecret extends RuntimeException {
         private final Set<String> names;
 
-        MissingSecret(String slug, String setting, Set<String> names) {
+        MissingSecret(String slug, String setting, Set<String> names, Set<String> unreadable) {
             super("Recipe " + slug + ": " + setting + " names the secret" + (names.size() == 1 ? " " : "s ")
-                    + String.join(", ", names) + ", which " + (names.size() == 1 ? "does" : "do")
-                    + " not exist; create it with POST /api/v1/secrets");
+                    + String.join(", ", names) + (unreadable.containsAll(names)
+                            ? ", which this node's master key cannot open: every node needs the same BRAID_MASTER_KEY"
+                            : ", which " + (names.size() == 1 ? "does" : "do") + " not exist; create it with POST /api/v1/secrets"));
             this.names = Set.copyOf(names);
         }
 

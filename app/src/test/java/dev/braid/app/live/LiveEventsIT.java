@@ -30,8 +30,6 @@ import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.EventStream;
 import dev.braid.app.support.ServerProcess;
 import dev.braid.app.support.ServerProcesses;
-import dev.braid.app.support.TestDatabase;
-import dev.braid.app.support.TestKafka;
 
 /**
  * Live events ({@code GET /api/v1/events}, ARCHITECTURE §10) over real HTTP: runs and steps as they happen,
@@ -132,14 +130,9 @@ class LiveEventsIT extends BraidIntegrationTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Twice in CI (and never locally) the other node's second webhook run stayed 'running' with no "
-            + "step and was claimed again at each lease expiry (attempt 3 after 90 s): a run that no node completes, under "
-            + "investigation; the live-event path itself was seen working here (first event 8-57 ms after the answer)")
     void aRunCreatedOnAnotherNodeIsSeenHereWithinASecond() {
         braid.saveRecipe(QUICK.formatted("live-two-nodes"));
-        ServerProcess other = servers.start(ADMIN_PASSWORD,
-                "--spring.datasource.url=" + TestDatabase.jdbcUrl(), "--spring.datasource.username=postgres",
-                "--spring.datasource.password=postgres", "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers());
+        ServerProcess other = servers.start(ADMIN_PASSWORD, ServerProcesses.clusterArgs());
         try (EventStream stream = EventStream.open(port, ADMIN_PASSWORD, "?recipe=live-two-nodes")) {
             // The other node's first run warms it up (a JVM that just started, on a busy machine); the next is timed.
             String first = other.braid().webhook("live-two-nodes", "{\"n\": 0}");

@@ -78,4 +78,45 @@ class SecretsIT extends BraidIntegrationTest {
         assertThat(api.delete("/api/v1/secrets/NEVER_CREATED").status()).isEqualTo(404);
         assertThat(anonymous.get("/api/v1/secrets").status()).isEqualTo(401);
     }
+
+    /**
+     * A secret sealed by a node with another master key (a cluster whose nodes were not given the same
+     * BRAID_MASTER_KEY): the runs that do not use it run; those that do fail at once, naming the secret and
+     * the fix — never a run that every node claims and drops until it is given up as poison.
+     */
+    @Test
+    void aSecretSealedWithAnotherKeyFailsOnlyTheRunsThatUseItAndSaysWhy(CapturedOutput output) throws Exception {
+        braid.saveSecret("OTHER_NODE_TOKEN", "placeholder");
+        byte[] foreignKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(foreignKey);
+        SecretBox otherNode = new SecretBox(new javax.crypto.spec.SecretKeySpec(foreignKey, "AES"), null);
+        jdbc.sql("update secrets set value = ? where name = 'OTHER_NODE_TOKEN'")
+                .param(otherNode.seal("sealed-elsewhere", SecretStore.bound("OTHER_NODE_TOKEN"))).update();
+        try {
+            braid.saveRecipe("""
+                    slug: foreign-secret-unused
+                    name: Uses no secret
+                    trigger: { webhook: {} }
+                    steps:
+                      - { id: echo, action: core.transform, with: { value: "{{ trigger.body.n }}" } }
+                    """);
+            braid.saveRecipe("""
+                    slug: foreign-secret-used
+                    name: Uses the secret sealed elsewhere
+                    trigger: { webhook: {} }
+                    steps:
+                      - { id: echo, action: core.transform, with: { value: "Bearer {{ secrets.OTHER_NODE_TOKEN }}" } }
+                    """);
+            await().pollDelay(Duration.ofMillis(1100)).until(() -> true); // the node's secrets are cached for a second
+            braid.awaitStatus(braid.webhook("foreign-secret-unused", "{\"n\": 1}"), "succeeded", Duration.ofSeconds(20));
+            var failed = braid.awaitStatus(braid.webhook("foreign-secret-used", "{\"n\": 2}"), "failed", Duration.ofSeconds(20));
+            assertThat(failed.path("attempt").asInt()).isEqualTo(1);
+            assertThat(failed.path("error").path("type").asString()).isEqualTo("secret.unreadable");
+            assertThat(failed.path("error").path("message").asString())
+                    .contains("OTHER_NODE_TOKEN").contains("BRAID_MASTER_KEY");
+            assertThat(output.getAll()).contains("cannot be opened with this node's master key: OTHER_NODE_TOKEN");
+        } finally {
+            api.delete("/api/v1/secrets/OTHER_NODE_TOKEN"); // later tests' runs open every secret
+        }
+    }
 }

@@ -20,13 +20,15 @@ import org.springframework.test.context.DynamicPropertySource;
         "braid.admin.password=" + BraidIntegrationTest.ADMIN_PASSWORD,
         "braid.samples.load=false",
         "braid.worker.poll-interval=60s",
-        "braid.home=target/test-braid-home",
+        "braid.home=" + BraidIntegrationTest.HOME,
         // The test database stops in a JVM shutdown hook, possibly before the context: fail fast then.
         "spring.datasource.hikari.connection-timeout=2000"
 })
 public abstract class BraidIntegrationTest {
 
     public static final String ADMIN_PASSWORD = "test-admin-password";
+    /** The shared server's BRAID_HOME (its master key, node name and embedded Kafka's data). */
+    public static final String HOME = "target/test-braid-home";
 
     @LocalServerPort
     protected int port;

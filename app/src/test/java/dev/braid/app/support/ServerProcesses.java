@@ -47,6 +47,25 @@ public final class ServerProcesses implements AfterEachCallback {
         return server;
     }
 
+    /**
+     * The arguments that make a server process another node of the in-process test server's cluster: its
+     * database, its Kafka broker and its master key (a node with another key cannot open the secrets other
+     * tests stored, and fails the runs that use them), then {@code extra}.
+     */
+    public static String[] clusterArgs(String... extra) {
+        String key;
+        try {
+            key = Files.readString(Path.of(BraidIntegrationTest.HOME, "master.key")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("The test server's master key (it is written at its first start)", e);
+        }
+        List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + TestDatabase.jdbcUrl(),
+                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(), "--braid.master.key=" + key));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
     /** Starts a server on {@link #home()} and waits for its health check. */
     public ServerProcess start(String password, String... args) {
         return create(password, args).start();

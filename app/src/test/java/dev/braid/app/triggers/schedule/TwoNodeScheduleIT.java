@@ -17,8 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.braid.app.support.BraidIntegrationTest;
 import dev.braid.app.support.ServerProcess;
-import dev.braid.app.support.TestDatabase;
-import dev.braid.app.support.TestKafka;
+import dev.braid.app.support.ServerProcesses;
 import dev.braid.app.triggers.TriggerReconciler;
 
 /**
@@ -41,11 +40,9 @@ class TwoNodeScheduleIT extends BraidIntegrationTest {
         // Same database, Kafka and master key (in the shared braid.home) as this node: a second node of one
         // cluster. Without the shared Kafka it would start an embedded broker of its own and point the shared
         // braid-kafka connection at it, which dies with it and breaks later tests' kafka.* steps.
-        Path home = Path.of("target/test-braid-home").toAbsolutePath();
+        Path home = Path.of(HOME).toAbsolutePath();
         try (ServerProcess second = new ServerProcess(home, ADMIN_PASSWORD,
-                "--spring.datasource.url=" + TestDatabase.jdbcUrl(), "--spring.datasource.username=postgres",
-                "--spring.datasource.password=postgres", "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--braid.worker.poll-interval=60s").start()) {
+                ServerProcesses.clusterArgs("--braid.worker.poll-interval=60s")).start()) {
             braid.saveRecipe("""
                     slug: two-nodes
                     name: Every second on two nodes
