@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.braid.app.config.BraidProperties;
 import dev.braid.app.ingest.IdempotencyKeys.Key;
@@ -17,6 +18,7 @@ import dev.braid.app.store.ConcurrencySlots;
 import dev.braid.app.store.DeadLetterStore;
 import dev.braid.app.store.EventStore;
 import dev.braid.app.store.Ids;
+import dev.braid.app.store.IngestGroups;
 import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.NewRun;
 import dev.braid.app.store.OrderingKeys;
@@ -146,12 +148,14 @@ public class Ingestion {
     private final Duration cdcDedupeWindow;
     private final RunMetrics metrics;
     private final StatsJournal journal;
+    private final IngestGroups groups;
 
-    public Ingestion(EventStore events, RunStore runs, DeadLetterStore deadLetters, ConcurrencySlots slots,
+    public Ingestion(EventStore events, IngestGroups groups, RunStore runs, DeadLetterStore deadLetters, ConcurrencySlots slots,
                      OrderingKeys orderings, BusinessKeys businessKeys, Expressions expressions, JsonColumns json, Clock clock,
                      BraidProperties properties, RunMetrics metrics, StatsJournal journal) {
         this.businessKeys = businessKeys;
         this.events = events;
+        this.groups = groups;
         this.runs = runs;
         this.deadLetters = deadLetters;
         this.slots = slots;
@@ -196,13 +200,13 @@ public class Ingestion {
         // A run with a concurrency limit is only ever claimed under its slot group's lock, an ordered run only
         // after the runs of its key ahead of it: neither is pre-leased.
         if (slot != null || ordering.value() != null || claim == null || !claim.tryReserve()) {
-            return accepted(events.ingest(recipe.slug(), recipe.version(), key.value(), expiry(recipe), event.context(), slot,
-                    ordering.value(), businessKeys, null, null, recipe.origin()));
+            return accepted(store(recipe, new EventStore.NewEvent(key.value(), expiry(recipe), event.context(), slot,
+                    ordering.value(), businessKeys)));
         }
         EventStore.Ingested ingested;
         try {
-            ingested = events.ingest(recipe.slug(), recipe.version(), key.value(), expiry(recipe), event.context(), null,
-                    null, businessKeys, claim.nodeId(), claim.lease(), recipe.origin());
+            ingested = store(recipe, new EventStore.NewEvent(key.value(), expiry(recipe), event.context(), null, null,
+                    businessKeys, claim.nodeId(), claim.lease()));
         } catch (RuntimeException e) {
             claim.cancel();
             throw e;
@@ -213,6 +217,16 @@ public class Ingestion {
             claim.run(recipe, ingested.eventId(), ingested.runId(), event.context());
         }
         return accepted(ingested);
+    }
+
+    /**
+     * One event stored with its run. Outside a transaction it shares its commit with concurrent events of the
+     * recipe ({@link IngestGroups}); inside one (a poll's rows with their cursor) it must commit with the rest.
+     */
+    private EventStore.Ingested store(Target recipe, EventStore.NewEvent event) {
+        return TransactionSynchronizationManager.isActualTransactionActive()
+                ? events.ingest(recipe.slug(), recipe.version(), recipe.origin(), event)
+                : groups.ingest(recipe.slug(), recipe.version(), recipe.origin(), event);
     }
 
     /** Many events, one run each, in one statement; the answers in the events' order. */

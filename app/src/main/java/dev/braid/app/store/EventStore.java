@@ -134,13 +134,32 @@ public class EventStore {
 
     private record Existing(UUID id, UUID firstRunId, boolean expired) {}
 
+    /** {@link #ingest} of one {@link NewEvent}. */
+    public Ingested ingest(String recipe, int recipeVersion, String origin, NewEvent e) {
+        return ingest(recipe, recipeVersion, e.key(), e.keyExpiresAt(), e.trigger(), e.slot(), e.ordering(), e.keys(),
+                e.claimFor(), e.lease(), origin);
+    }
+
     /**
      * One event to store: its idempotency key (expiring at {@code keyExpiresAt}, null: never), its trigger
      * object, and its run's slot, ordering key ({@link OrderingKeys}, null: not ordered) and business keys
-     * ({@link BusinessKeys}, null: none; a batch run's are given to {@link #ingestBatch}).
+     * ({@link BusinessKeys}, null: none; a batch run's are given to {@link #ingestBatch}). With
+     * {@code claimFor} the run is inserted running and leased to that node for {@code lease} (the webhook fast
+     * path; never with a slot or an ordering key, see {@link #ingest}).
      */
     public record NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot, String ordering,
-                           JsonNode keys) {
+                           JsonNode keys, String claimFor, Duration lease) {
+        public NewEvent {
+            if (claimFor != null && (slot != null || ordering != null)) {
+                throw new IllegalArgumentException("A run with a concurrency limit or an ordering key cannot be pre-leased");
+            }
+        }
+
+        public NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot, String ordering,
+                        JsonNode keys) {
+            this(key, keyExpiresAt, trigger, slot, ordering, keys, null, null);
+        }
+
         public NewEvent(String key, Instant keyExpiresAt, JsonNode trigger, ConcurrencySlots.Slot slot, String ordering) {
             this(key, keyExpiresAt, trigger, slot, ordering, null);
         }
@@ -151,7 +170,8 @@ public class EventStore {
     }
 
     /**
-     * One event and one queued run each, all in one statement (a Kafka poll's records, a poll's rows).
+     * One event and one run each, all in one statement (a Kafka poll's records, a poll's rows, concurrent
+     * webhooks through {@link IngestGroups}); a run is queued, or leased when its event says {@code claimFor}.
      * Returns one answer per input, in order; a duplicate (stored before, or earlier in the same list)
      * gets the stored event and its first run. Expired keys are moved aside first, as in {@link #ingest}.
      */
@@ -174,6 +194,8 @@ public class EventStore {
                     .put("slot_key", e.slot() == null ? null : e.slot().key())
                     .put("slot_limit", e.slot() == null ? null : e.slot().limit())
                     .put("ordering", e.ordering())
+                    .put("locked_by", e.claimFor())
+                    .put("lease_seconds", e.lease() == null ? 0.0 : e.lease().toMillis() / 1000.0)
                     .set("payload", e.trigger());
             if (e.keys() != null) {
                 ((ObjectNode) rows.get(rows.size() - 1)).set("keys", e.keys());
@@ -183,15 +205,16 @@ public class EventStore {
                 with input as (
                     select * from rows from (jsonb_to_recordset(?::jsonb)
                         as (event_id uuid, run_id uuid, key text, expires timestamptz, payload jsonb, slot_key text, slot_limit integer,
-                            ordering text, keys jsonb)) with ordinality
-                        as t(event_id, run_id, key, expires, payload, slot_key, slot_limit, ordering, keys, n)),
+                            ordering text, keys jsonb, locked_by text, lease_seconds float8)) with ordinality
+                        as t(event_id, run_id, key, expires, payload, slot_key, slot_limit, ordering, keys, locked_by, lease_seconds, n)),
                 ev as (
                     insert into trigger_events (id, recipe, idempotency_key, key_expires_at, payload, first_run_id)
                     select event_id, ?, key, expires, payload, run_id from input
                     on conflict (recipe, idempotency_key) do nothing
                     returning id)
                 """ + RunStore.INSERT_INGESTED.formatted("""
-                select i.run_id, ?, ?, false, null, null, ?, i.event_id, i.payload, i.slot_key, i.slot_limit, i.ordering, i.keys
+                select i.run_id, ?, ?, i.locked_by is not null, i.locked_by, i.lease_seconds, ?, i.event_id, i.payload, i.slot_key,
+                       i.slot_limit, i.ordering, i.keys
                   from ev join input i on i.event_id = ev.id
                  order by i.n -- ordering_seq (the column default) follows the events' order""", "event_id"))
                 .params(json.write(rows), recipe, recipe, recipeVersion, origin)
