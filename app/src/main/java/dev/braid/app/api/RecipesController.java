@@ -29,7 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RecipeStore;
 import dev.braid.app.store.StoredRecipe;
+import dev.braid.engine.graph.RecipeGraph;
 import dev.braid.engine.model.Recipe;
+import dev.braid.engine.parse.CheckedRecipe;
 import dev.braid.engine.parse.ConnectionTypes;
 import dev.braid.engine.parse.RecipeParser;
 import dev.braid.engine.parse.SourceFormat;
@@ -81,6 +83,30 @@ public class RecipesController {
         return ResponseEntity.created(URI.create("/api/v1/recipes/" + saved.slug())).body(RecipeView.of(saved));
     }
 
+    /**
+     * Checks a recipe without saving it (issue 17): the problems saving would report — through the same
+     * parser call with the same connection check — and the graph of what could be read. 200 whenever the
+     * request itself is readable; a body {@code {"yaml": "..."}} carries the YAML text inside JSON.
+     */
+    @PostMapping(path = "/validate", consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+            "application/json"})
+    public ObjectNode validate(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType) {
+        Source source = Source.read(body, contentType).unwrapped();
+        CheckedRecipe checked = parser.check(source.text(), source.format(), connectionTypes);
+        ObjectNode out = NODES.objectNode();
+        out.put("valid", checked.valid());
+        var errors = out.putArray("errors");
+        for (ValidationError e : checked.errors()) {
+            ObjectNode error = errors.addObject();
+            error.put("path", e.path());
+            error.put("line", e.line());
+            error.put("column", e.column());
+            error.put("message", e.message());
+        }
+        out.set("graph", RecipeGraph.of(checked.recipe(), checked.lines()).toJson());
+        return out;
+    }
+
     @GetMapping
     public Paging.Page<ObjectNode> list(@RequestParam(required = false) Integer limit,
                                         @RequestParam(required = false) String cursor) {
@@ -95,8 +121,11 @@ public class RecipesController {
     }
 
     @PutMapping(path = "/{slug}", consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/json"})
-    public ObjectNode update(@PathVariable String slug, @RequestBody byte[] body,
-                             @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType, Principal user) {
+    public ResponseEntity<ObjectNode> update(@PathVariable String slug, @RequestBody byte[] body,
+                                             @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType,
+                                             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                             Principal user) {
+        Integer expectedVersion = expectedVersion(ifMatch);
         Source source = Source.read(body, contentType);
         Recipe recipe = parser.parse(source.text(), source.format(), connectionTypes);
         if (!slug.equals(recipe.slug())) {
@@ -107,10 +136,56 @@ public class RecipesController {
                     Map.of("errors", List.of(new ValidationError("slug", at[0], at[1], message))));
         }
         boolean statesEnabled = recipe.definition() != null && recipe.definition().has("enabled");
-        StoredRecipe saved = store.update(recipe, source.text(), source.format(), name(user), statesEnabled)
-                .orElseThrow(() -> notFound(slug));
+        StoredRecipe saved;
+        try {
+            saved = store.update(recipe, source.text(), source.format(), name(user), statesEnabled, expectedVersion)
+                    .orElseThrow(() -> notFound(slug));
+        } catch (RecipeStore.VersionMoved moved) {
+            throw versionConflict(slug, moved);
+        }
         catalog.evict(slug);
-        return RecipeView.of(saved);
+        return ResponseEntity.ok().eTag(etag(saved.version())).body(RecipeView.of(saved));
+    }
+
+    /**
+     * The version an {@code If-Match} names ({@code "3"}, also {@code 3} or {@code W/"3"}); null without one or
+     * for {@code *} (any current version).
+     */
+    static Integer expectedVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+            return null;
+        }
+        String tag = ifMatch.strip();
+        if (tag.startsWith("W/")) {
+            tag = tag.substring(2);
+        }
+        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+            tag = tag.substring(1, tag.length() - 1);
+        }
+        try {
+            int version = Integer.parseInt(tag);
+            if (version >= 1) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badParameter(HttpHeaders.IF_MATCH, "If-Match must name the recipe version the change started "
+                + "from, as the ETag of GET /api/v1/recipes/{slug} gives it, e.g. If-Match: \"3\"; found " + ifMatch);
+    }
+
+    /** 409 with the version that is current now and its YAML, so the editor can show both sides. */
+    private ApiException versionConflict(String slug, RecipeStore.VersionMoved moved) {
+        StoredRecipe current = store.find(slug).orElseThrow(() -> notFound(slug));
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("currentVersion", current.version());
+        properties.put("currentYaml", RecipeView.yaml(current));
+        return new ApiException(HttpStatus.CONFLICT, moved.getMessage() + "; merge your change into version "
+                + current.version() + " and save again with If-Match: \"" + current.version() + "\"", properties);
+    }
+
+    static String etag(int version) {
+        return "\"" + version + "\"";
     }
 
     @DeleteMapping("/{slug}")
@@ -193,10 +268,11 @@ public class RecipesController {
 
     /** JSON by default; the YAML text when the client prefers a YAML type over JSON. */
     private static ResponseEntity<?> answer(StoredRecipe recipe, String accept) {
+        // The ETag is the version shown: what an editor sends back as If-Match when it saves.
         if (prefersYaml(accept)) {
-            return ResponseEntity.ok().contentType(YAML).body(RecipeView.yaml(recipe));
+            return ResponseEntity.ok().eTag(etag(recipe.version())).contentType(YAML).body(RecipeView.yaml(recipe));
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(RecipeView.of(recipe));
+        return ResponseEntity.ok().eTag(etag(recipe.version())).contentType(MediaType.APPLICATION_JSON).body(RecipeView.of(recipe));
     }
 
     static boolean prefersYaml(String accept) {
@@ -259,5 +335,26 @@ public class RecipesController {
             boolean yaml = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("yaml");
             return new Source(text, yaml ? SourceFormat.YAML : RecipeParser.detectFormat(contentType, text));
         }
+
+        /**
+         * The YAML text of a JSON body {@code {"yaml": "..."}} (one field, a string) — how a browser sends
+         * editor text inside JSON; any other body is the recipe itself.
+         */
+        Source unwrapped() {
+            if (format != SourceFormat.JSON) {
+                return this;
+            }
+            try {
+                JsonNode node = WRAPPER_READER.readTree(text);
+                if (node != null && node.isObject() && node.size() == 1 && node.path("yaml").isString()) {
+                    return new Source(node.path("yaml").asString(), SourceFormat.YAML);
+                }
+            } catch (RuntimeException e) {
+                // not JSON after all: the parser reports where, as it would on save
+            }
+            return this;
+        }
+
+        private static final tools.jackson.databind.ObjectMapper WRAPPER_READER = tools.jackson.databind.json.JsonMapper.builder().build();
     }
 }

@@ -44,10 +44,26 @@ public class RecipeStore {
     /** Saves a new version of an existing recipe; empty when the slug does not exist. */
     @Transactional
     public Optional<StoredRecipe> update(Recipe recipe, String source, SourceFormat format, String by, boolean setEnabled) {
+        return update(recipe, source, format, by, setEnabled, null);
+    }
+
+    /**
+     * Saves a new version only while {@code expectedVersion} (when given) is still the current one: the
+     * version an editor started from. Checked under the row lock, so of two saves from the same version
+     * exactly one wins.
+     *
+     * @throws VersionMoved when another save made a newer version in between
+     */
+    @Transactional
+    public Optional<StoredRecipe> update(Recipe recipe, String source, SourceFormat format, String by, boolean setEnabled,
+                                         Integer expectedVersion) {
         Optional<Integer> current = jdbc.sql("select version from recipes where slug = ? for update")
                 .param(recipe.slug()).query(Integer.class).optional();
         if (current.isEmpty()) {
             return Optional.empty();
+        }
+        if (expectedVersion != null && !expectedVersion.equals(current.get())) {
+            throw new VersionMoved(recipe.slug(), expectedVersion, current.get());
         }
         int next = current.get() + 1;
         insertVersion(recipe, next, source, format, by);
@@ -67,6 +83,21 @@ public class RecipeStore {
                 .params(recipe.slug(), version, json.write(recipe.definition()), source,
                         format.name().toLowerCase(java.util.Locale.ROOT), by)
                 .update();
+    }
+
+    /** A save started from {@code expected}, but the recipe is at {@code current} now. */
+    public static final class VersionMoved extends RuntimeException {
+        private final int current;
+
+        VersionMoved(String slug, int expected, int current) {
+            super("Recipe '" + slug + "' is at version " + current + " now, not " + expected
+                    + " which this change started from: someone saved in between");
+            this.current = current;
+        }
+
+        public int current() {
+            return current;
+        }
     }
 
     public Optional<StoredRecipe> find(String slug) {

@@ -129,10 +129,19 @@ class AccessMatrixIT extends BraidIntegrationTest {
                 row("DELETE", "/api/v1/tokens/{id}", ALL, r -> path("/api/v1/tokens/" + token(r))),
                 row("GET", "/api/v1/audit", OPERATE, r -> path("/api/v1/audit")),
                 row("GET", "/api/v1/stats", ALL, r -> path("/api/v1/stats?window=1h")),
+                row("POST", "/api/v1/recipes/validate", BUILD, r -> new Call("/api/v1/recipes/validate",
+                        "{\"yaml\": \"slug: x\"}")),
+                row("POST", "/api/v1/expressions/evaluate", BUILD, r -> new Call("/api/v1/expressions/evaluate",
+                        "{\"expression\": \"1 + 1\", \"context\": {}}")),
+                row("GET", "/api/v1/recipes/{slug}/fixtures", ALL, r -> path("/api/v1/recipes/" + slug + "/fixtures")),
+                row("PUT", "/api/v1/recipes/{slug}/fixtures/{name}", BUILD, r -> new Call("/api/v1/recipes/" + slug
+                        + "/fixtures/" + next("m-fixture"), "{\"trigger\": {\"body\": {}}}")),
+                row("DELETE", "/api/v1/recipes/{slug}/fixtures/{name}", BUILD, r -> path(fixture(slug))),
                 row("GET", "/api/v1/events", ALL, r -> path("?recipe=" + slug))); // a stream: opened below
 
-        // Open on purpose: the UI's sign-in, covered by SessionIT.
-        Set<String> open = Set.of("GET /api/v1/session", "POST /api/v1/session", "DELETE /api/v1/session");
+        // Open on purpose: the UI's sign-in, covered by SessionIT; the recipe format's schema, covered by RecipeSchemaIT.
+        Set<String> open = Set.of("GET /api/v1/session", "POST /api/v1/session", "DELETE /api/v1/session",
+                "GET /api/v1/schema/recipe.json");
         Set<String> covered = new TreeSet<>(rowKeys(rows));
         covered.addAll(open);
         assertThat(covered).as("every API endpoint has a row in the matrix").containsAll(apiEndpoints());
@@ -281,6 +290,13 @@ class AccessMatrixIT extends BraidIntegrationTest {
         String name = next("m-conn");
         ok(api.postJson("/api/v1/connections", connectionJson(name)));
         return name;
+    }
+
+    /** A fixture of {@code slug}, pinned as admin; answers its path. */
+    private String fixture(String slug) {
+        String path = "/api/v1/recipes/" + slug + "/fixtures/" + next("m-fixture");
+        ok(api.put(path, Map.of("Content-Type", "application/json"), "{\"trigger\": {\"body\": {}}}"));
+        return path;
     }
 
     private String secret() {

@@ -65,18 +65,19 @@ public final class HttpRequestAction implements Action {
     }
 
     @Override
+    public boolean describesDryRun() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
         JsonNode connection = Inputs.orEmptyObject(ctx.connection());
         requireValid(with, connection);
         OutgoingRequest request = OutgoingRequest.from(with, connection, ctx.idempotencyKey());
         if (ctx.dryRun()) {
-            // The engine describes non-pure steps in a dry run instead of calling them; should one
-            // reach us anyway, nothing may leave the process.
-            return ActionResult.of(JsonNodeFactory.instance.objectNode()
-                    .put("dryRun", true)
-                    .put("method", request.method())
-                    .put("url", request.uri().toString()));
+            // Nothing leaves the process: the request is described as it would have been sent.
+            return ActionResult.of(DryRun.describe(request, HttpAuth.from(connection.path("auth"))));
         }
         Exchange exchange = new Exchange(client.get(), EgressGuard.of(connection.path("egress"), resolver),
                 HttpAuth.from(connection.path("auth")), tokens, ctx, with.path("followRedirects").asBoolean(true), request);

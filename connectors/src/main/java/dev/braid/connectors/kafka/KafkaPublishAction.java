@@ -59,6 +59,11 @@ final class KafkaPublishAction implements Action {
     }
 
     @Override
+    public boolean describesDryRun() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
         INPUT.requireValid(with, "with");
@@ -67,7 +72,7 @@ final class KafkaPublishAction implements Action {
         var record = KafkaRecords.record(topic, with, ctx.idempotencyKey(), "with");
         if (ctx.dryRun()) {
             return ActionResult.of(JsonNodeFactory.instance.objectNode().put("dryRun", true).put("topic", topic)
-                    .put("records", 1));
+                    .put("records", 1).setAll(KafkaRecords.describe(record)));
         }
         List<RecordMetadata> acked = KafkaRecords.send(connector.producer(settings), List.of(record), ctx, topic);
         ObjectNode out = KafkaRecords.position(acked.getFirst());

@@ -66,6 +66,11 @@ final class KafkaPublishAllAction implements Action {
     }
 
     @Override
+    public boolean describesDryRun() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
         INPUT.requireValid(with, "with");
@@ -82,7 +87,10 @@ final class KafkaPublishAllAction implements Action {
         }
         ObjectNode result = JsonNodeFactory.instance.objectNode().put("topic", topic);
         if (ctx.dryRun()) {
-            return ActionResult.of(result.put("dryRun", true).put("records", out.size()));
+            result.put("dryRun", true).put("records", out.size());
+            var messages = result.putArray("messages");
+            out.forEach(r -> messages.add(KafkaRecords.describe(r)));
+            return ActionResult.of(result);
         }
         List<RecordMetadata> acked = out.isEmpty() ? List.of() : KafkaRecords.send(connector.producer(settings), out, ctx, topic);
         result.put("published", acked.size());

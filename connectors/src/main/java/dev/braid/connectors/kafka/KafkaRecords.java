@@ -56,6 +56,25 @@ final class KafkaRecords {
     }
 
     /** Sends all, then waits for all; the first failure decides the error (retryable or not). */
+    /**
+     * A record as a dry run shows it: {@code {key, value, headers}} exactly as it would be sent (the value is
+     * JSON on the wire, shown as that JSON; headers as text, the step idempotency key among them).
+     */
+    static tools.jackson.databind.node.ObjectNode describe(ProducerRecord<String, byte[]> record) {
+        tools.jackson.databind.node.ObjectNode out = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        out.put("key", record.key());
+        if (record.value() == null) {
+            out.putNull("value");
+        } else {
+            out.set("value", JSON.readTree(record.value()));
+        }
+        tools.jackson.databind.node.ObjectNode headers = out.putObject("headers");
+        for (var h : record.headers()) {
+            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     static List<RecordMetadata> send(Producer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records,
                                      ActionContext ctx, String topic) throws ActionException {
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());

@@ -46,6 +46,11 @@ public final class MailSendAction implements Action {
     }
 
     @Override
+    public boolean describesDryRun() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
         JsonNode settings = Inputs.orEmptyObject(ctx.connection());
@@ -65,12 +70,37 @@ public final class MailSendAction implements Action {
         if (ctx.dryRun()) {
             // The engine describes non-pure steps in a dry run instead of calling them; should one
             // reach us anyway, nothing is sent.
+            // The envelope and content as they would go to the SMTP server; the connection's login never shows.
             ObjectNode out = JsonNodeFactory.instance.objectNode().put("dryRun", true);
-            ArrayNode to = out.putArray("to");
-            mail.to().forEach(a -> to.add(a.getAddress()));
-            return ActionResult.of(out.put("subject", mail.subject()));
+            out.put("from", mail.from() == null ? null : mail.from().toString());
+            addresses(out, "to", mail.to());
+            addresses(out, "cc", mail.cc());
+            addresses(out, "bcc", mail.bcc());
+            addresses(out, "replyTo", mail.replyTo());
+            out.put("subject", mail.subject());
+            if (mail.text() != null) {
+                out.put("text", mail.text());
+            }
+            if (mail.html() != null) {
+                out.put("html", mail.html());
+            }
+            ObjectNode headers = out.putObject("headers");
+            if (mail.headers() != null) {
+                mail.headers().forEach(headers::put);
+            }
+            headers.put(OutgoingMail.IDEMPOTENCY_HEADER, ctx.idempotencyKey());
+            return ActionResult.of(out);
         }
         return ActionResult.of(send(ctx, connection, mail));
+    }
+
+    /** {@code to}, {@code cc}, {@code bcc}, {@code replyTo}: the addresses, {@code to} always, the others when given. */
+    private static void addresses(ObjectNode out, String name, java.util.List<jakarta.mail.internet.InternetAddress> list) {
+        if (list == null || (list.isEmpty() && !name.equals("to"))) {
+            return;
+        }
+        ArrayNode a = out.putArray(name);
+        list.forEach(address -> a.add(address.getAddress()));
     }
 
     private static ObjectNode send(ActionContext ctx, SmtpConnection connection, OutgoingMail mail)

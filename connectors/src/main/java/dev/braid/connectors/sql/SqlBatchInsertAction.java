@@ -70,6 +70,11 @@ final class SqlBatchInsertAction implements Action {
     }
 
     @Override
+    public boolean describesDryRun() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
         INPUT.requireValid(with, "with");
@@ -106,7 +111,13 @@ final class SqlBatchInsertAction implements Action {
         String prefix = "INSERT INTO " + quoteTable(table) + " ("
                 + String.join(", ", columns.stream().map(SqlBatchInsertAction::quote).toList()) + ") VALUES ";
         if (ctx.dryRun()) {
-            return ActionResult.of(SqlStatements.dryRun(prefix + "(" + "?, ".repeat(columns.size() - 1) + "?), …"));
+            // The rows are the input as given, bound column by column in this order, perStatement rows a statement.
+            var out = SqlStatements.dryRun(prefix + "(" + "?, ".repeat(columns.size() - 1) + "?), …");
+            var names = out.putArray("columns");
+            columns.forEach(names::add);
+            out.put("rows", rows.size());
+            out.put("statements", (rows.size() + perStatement - 1) / perStatement);
+            return ActionResult.of(out);
         }
         long inserted = statements.inTransaction(ctx, settings, (connection, timeout) -> {
             long count = 0;

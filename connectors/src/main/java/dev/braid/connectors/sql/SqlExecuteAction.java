@@ -56,6 +56,11 @@ final class SqlExecuteAction implements Action {
     }
 
     @Override
+    public boolean describesDryRun() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
         INPUT.requireValid(with, "with");
@@ -64,7 +69,7 @@ final class SqlExecuteAction implements Action {
         JsonNode params = with.path("params");
         SqlStatements.requireParams(sql, params);
         if (ctx.dryRun()) {
-            return ActionResult.of(SqlStatements.dryRun(sql.original()));
+            return ActionResult.of(SqlStatements.dryRun(sql, params, ctx));
         }
         long updated = statements.inTransaction(ctx, settings, (connection, timeout) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql.jdbc())) {

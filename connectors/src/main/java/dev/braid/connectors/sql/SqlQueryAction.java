@@ -60,6 +60,11 @@ final class SqlQueryAction implements Action {
     }
 
     @Override
+    public boolean describesDryRun() {
+        return true;
+    }
+
+    @Override
     public ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException {
         JsonNode with = Inputs.orEmptyObject(input);
         INPUT.requireValid(with, "with");
@@ -68,7 +73,7 @@ final class SqlQueryAction implements Action {
         JsonNode params = with.path("params");
         SqlStatements.requireParams(sql, params);
         if (ctx.dryRun()) {
-            return ActionResult.of(SqlStatements.dryRun(sql.original()));
+            return ActionResult.of(SqlStatements.dryRun(sql, params, ctx));
         }
         return ActionResult.of(statements.inTransaction(ctx, settings, (connection, timeout) -> {
             ArrayNode rows = JsonNodeFactory.instance.arrayNode();

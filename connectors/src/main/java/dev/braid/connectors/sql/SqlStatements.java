@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -109,6 +110,23 @@ final class SqlStatements {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("dryRun", true);
         out.put("sql", sql);
+        return out;
+    }
+
+    /**
+     * What a dry run would have executed: the statement as written, as sent to the driver ({@code ?} for each
+     * {@code :name}), and the values bound to those places in order, the step idempotency key included.
+     */
+    static ObjectNode dryRun(NamedSql sql, JsonNode params, ActionContext ctx) {
+        ObjectNode out = dryRun(sql.original());
+        out.put("statement", sql.jdbc());
+        ArrayNode bound = out.putArray("parameters");
+        for (String name : sql.names()) {
+            JsonNode value = IDEMPOTENCY_KEY.equals(name)
+                    ? JsonNodeFactory.instance.stringNode(ctx.idempotencyKey())
+                    : params.get(name);
+            bound.addObject().put("name", name).set("value", value == null ? JsonNodeFactory.instance.nullNode() : value);
+        }
         return out;
     }
 }

@@ -435,7 +435,23 @@ class HttpRequestActionTest {
     void dryRunDescribesTheRequestWithoutSendingIt() throws ActionException {
         JsonNode output = call(aContext().dryRun(true).build(), "{method: 'delete', url: " + url("/orders/7") + ", query: {hard: true}}");
 
-        assertThat(output).isEqualTo(json("{dryRun: true, method: 'DELETE', url: " + url("/orders/7?hard=true") + "}"));
+        assertThat(output).isEqualTo(json("{dryRun: true, method: 'DELETE', url: " + url("/orders/7?hard=true")
+                + ", headers: {'Idempotency-Key': 'run-1/step'}}"));
+        assertThat(stub.received()).isEmpty();
+    }
+
+    @Test
+    void aDryRunShowsHeadersAndBodyAsSentWithTheCredentialsMasked() throws ActionException {
+        JsonNode output = call(aContext().dryRun(true)
+                        .connection(json("{baseUrl: " + url("/api") + ", headers: {'X-Tenant': 'acme'}, "
+                                + "auth: {type: 'bearer', token: 'tok-s3cret'}}")).build(),
+                "{method: 'post', url: '/orders', query: {dry: 1}, headers: {'X-Trace': 't-1', authorization: 'mine'}, "
+                        + "body: {id: 7, lines: [{sku: 'a', qty: 2}]}}");
+
+        assertThat(output).isEqualTo(json("{dryRun: true, method: 'POST', url: " + url("/api/orders?dry=1") + ", headers: {"
+                + "'X-Tenant': 'acme', 'X-Trace': 't-1', 'Idempotency-Key': 'run-1/step', 'Content-Type': 'application/json', "
+                + "'Authorization': '***'}, body: {id: 7, lines: [{sku: 'a', qty: 2}]}}"));
+        assertThat(output.toString()).doesNotContain("tok-s3cret");
         assertThat(stub.received()).isEmpty();
     }
 }

@@ -94,7 +94,10 @@ class KafkaConnectorTest {
                 aContext().dryRun(true).connection(object("{bootstrapServers: '127.0.0.1:1'}")).build(),
                 object("{topic: 'audit', records: [{value: 1}, {value: 2}, {value: 3}]}"));
 
-        assertThat(result.output()).isEqualTo(object("{topic: 'audit', dryRun: true, records: 3}"));
+        assertThat(result.output()).isEqualTo(object("{topic: 'audit', dryRun: true, records: 3, messages: ["
+                + "{key: null, value: 1, headers: {'Idempotency-Key': 'run-1/step/0'}}, "
+                + "{key: null, value: 2, headers: {'Idempotency-Key': 'run-1/step/1'}}, "
+                + "{key: null, value: 3, headers: {'Idempotency-Key': 'run-1/step/2'}}]}"));
         assertThat(connector.openProducers()).isZero();
     }
 

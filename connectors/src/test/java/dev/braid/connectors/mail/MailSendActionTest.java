@@ -230,7 +230,14 @@ class MailSendActionTest {
         ActionResult result = action.execute(aContext().connection(server.connection()).dryRun(true).build(),
                 object("{to: 'ops@example.com', subject: 'Hi', text: 'x'}"));
 
-        assertThat(result.output()).isEqualTo(json("{dryRun: true, to: ['ops@example.com'], subject: 'Hi'}"));
+        JsonNode out = result.output();
+        assertThat(out.path("dryRun")).isEqualTo(json("true"));
+        assertThat(out.path("to")).isEqualTo(json("['ops@example.com']"));
+        assertThat(out.path("subject")).isEqualTo(json("'Hi'"));
+        // the envelope and content as they would be sent
+        assertThat(out.path("from").asString()).isNotBlank();
+        assertThat(out.path("text").asString()).isEqualTo("x");
+        assertThat(out.path("headers").path("X-Braid-Idempotency-Key").asString()).isEqualTo("run-1/step");
         assertThat(server.greenMail.getReceivedMessages()).isEmpty();
     }
 

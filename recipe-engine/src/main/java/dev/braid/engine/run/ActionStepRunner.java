@@ -68,6 +68,22 @@ final class ActionStepRunner {
             described.put("dryRun", true);
             described.put("action", step.action());
             described.set("input", input);
+            if (action.describesDryRun()) {
+                // The connector describes what it would have sent; no guard is asked, nothing is checkpointed.
+                StepContext context = new StepContext(request.runId(), path, attempt, connection.get(),
+                        deadline(step, startedAt), true, log(path), walk.clock, Optional.empty());
+                try {
+                    JsonNode sent = action.execute(context, input).output();
+                    if (sent instanceof ObjectNode o) {
+                        o.remove("dryRun");
+                    }
+                    described.set("request", sent);
+                } catch (ActionException e) {
+                    // Input the real call would refuse (a bad URL, a missing parameter) fails the dry run the same way.
+                    return failed(step, path, attempt, input, startedAt,
+                            new StepError(e.type(), e.getMessage() == null ? e.type() : e.getMessage(), false), Optional.empty());
+                }
+            }
             // Nothing happened outside the run, so there is nothing to make durable.
             return succeeded(path, attempt, input, described, startedAt, false);
         }

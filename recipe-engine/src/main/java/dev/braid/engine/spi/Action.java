@@ -26,6 +26,17 @@ public interface Action {
         return false;
     }
 
+    /**
+     * {@code true} when {@link #execute} honours {@link ActionContext#dryRun()}: it then sends nothing and answers
+     * exactly what it would have sent (an HTTP request's method, URL, headers with credentials masked, body; a
+     * statement with its bound parameters; records; a mail's envelope), which a dry run shows as the step's
+     * {@code request}. {@code false} (the default, safe for an action written before dry runs asked): a dry run
+     * never calls the action and shows only its input.
+     */
+    default boolean describesDryRun() {
+        return false;
+    }
+
     default String description() {
         return "";
     }

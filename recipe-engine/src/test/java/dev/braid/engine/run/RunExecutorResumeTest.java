@@ -2,6 +2,11 @@ package dev.braid.engine.run;
 
 import java.time.Instant;
 
+import dev.braid.engine.spi.Action;
+import dev.braid.engine.spi.ActionContext;
+import dev.braid.engine.spi.ActionResult;
+import tools.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static dev.braid.engine.run.RunFixture.START;
@@ -190,6 +195,38 @@ class RunExecutorResumeTest {
         assertThat(outcome).isEqualTo(new RunOutcome.Succeeded(json("{'dryRun': true, 'action': 't.call', 'input': {'n': 42}}")));
         assertThat(f.journal.latest("shape").output()).isEqualTo(json("{'value': 21}"));
         assertThat(f.journal.sequence()).containsExactly("shape:succeeded", "push:succeeded");
+    }
+
+    @Test
+    void aDryRunAsksAnActionThatDescribesItselfWhatItWouldSend() {
+        f.dryRun = true;
+        List<ActionContext> asked = new java.util.ArrayList<>();
+        f.connector.with("send", new Action() {
+            @Override
+            public JsonNode inputSchema() {
+                return json("{'type': 'object'}");
+            }
+
+            @Override
+            public boolean describesDryRun() {
+                return true;
+            }
+
+            @Override
+            public ActionResult execute(ActionContext ctx, JsonNode input) {
+                asked.add(ctx);
+                return ActionResult.of(json("{'dryRun': true, 'url': 'https://crm.example/c/' , 'n': " + input.path("n") + "}"));
+            }
+        });
+
+        RunOutcome outcome = f.run(recipe(action("push", "t.send").with("{'n': 42}").build()));
+
+        assertThat(asked).hasSize(1);
+        assertThat(asked.getFirst().dryRun()).isTrue();
+        assertThat(asked.getFirst().idempotencyKey()).isEqualTo("run-1/push");
+        assertThat(outcome).isEqualTo(new RunOutcome.Succeeded(json("{'dryRun': true, 'action': 't.send', 'input': {'n': 42}, "
+                + "'request': {'url': 'https://crm.example/c/', 'n': 42}}")));
+        assertThat(f.journal.sequence()).containsExactly("push:succeeded");
     }
 
     @Test
