@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -75,8 +76,8 @@ public class KafkaLag implements DisposableBean {
             }
             List<TopicPartition> partitions = topic.partitions().stream()
                     .map(p -> new TopicPartition(trigger.topic(), p.partition())).toList();
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = orNoGroup(() -> admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), Map.of());
             Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
             List<TopicPartition> uncommitted = partitions.stream().filter(p -> committed.get(p) == null).toList();
             Map<TopicPartition, Long> starts = uncommitted.isEmpty() || trigger.startFrom() != TriggerSettings.Kafka.StartFrom.EARLIEST
@@ -93,11 +94,11 @@ public class KafkaLag implements DisposableBean {
                     lag += Math.max(0, end - starts.getOrDefault(p, end));
                 }
             }
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ConsumerGroupDescription description = orNoGroup(() -> admin.describeConsumerGroups(List.of(group)).describedGroups()
+                    .get(group).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), null);
             TreeSet<String> readers = new TreeSet<>();
             int assigned = 0;
-            for (MemberDescription m : description.members()) {
+            for (MemberDescription m : description == null ? List.<MemberDescription>of() : description.members()) {
                 int held = (int) m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(trigger.topic())).count();
                 assigned += held;
                 if (held > 0) {
@@ -105,7 +106,8 @@ public class KafkaLag implements DisposableBean {
                 }
             }
             return new Lag(lag, partitions.size(), assigned, new ArrayList<>(readers), any,
-                    description.groupState() == null ? null : description.groupState().toString().toLowerCase(java.util.Locale.ROOT));
+                    description == null || description.groupState() == null ? "none"
+                            : description.groupState().toString().toLowerCase(java.util.Locale.ROOT));
         } catch (ExecutionException e) {
             throw new IllegalStateException("The Kafka cluster answered: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -113,6 +115,22 @@ public class KafkaLag implements DisposableBean {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the consumer lag");
+        }
+    }
+
+    private interface BrokerCall<T> {
+        T call() throws ExecutionException, InterruptedException, TimeoutException;
+    }
+
+    /** A group that never had a member is no error here (newer brokers answer GROUP_ID_NOT_FOUND): it has no offsets. */
+    private static <T> T orNoGroup(BrokerCall<T> call, T none) throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            return call.call();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return none;
+            }
+            throw e;
         }
     }
 

@@ -141,14 +141,15 @@ class TriggerHealthIT extends BraidIntegrationTest {
                     action: core.transform
                     with: { value: 1 }
                 """);
-        String connection = """
-                {"name": "health-db", "connector": "sql", "settings": {"url": "%s", "username": "postgres",
-                 "password": "postgres", "schema": "health_poll"}}""".formatted(TestDatabase.jdbcUrl());
-        assertThat(api.post("/api/v1/connections", "application/json", connection).status()).isIn(200, 201);
         jdbc.sql("create schema if not exists health_poll").update();
         jdbc.sql("drop table if exists health_poll.orders").update();
         jdbc.sql("create table health_poll.orders (id integer primary key, item text not null)").update();
         jdbc.sql("insert into health_poll.orders select g, 'item ' || g from generate_series(1, 500) g").update();
+        // The schema before the connection: a session whose search_path named a schema not there yet may never see it.
+        String connection = """
+                {"name": "health-db", "connector": "sql", "settings": {"url": "%s", "username": "postgres",
+                 "password": "postgres", "schema": "health_poll"}}""".formatted(TestDatabase.jdbcUrl());
+        assertThat(api.post("/api/v1/connections", "application/json", connection).status()).isIn(200, 201);
         braid.saveRecipe("""
                 slug: health-poll
                 name: Polled orders
