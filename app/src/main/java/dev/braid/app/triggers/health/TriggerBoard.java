@@ -125,7 +125,7 @@ public class TriggerBoard {
     }
 
     private TriggerHealth kafka(TriggerHealth base, TriggerSettings.Kafka trigger, Enabled recipe, Instant now) {
-        KafkaLag.Lag lag;
+        dev.braid.connectors.kafka.ConsumerLag.Lag lag;
         try {
             lag = kafka.of(recipe.slug(), trigger);
         } catch (RuntimeException e) {
