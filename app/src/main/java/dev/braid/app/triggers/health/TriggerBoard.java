@@ -92,6 +92,7 @@ public class TriggerBoard {
                 .query((rs, n) -> new Enabled(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant())).list();
         List<TriggerHealth> out = new ArrayList<>(enabled.size());
         Map<String, CdcRead> sources = new HashMap<>();
+        Map<String, Map<Integer, Long>> refused = enabled.isEmpty() ? Map.of() : refusals.since(now.minus(REFUSALS_WINDOW));
         for (Enabled recipe : enabled) {
             Optional<RecipeCatalog.Current> current;
             try {
@@ -114,7 +115,7 @@ public class TriggerBoard {
                         sources.computeIfAbsent(c.connection(), this::readSlot));
                 case TriggerSettings.Poll p -> poll(base, p, now);
                 case TriggerSettings.Schedule s -> schedule(base, s, now);
-                case TriggerSettings.Webhook w -> webhook(base, now);
+                case TriggerSettings.Webhook w -> webhook(base, refused.getOrDefault(recipe.slug(), WebhookRefusals.none()));
                 default -> null;
             };
             if (health != null) {
@@ -225,8 +226,7 @@ public class TriggerBoard {
         return h.with(TriggerHealth.OK, s.lastFire(), "Next fire at " + s.nextFire() + "; " + missed);
     }
 
-    private TriggerHealth webhook(TriggerHealth base, Instant now) {
-        Map<Integer, Long> counts = refusals.since(base.recipe(), now.minus(REFUSALS_WINDOW));
+    private TriggerHealth webhook(TriggerHealth base, Map<Integer, Long> counts) {
         TriggerHealth h = withFigures(base, new TriggerHealth.Webhook(counts));
         return h.with(TriggerHealth.OK, base.since(), "Refused in 24 h: " + counts.get(401) + "×401, " + counts.get(429)
                 + "×429, " + counts.get(413) + "×413");

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -111,13 +112,22 @@ public class WebhookRefusals implements SmartLifecycle {
         }
     }
 
-    /** Refusals of {@code recipe} since {@code since}, by status (each of 401, 413 and 429 present, maybe 0). */
-    public Map<Integer, Long> since(String recipe, Instant since) {
+    /**
+     * Refusals since {@code since} by recipe and status, in one query for the whole board; each recipe's map
+     * holds 401, 413 and 429 (maybe 0). A recipe without refusals is absent: {@link #none()}.
+     */
+    public Map<String, Map<Integer, Long>> since(Instant since) {
+        Map<String, Map<Integer, Long>> out = new HashMap<>();
+        jdbc.sql("select recipe, status, sum(refusals) from webhook_refusals where minute >= ? group by recipe, status")
+                .param(Timestamp.from(since.truncatedTo(ChronoUnit.MINUTES)))
+                .query((rs, n) -> out.computeIfAbsent(rs.getString(1), r -> none()).put(rs.getInt(2), rs.getLong(3))).list();
+        return out;
+    }
+
+    /** 401, 413 and 429, each 0. */
+    public static Map<Integer, Long> none() {
         Map<Integer, Long> out = new TreeMap<>();
         COUNTED.forEach(s -> out.put(s, 0L));
-        jdbc.sql("select status, sum(refusals) from webhook_refusals where recipe = ? and minute >= ? group by status")
-                .params(recipe, Timestamp.from(since.truncatedTo(ChronoUnit.MINUTES)))
-                .query((rs, n) -> out.put(rs.getInt(1), rs.getLong(2))).list();
         return out;
     }
 
