@@ -94,7 +94,6 @@ export function figures(h: TriggerHealth, now: number): string[] {
     const s = h.schedule;
     const out = [s.nextFire ? `next fire ${clock(s.nextFire, now)}, ${count(s.missed)} missed` : `no next fire, ${count(s.missed)} missed`];
     out.push(s.lastFire ? `last fire ${clock(s.lastFire, now)}` : 'not fired yet');
-    out.push(`${s.cron} (${s.timezone})`);
     return out;
   }
   if (h.webhook) {
@@ -102,6 +101,16 @@ export function figures(h: TriggerHealth, now: number): string[] {
     return [`24 h: ${count(r['401'] ?? 0)}×401, ${count(r['429'] ?? 0)}×429, ${count(r['413'] ?? 0)}×413`];
   }
   return [];
+}
+
+/** What the trigger listens to, shown under its type: the topic, the source, the interval or the cron. */
+export function source(h: TriggerHealth): string {
+  if (h.kafka) return `topic ${h.kafka.topic}`;
+  if (h.cdc) return `connection ${h.cdc.connection}`;
+  if (h.poll) return h.poll.every ? `every ${h.poll.every}` : `cron ${h.poll.cron ?? ''} (UTC)`;
+  if (h.schedule) return `${h.schedule.cron} (${h.schedule.timezone})`;
+  if (h.webhook) return `/hooks/${h.recipe}`;
+  return '';
 }
 
 function sinceText(iso: string, now: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, figures, inTime, worstFirst, type TriggerHealth } from '../../main/ts/triggerHealth';
+import { bytes, figures, inTime, source, worstFirst, type TriggerHealth } from '../../main/ts/triggerHealth';
 
 const now = Date.parse('2026-12-07T14:00:00Z');
 const base = { recipe: 'r', state: 'ok' as const };
@@ -37,7 +37,8 @@ describe('trigger health figures', () => {
   it('names a schedule by its next fire and the fires it missed', () => {
     const h: TriggerHealth = { ...base, type: 'schedule', schedule: { cron: '0 */5 * * * *', timezone: 'UTC', nextFire: '2026-12-07T14:05:00Z', missed: 0 } };
     expect(figures(h, now)[0]).toMatch(/^next fire \d\d:05, 0 missed$/);
-    expect(figures(h, now)[2]).toBe('0 */5 * * * * (UTC)');
+    expect(figures(h, now)[1]).toBe('not fired yet');
+    expect(source(h)).toBe('0 */5 * * * * (UTC)');
   });
 
   it('writes sizes and waits the way people say them', () => {

@@ -1,7 +1,7 @@
 import { request } from '../api';
 import { Empty, ProblemBanner, useLoad } from '../components';
 import { Link } from '../router';
-import { figures, worstFirst, type TriggerHealth } from '../triggerHealth';
+import { figures, source, worstFirst, type TriggerHealth } from '../triggerHealth';
 import './triggerHealth.css';
 
 const TYPE_LABELS: Record<string, string> = { kafka: 'Kafka', cdc: 'CDC', poll: 'Poll', schedule: 'Schedule', webhook: 'Webhook' };
@@ -45,9 +45,12 @@ export default function TriggerHealthBoard() {
                 <tr key={h.recipe} data-recipe={h.recipe}>
                   <td>
                     <Link href={`/recipes/${encodeURIComponent(h.recipe)}`}>{h.recipe}</Link>
-                    {h.name && h.name !== h.recipe ? <div className="muted trigger-name">{h.name}</div> : null}
+                    {h.name && h.name !== h.recipe ? <div className="muted trigger-source">{h.name}</div> : null}
                   </td>
-                  <td>{h.type ? TYPE_LABELS[h.type] ?? h.type : '—'}</td>
+                  <td>
+                    {h.type ? TYPE_LABELS[h.type] ?? h.type : '—'}
+                    <div className="muted trigger-source">{source(h)}</div>
+                  </td>
                   <td>
                     <span className={`badge trigger-${h.state}`} data-testid="trigger-state" title={h.detail}>
                       {h.state}
