@@ -8,6 +8,7 @@ import type { DeadLetter, Run } from '../model';
 import { outcomesOverTime, topFailing, type Series } from '../outcomes';
 import { Link } from '../router';
 import { statsSeries, successRate, type Stats } from '../stats';
+import TriggerHealthBoard from './TriggerHealthBoard';
 
 const WINDOWS: { label: string; param: string; ms: number }[] = [
   { label: '15 min', param: '15m', ms: 15 * 60_000 },
@@ -141,6 +142,7 @@ export default function Dashboard() {
           </tbody>
         </table>
       </div>
+      <TriggerHealthBoard />
       {s ? null : <p className="muted small-text">This server has no stats API: the tiles count the newest 500 runs of the window.</p>}
     </section>
   );

@@ -92,6 +92,30 @@ public final class Braid {
                 r -> FINAL.contains(r.path("status").asString()));
     }
 
+    /** The recipe's row of the trigger health board ({@code GET /api/v1/triggers}); a missing node when it has none. */
+    public JsonNode triggerHealth(String slug) {
+        ApiClient.Response board = api.get("/api/v1/triggers");
+        assertThat(board.status()).as(board.body()).isEqualTo(200);
+        for (JsonNode entry : board.json()) {
+            if (slug.equals(entry.path("recipe").asString())) {
+                return entry;
+            }
+        }
+        return tools.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /**
+     * The value of a Prometheus gauge's series with {@code recipe="<slug>"} as {@code /actuator/prometheus} shows it;
+     * null when the series is not there.
+     */
+    public Double gauge(String metric, String slug) {
+        ApiClient.Response scraped = api.get("/actuator/prometheus", "text/plain");
+        assertThat(scraped.status()).as(scraped.body()).isEqualTo(200);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(metric)
+                + "\\{[^}]*recipe=\"" + java.util.regex.Pattern.quote(slug) + "\"[^}]*} (\\S+)$").matcher(scraped.body());
+        return m.find() ? Double.parseDouble(m.group(1)) : null;
+    }
+
     /** Creates (or replaces) a secret and checks the answer. */
     public void saveSecret(String name, String value) {
         ApiClient.Response saved = api.postJson("/api/v1/secrets", Map.of("name", name, "value", value));

@@ -295,6 +295,78 @@ class WebUiIT extends BraidIntegrationTest {
         screenshot("audit");
     }
 
+    @Test
+    void theDashboardShowsEachTriggersHealth() {
+        String suffix = Long.toString(System.nanoTime());
+        String topic = "ui-health-" + suffix;
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer = dev.braid.app.support.TestKafka.producer()) {
+            for (int i = 0; i < 1204; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "{\"n\": " + i + "}"));
+            }
+            producer.flush();
+        }
+        String kafka = "ui-kafka-" + suffix;
+        String schedule = "ui-nightly-" + suffix;
+        String poll = "ui-poll-" + suffix;
+        String hook = "ui-hook-" + suffix;
+        List<String> slugs = List.of(kafka, schedule, poll, hook);
+        braid.saveSecret("UI_HOOK_SECRET", "whsec-ui");
+        jdbc.sql("create schema if not exists ui_health").update();
+        jdbc.sql("create table if not exists ui_health.orders (id integer primary key, item text not null)").update();
+        jdbc.sql("insert into ui_health.orders select g, 'item ' || g from generate_series(1, 42) g on conflict do nothing").update();
+        String connection = """
+                {"name": "ui-health-db", "connector": "sql", "settings": {"url": "%s", "username": "postgres",
+                 "password": "postgres", "schema": "ui_health"}}""".formatted(dev.braid.app.support.TestDatabase.jdbcUrl());
+        assertThat(api.post("/api/v1/connections", "application/json", connection).status()).isIn(200, 201);
+        String step = """
+                steps:
+                  - { id: noop, action: core.transform, with: { value: 1 } }
+                """;
+        // A micro-batch that waits long commits nothing meanwhile: the board shows the lag.
+        braid.saveRecipe("slug: " + kafka + "\nname: Orders from Kafka\ntrigger:\n  kafka: { topic: " + topic
+                + ", startFrom: earliest, batch: { maxSize: 5000, maxWait: 5m } }\n" + step);
+        braid.saveRecipe("slug: " + schedule + "\nname: Nightly report\ntrigger:\n  schedule: { cron: \"0 5 14 * * *\", timezone: UTC }\n" + step);
+        braid.saveRecipe("slug: " + poll + "\nname: Polled orders\ntrigger:\n  poll: { connection: ui-health-db, every: 1m, "
+                + "query: \"select id, item from orders where id > :cursor order by id\", cursor: id, initialCursor: 0 }\n" + step);
+        braid.saveRecipe("slug: " + hook + "\nname: Signed shop webhook\ntrigger:\n  webhook: { secret: \"{{ secrets.UI_HOOK_SECRET }}\" }\n" + step);
+        for (int i = 0; i < 3; i++) {
+            assertThat(anonymous.post("/hooks/" + hook, Map.of("Content-Type", "application/json", "X-Braid-Signature",
+                    "t=" + java.time.Instant.now().getEpochSecond() + ",sha256=" + "0".repeat(64)), "{}".getBytes()).status()).isEqualTo(401);
+        }
+        try {
+            signInAgain("admin", ADMIN_PASSWORD);
+            open("/");
+            waitFor(By.cssSelector("[data-testid=trigger-health]"));
+            // The board refreshes every 10 s, the server reads it every 5 s: the figures arrive within a few rounds.
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(boardRow(kafka)).contains("lag 1,204 messages");
+                assertThat(boardRow(schedule)).contains("next fire ", "14:05, 0 missed");
+                assertThat(boardRow(poll)).contains("cursor 42", "next poll in");
+                assertThat(boardRow(hook)).contains("24 h: 3×401, 0×429, 0×413");
+                // 1,204 waiting is above braid.trigger-health.kafka-lag (1,000) once a consumer holds the partition.
+                assertThat(rowState(kafka)).isEqualTo("lagging");
+            });
+            for (String slug : List.of(schedule, poll, hook)) {
+                assertThat(rowState(slug)).isEqualTo("ok");
+            }
+            assertThat(browser.findElement(By.cssSelector("[data-testid=trigger-health] tr[data-recipe='" + kafka + "'] a"))
+                    .getAttribute("href")).endsWith("/recipes/" + kafka);
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "document.querySelector('[data-testid=trigger-health]').scrollIntoView()");
+            screenshot("dashboard-trigger-health");
+        } finally {
+            slugs.forEach(slug -> api.post("/api/v1/recipes/" + slug + "/disable", "application/json", ""));
+        }
+    }
+
+    private String boardRow(String slug) {
+        return browser.findElement(By.cssSelector("[data-testid=trigger-health] tr[data-recipe='" + slug + "']")).getText();
+    }
+
+    private String rowState(String slug) {
+        return browser.findElement(By.cssSelector("[data-testid=trigger-health] tr[data-recipe='" + slug + "'] [data-testid=trigger-state]")).getText();
+    }
+
     private void saveRecipe(String slug, String action, String with) {
         ApiClient.Response created = braid.saveRecipe("""
                 slug: %s

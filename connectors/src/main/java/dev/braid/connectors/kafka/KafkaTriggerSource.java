@@ -36,6 +36,11 @@ public final class KafkaTriggerSource implements TriggerSource {
         return consumer;
     }
 
+    /** The consumer group of a recipe's trigger: {@code braid.<slug>}, shared by every node that reads it. */
+    public static String groupId(String slug) {
+        return "braid." + slug;
+    }
+
     static Map<String, Object> consumerProperties(String slug, TriggerSettings.Kafka trigger, TriggerContext context) {
         Map<String, Object> props = new HashMap<>();
         try {
@@ -44,7 +49,7 @@ public final class KafkaTriggerSource implements TriggerSource {
             throw new IllegalStateException("The trigger's kafka connection" + (trigger.connection() == null ? ""
                     : " '" + trigger.connection() + "'") + " is not usable: " + e.getMessage(), e);
         }
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "braid." + slug);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(slug));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "braid." + slug);
         // Offsets are committed by hand, after the context has stored the events and their runs.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -79,6 +79,14 @@ public class KafkaTriggers implements TriggerRuntime {
         sources.stopAll();
     }
 
+    /** The kafka connection's settings the trigger's consumer uses (for {@link KafkaLag}'s admin client). */
+    JsonNode connectionOf(TriggerSettings.Kafka trigger) {
+        if (trigger.connection() == null && !braidKafka.started()) {
+            throw new IllegalStateException("Braid's own Kafka is still starting");
+        }
+        return connection(trigger);
+    }
+
     /** The kafka connection's settings the consumer reads: Braid's own Kafka when the trigger names none. */
     private JsonNode connection(TriggerSettings.Kafka trigger) {
         if (trigger.connection() == null) {

@@ -30,13 +30,26 @@ class PollCursors {
                 .optional();
     }
 
-    /** Records a poll; {@code moved} says whether the cursor changed (then updated_at too). */
+    /**
+     * Records a poll; {@code moved} says whether the cursor changed (then updated_at too). A poll that
+     * succeeds clears the recipe's last failure ({@code poll_errors}) in the same statement.
+     */
     void save(String recipe, JsonNode cursor, boolean moved, Instant polledAt) {
         jdbc.sql("""
-                insert into poll_cursors (recipe, cursor, polled_at, updated_at) values (?, ?::jsonb, ?, ?)
+                with cleared as (delete from poll_errors where recipe = :recipe)
+                insert into poll_cursors (recipe, cursor, polled_at, updated_at) values (:recipe, :cursor::jsonb, :at, :at)
                 on conflict (recipe) do update set cursor = excluded.cursor, polled_at = excluded.polled_at,
-                       updated_at = case when ? then excluded.updated_at else poll_cursors.updated_at end""")
-                .params(recipe, json.write(cursor), Timestamp.from(polledAt), Timestamp.from(polledAt), moved)
+                       updated_at = case when :moved then excluded.updated_at else poll_cursors.updated_at end""")
+                .param("recipe", recipe).param("cursor", json.write(cursor)).param("at", Timestamp.from(polledAt))
+                .param("moved", moved)
                 .update();
+    }
+
+    /** A poll of {@code recipe} failed (and rolled back): kept until a poll succeeds, for the health board. */
+    void failed(String recipe, String message, Instant at) {
+        jdbc.sql("""
+                insert into poll_errors (recipe, message, at) select ?, ?, ? where exists (select 1 from recipes where slug = ?)
+                on conflict (recipe) do update set message = excluded.message, at = excluded.at""")
+                .params(recipe, message, Timestamp.from(at), recipe).update();
     }
 }

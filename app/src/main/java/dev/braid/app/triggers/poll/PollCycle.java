@@ -75,8 +75,24 @@ class PollCycle {
         this.maxRows = properties.poll().maxRows();
     }
 
-    /** Polls {@code recipe} unless another node holds it or has polled after {@code notBefore}. */
+    /**
+     * Polls {@code recipe} unless another node holds it or has polled after {@code notBefore}. A failure is
+     * recorded for the trigger health board once the poll has rolled back, and thrown on.
+     */
     Outcome poll(RecipeCatalog.Current recipe, Instant notBefore) {
+        try {
+            return pollInTransaction(recipe, notBefore);
+        } catch (RuntimeException e) {
+            try {
+                cursors.failed(recipe.slug(), e.getMessage() == null ? e.toString() : e.getMessage(), clock.instant());
+            } catch (RuntimeException unrecorded) {
+                e.addSuppressed(unrecorded); // the database is likely the failure itself
+            }
+            throw e;
+        }
+    }
+
+    private Outcome pollInTransaction(RecipeCatalog.Current recipe, Instant notBefore) {
         return transactions.execute(tx -> {
             Boolean locked = jdbc.sql("select pg_try_advisory_xact_lock(?, hashtext(?))")
                     .params(LOCK_CLASS, recipe.slug()).query(Boolean.class).single();
