@@ -107,7 +107,7 @@ final class RecipeView {
     }
 
     /** JSON as the plain maps, lists and scalars SnakeYAML writes. */
-    private static Object plain(JsonNode node) {
+    static Object plain(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }

@@ -91,13 +91,16 @@ public record BraidProperties(
 
     /**
      * Braid's own Kafka and the Kafka triggers: {@code embedded} starts a loopback-only broker in this
-     * JVM when no {@code spring.kafka.bootstrap-servers} is set; {@code pollTimeout} is the longest a
+     * JVM when no {@code spring.kafka.bootstrap-servers} is set — unset, only on the embedded database: a node on
+     * an external database shares it with other nodes, which would never see a broker inside this one, so
+     * without bootstrap servers it runs with Kafka features off unless {@code embedded} is {@code true};
+     * {@code pollTimeout} is the longest a
      * trigger's consumer waits in one poll (a batch's {@code maxWait} shortens it); after a failure
      * (the database or the cluster unreachable) a consumer is rebuilt after {@code retryDelay}, from
      * its last committed offsets.
      */
     public record Kafka(
-            @DefaultValue("true") boolean embedded,
+            Boolean embedded,
             @DefaultValue("500ms") Duration pollTimeout,
             @DefaultValue("5s") Duration retryDelay) {}
 

@@ -93,6 +93,19 @@ public class Connections implements ConnectionTypes {
                 .filter(JsonNode::isString).map(JsonNode::asString);
     }
 
+    /**
+     * {@code settings} of a {@code connectorName} connection split as they are stored: the public part, and the
+     * secret values it holds by dotted name (promotion compares and lists them without opening stored ones).
+     */
+    public Split split(String connectorName, JsonNode settings) {
+        SecretFields secret = connectors.connector(connectorName).map(c -> SecretFields.of(c.connectionSchema()))
+                .orElse(SecretFields.of(JsonNodeFactory.instance.objectNode()));
+        JsonNode given = settings == null || settings.isNull() ? JsonNodeFactory.instance.objectNode() : settings;
+        return new Split(secret.publicPart(given), secret.secretPart(given));
+    }
+
+    public record Split(ObjectNode publicPart, ObjectNode secrets) {}
+
     private static Invalid invalid(String field, String message) {
         return Invalid.errors(message, List.of(Map.of("path", field, "message", message)));
     }

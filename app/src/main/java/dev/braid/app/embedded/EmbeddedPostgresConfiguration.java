@@ -35,7 +35,13 @@ public class EmbeddedPostgresConfiguration {
         long began = System.nanoTime();
         OrphanPostgres.stopIfRunning(dataDir);
         long orphanMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        // The port of the last start when it is free, so tools a user pointed at it (psql, a SQL client) keep working.
+        java.util.OptionalInt previous = PostgresPort.previous(properties.home().toAbsolutePath().normalize());
+        if (previous.isPresent()) {
+            builder.setPort(previous.getAsInt());
+        }
+        EmbeddedPostgres pg = builder
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 // Spring stops it (destroyMethod) after the workers have handed back their runs; zonky's own
@@ -51,9 +57,11 @@ public class EmbeddedPostgresConfiguration {
                 .setPGStartupWait(java.time.Duration.ofSeconds(60))
                 .start();
         log.info(dev.braid.app.config.StartupPhases.PREFIX + "embedded PostgreSQL 17 ready on 127.0.0.1:{} in {} ms "
-                + "(of which {} ms looking for and stopping one left running by a killed server), with data in {}",
+                + "(of which {} ms looking for and stopping one left running by a killed server), with data in {}; "
+                + "connect with: psql -h 127.0.0.1 -p {} -U postgres postgres (password postgres; the port is kept "
+                + "across restarts while it is free, and written to {})",
                 pg.getPort(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), orphanMillis,
-                dataDir);
+                dataDir, pg.getPort(), PostgresPort.file(properties.home().toAbsolutePath().normalize()));
         return pg;
     }
 
@@ -72,7 +80,7 @@ public class EmbeddedPostgresConfiguration {
     @Bean
     EmbeddedPostgresInfo embeddedPostgresInfo(EmbeddedPostgres pg, BraidProperties properties) throws IOException {
         EmbeddedPostgresInfo info = new EmbeddedPostgresInfo(pg.getPort());
-        Files.writeString(properties.home().resolve("postgres.port"), Integer.toString(pg.getPort()));
+        Files.writeString(PostgresPort.file(properties.home()), Integer.toString(pg.getPort()));
         return info;
     }
 

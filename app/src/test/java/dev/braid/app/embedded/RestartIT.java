@@ -43,10 +43,14 @@ class RestartIT {
             server.stop();
         }
         assertThat(home.resolve("postgres/PG_VERSION")).exists();
+        // The embedded PostgreSQL comes back on the same port (tools pointed at it keep working).
+        String port = Files.readString(home.resolve("postgres.port")).strip();
 
         String secondRun;
         ServerProcess restarted = servers.start("restart-pw");
         try {
+            assertThat(Files.readString(home.resolve("postgres.port")).strip()).isEqualTo(port);
+            assertThat(Files.readString(restarted.logFile().toPath())).contains("psql -h 127.0.0.1 -p " + port);
             assertThat(restarted.api().get("/api/v1/recipes/survivor").status()).isEqualTo(200);
             assertThat(restarted.api().get("/api/v1/runs/" + runId).json().path("output").path("value").asInt()).isEqualTo(1);
             secondRun = restarted.anonymous().postJson("/hooks/survivor", "{\"n\":2}").json().path("runId").asString();
@@ -60,6 +64,7 @@ class RestartIT {
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
 
         try (ServerProcess afterKill = servers.start("restart-pw")) {
+            assertThat(Files.readString(home.resolve("postgres.port")).strip()).isEqualTo(port);
             // embedded-db follows the embedded PostgreSQL to its new port on every start.
             assertThat(afterKill.api().get("/api/v1/connections/embedded-db").json().path("connector").asString()).isEqualTo("sql");
             assertThat(afterKill.api().postJson("/api/v1/recipes/test", java.util.Map.of("recipe", """

@@ -367,6 +367,32 @@ class WebUiIT extends BraidIntegrationTest {
         return browser.findElement(By.cssSelector("[data-testid=trigger-health] tr[data-recipe='" + slug + "'] [data-testid=trigger-state]")).getText();
     }
 
+    @Test
+    void anOperatorSeesTheNodesOfTheClusterAndWhichOneIsDead() {
+        // A node that stopped sending heartbeats a minute ago, as a SIGKILL leaves it (test set-up, not the writer's path).
+        String gone = "gone-host:" + Long.toHexString(System.nanoTime());
+        jdbc.sql("""
+                insert into cluster_nodes (node_id, address, version, started_at, heartbeat_at, readers)
+                values (?, 'gone-host:8080', 'development', now() - interval '1 hour', now() - interval '1 minute',
+                        '{"cdcSources": [], "pollRecipes": [], "kafkaPartitions": [], "quartzInstance": "gone-quartz"}'::jsonb)""")
+                .param(gone).update();
+        try {
+            signInAgain("admin", ADMIN_PASSWORD);
+            open("/cluster");
+            eventually().until(() -> browser.findElements(By.cssSelector("[data-testid=cluster-node]")).size() >= 2);
+            WebElement self = browser.findElement(By.xpath("//tr[@data-testid='cluster-node'][.//*[contains(., '(this node)')]]"));
+            assertThat(self.getAttribute("data-state")).isEqualTo("alive");
+            assertThat(self.getText()).contains("Quartz instance");
+            WebElement dead = browser.findElement(By.xpath("//tr[@data-testid='cluster-node'][.//code[text()='" + gone + "']]"));
+            assertThat(dead.getAttribute("data-state")).isEqualTo("dead");
+            assertThat(dead.findElement(By.cssSelector(".badge")).getText()).isEqualTo("dead");
+            assertThat(tile("cluster-bounds")).contains("shown dead").contains("35s");
+            screenshot("cluster");
+        } finally {
+            jdbc.sql("delete from cluster_nodes where node_id = ?").param(gone).update();
+        }
+    }
+
     private void saveRecipe(String slug, String action, String with) {
         ApiClient.Response created = braid.saveRecipe("""
                 slug: %s

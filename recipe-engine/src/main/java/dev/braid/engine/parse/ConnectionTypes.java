@@ -20,4 +20,13 @@ public interface ConnectionTypes {
     default Optional<String> settingOf(String connectionName, String setting) {
         return Optional.empty();
     }
+
+    /**
+     * Why the default connection of {@code connector} — the one its steps and triggers use when they name none
+     * (Braid's own Kafka for {@code kafka}) — cannot be used on this server, with the setting that would make it
+     * usable; empty when it can, or when the connector has no default connection.
+     */
+    default Optional<String> defaultConnectionProblem(String connector) {
+        return Optional.empty();
+    }
 }

@@ -167,6 +167,10 @@ final class StepReader {
             requiredInputs(f, action, with);
             if (connection != null && connections != null) {
                 connectionType(f, action, connection);
+            } else if (connections != null) {
+                connections.defaultConnectionProblem(action.substring(0, action.indexOf('.')))
+                        .ifPresent(why -> f.problem("action", "Action '" + action + "' without 'connection:' uses Braid's own "
+                                + "connection, which this server does not have: " + why));
             }
         }
         RetrySpec retry = retries.read(f.object("retry"));

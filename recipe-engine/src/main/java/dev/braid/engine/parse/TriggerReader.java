@@ -136,6 +136,9 @@ final class TriggerReader {
         String connection = f.text("connection");
         if (connection != null && connections != null) {
             kafkaConnection(f, connection);
+        } else if (connections != null) {
+            connections.defaultConnectionProblem("kafka").ifPresent(why -> f.problem("topic",
+                    "A kafka trigger without 'connection:' reads Braid's own Kafka, which this server does not have: " + why));
         }
         String format = f.choice("format", List.of("json", "text"));
         String startFrom = f.choice("startFrom", List.of("earliest", "latest"));

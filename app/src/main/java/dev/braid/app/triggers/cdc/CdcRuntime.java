@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * gets the lock, also when the node that read it is gone ({@code cdc_sources} remembers what exists).
  */
 @Component
-class CdcRuntime implements TriggerRuntime {
+public class CdcRuntime implements TriggerRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(CdcRuntime.class);
 
@@ -273,8 +273,8 @@ class CdcRuntime implements TriggerRuntime {
         readers.clear();
     }
 
-    /** The sources this node reads now. */
-    synchronized Set<String> reading() {
+    /** The sources this node reads now (the cluster view shows them). */
+    public synchronized Set<String> reading() {
         return Set.copyOf(readers.keySet());
     }
 

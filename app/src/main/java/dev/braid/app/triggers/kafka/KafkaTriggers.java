@@ -36,9 +36,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @Component
 public class KafkaTriggers implements TriggerRuntime {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KafkaTriggers.class);
+
     private final BraidKafka braidKafka;
     private final Connections connections;
     private final SourceTriggers sources;
+    /** Whether the warning that own-Kafka recipes are not consumed here has been logged (once per start). */
+    private volatile boolean offTold;
 
     public KafkaTriggers(ConnectorRegistry connectors, BraidKafka braidKafka, Connections connections, Ingestion ingestion,
                          Expressions expressions, Clock clock, BraidProperties properties) {
@@ -62,7 +66,14 @@ public class KafkaTriggers implements TriggerRuntime {
     @Override
     public void reconcile(Collection<RecipeCatalog.Current> wanted) {
         boolean ownKafka = wanted.stream().anyMatch(KafkaTriggers::onBraidKafka);
-        if (ownKafka && !braidKafka.started()) {
+        if (ownKafka && !braidKafka.on()) {
+            // Kafka features are off on this node (said at start and in the health check): nothing to consume from.
+            if (!offTold) {
+                log.warn("Recipes with a kafka trigger on Braid's own Kafka are not consumed on this node: {}", braidKafka.off());
+                offTold = true;
+            }
+            wanted = wanted.stream().filter(c -> !onBraidKafka(c)).toList();
+        } else if (ownKafka && !braidKafka.started()) {
             // Braid's own embedded Kafka is starting (asking started it): its recipes join a later pass, rather
             // than hold the reconciler (and every other trigger type) while the broker starts.
             wanted = wanted.stream().filter(c -> !onBraidKafka(c)).toList();

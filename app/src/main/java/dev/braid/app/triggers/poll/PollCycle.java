@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,7 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
  * and rows already ingested by a lost commit race are dropped by their keys.
  */
 @Component
-class PollCycle {
+public class PollCycle {
 
     /** Advisory lock namespace of pollers (first int; the second is hashtext(slug)). */
     static final int LOCK_CLASS = 0x4272_6406;
@@ -62,6 +63,7 @@ class PollCycle {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final Map<String, Instant> polledHere = new java.util.concurrent.ConcurrentHashMap<>();
     private final int maxRows;
 
     PollCycle(PollSource source, PollCursors cursors, Ingestion ingestion, JdbcClient jdbc,
@@ -73,6 +75,11 @@ class PollCycle {
         this.transactions = new TransactionTemplate(transactions);
         this.clock = clock;
         this.maxRows = properties.poll().maxRows();
+    }
+
+    /** The recipes this node took the poller's lock of, and when last (the cluster view shows them). */
+    public Map<String, Instant> polledHere() {
+        return Map.copyOf(polledHere);
     }
 
     /**
@@ -99,6 +106,7 @@ class PollCycle {
             if (!locked) {
                 return Outcome.skip();
             }
+            polledHere.put(recipe.slug(), clock.instant());
             Optional<PollCursors.Stored> stored = cursors.find(recipe.slug());
             if (notBefore != null && stored.isPresent() && stored.get().polledAt().isAfter(notBefore)) {
                 return Outcome.skip();
