@@ -315,7 +315,7 @@ export function updateStep(source: string, id: string, changes: Record<string, u
     if (value === undefined) map.delete(key);
     else if (isMap(map.get(key, true)) && value && typeof value === 'object' && !Array.isArray(value)) {
       // keep the node (and its comments) and replace its entries key by key
-      const inner = map.get(key, true) as YAMLMap;
+      const inner = map.get(key, true) as unknown as YAMLMap;
       const wanted = value as Record<string, unknown>;
       for (const p of [...inner.items]) {
         const k = isScalar(p.key) ? String(p.key.value) : String(p.key);
