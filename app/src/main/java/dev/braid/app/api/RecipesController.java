@@ -29,7 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.braid.app.store.RecipeCatalog;
 import dev.braid.app.store.RecipeStore;
 import dev.braid.app.store.StoredRecipe;
+import dev.braid.engine.graph.RecipeGraph;
 import dev.braid.engine.model.Recipe;
+import dev.braid.engine.parse.CheckedRecipe;
 import dev.braid.engine.parse.ConnectionTypes;
 import dev.braid.engine.parse.RecipeParser;
 import dev.braid.engine.parse.SourceFormat;
@@ -79,6 +81,30 @@ public class RecipesController {
         }
         catalog.evict(recipe.slug());
         return ResponseEntity.created(URI.create("/api/v1/recipes/" + saved.slug())).body(RecipeView.of(saved));
+    }
+
+    /**
+     * Checks a recipe without saving it (issue 17): the problems saving would report — through the same
+     * parser call with the same connection check — and the graph of what could be read. 200 whenever the
+     * request itself is readable; a body {@code {"yaml": "..."}} carries the YAML text inside JSON.
+     */
+    @PostMapping(path = "/validate", consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+            "application/json"})
+    public ObjectNode validate(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType) {
+        Source source = Source.read(body, contentType).unwrapped();
+        CheckedRecipe checked = parser.check(source.text(), source.format(), connectionTypes);
+        ObjectNode out = NODES.objectNode();
+        out.put("valid", checked.valid());
+        var errors = out.putArray("errors");
+        for (ValidationError e : checked.errors()) {
+            ObjectNode error = errors.addObject();
+            error.put("path", e.path());
+            error.put("line", e.line());
+            error.put("column", e.column());
+            error.put("message", e.message());
+        }
+        out.set("graph", RecipeGraph.of(checked.recipe(), checked.lines()).toJson());
+        return out;
     }
 
     @GetMapping
@@ -259,5 +285,26 @@ public class RecipesController {
             boolean yaml = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("yaml");
             return new Source(text, yaml ? SourceFormat.YAML : RecipeParser.detectFormat(contentType, text));
         }
+
+        /**
+         * The YAML text of a JSON body {@code {"yaml": "..."}} (one field, a string) — how a browser sends
+         * editor text inside JSON; any other body is the recipe itself.
+         */
+        Source unwrapped() {
+            if (format != SourceFormat.JSON) {
+                return this;
+            }
+            try {
+                JsonNode node = WRAPPER_READER.readTree(text);
+                if (node != null && node.isObject() && node.size() == 1 && node.path("yaml").isString()) {
+                    return new Source(node.path("yaml").asString(), SourceFormat.YAML);
+                }
+            } catch (RuntimeException e) {
+                // not JSON after all: the parser reports where, as it would on save
+            }
+            return this;
+        }
+
+        private static final tools.jackson.databind.ObjectMapper WRAPPER_READER = tools.jackson.databind.json.JsonMapper.builder().build();
     }
 }

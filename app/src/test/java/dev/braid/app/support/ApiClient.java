@@ -106,6 +106,13 @@ public final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
+    /** A PUT with extra request headers (e.g. {@code If-Match}). */
+    public Response put(String path, Map<String, String> headers, String body) {
+        HttpRequest.Builder b = request(path).PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        headers.forEach(b::header);
+        return send(b);
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (authorization != null) {

@@ -52,14 +52,27 @@ public final class RecipeParser {
      * @throws RecipeValidationException listing every problem found, in document order
      */
     public Recipe parse(String source, SourceFormat format, ConnectionTypes connections) {
+        CheckedRecipe checked = check(source, format, connections);
+        if (!checked.valid()) {
+            throw new RecipeValidationException(checked.errors());
+        }
+        return checked.recipe();
+    }
+
+    /**
+     * Checks {@code source} as {@link #parse(String, SourceFormat, ConnectionTypes)} does — the one path
+     * both take, so what this finds valid, saving accepts — but answers the problems instead of throwing,
+     * together with the recipe as far as it could be read and where its steps are written.
+     */
+    public CheckedRecipe check(String source, SourceFormat format, ConnectionTypes connections) {
         Problems problems = new Problems(new Positions());
         JsonNode document = SourceReader.read(source, format == null ? SourceFormat.YAML : format, problems);
-        Recipe recipe = document == null ? null
-                : new RecipeReader(problems, expressions, actions, connections).read(document);
-        if (problems.any()) {
-            throw new RecipeValidationException(problems.sorted());
+        if (document == null) {
+            return new CheckedRecipe(null, problems.sorted(), SourceLines.NONE);
         }
-        return recipe;
+        RecipeReader reader = new RecipeReader(problems, expressions, actions, connections);
+        Recipe recipe = reader.read(document);
+        return new CheckedRecipe(recipe, problems.sorted(), reader.lines());
     }
 
     /**

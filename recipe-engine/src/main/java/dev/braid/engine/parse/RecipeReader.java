@@ -39,6 +39,13 @@ final class RecipeReader {
         this.steps = new StepReader(problems, expressions, actions, retries, connections);
     }
 
+    /** Where the steps read start, by id, and where the trigger is written. */
+    SourceLines lines() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        steps.starts().forEach((id, at) -> out.put(id, at.line()));
+        return new SourceLines(out, problems.positions().ofKey("trigger").line());
+    }
+
     /** The recipe; meaningful only when {@code problems} stayed empty. */
     Recipe read(JsonNode document) {
         if (!document.isObject()) {

@@ -46,6 +46,8 @@ final class StepReader {
     private final Actions actions;
     private final RecipeReader.RetryReader retries;
     private final Map<String, Position> ids = new HashMap<>();
+    /** Where each step (by id) starts in the source: the studio's graph points its nodes there. */
+    private final Map<String, Position> starts = new java.util.LinkedHashMap<>();
     private final ConnectionTypes connections;
 
     StepReader(Problems problems, Expressions expressions, Actions actions, RecipeReader.RetryReader retries,
@@ -55,6 +57,11 @@ final class StepReader {
         this.expressions = expressions;
         this.actions = actions;
         this.retries = retries;
+    }
+
+    /** Where each step read so far starts, by id. */
+    Map<String, Position> starts() {
+        return starts;
     }
 
     /**
@@ -93,6 +100,9 @@ final class StepReader {
         }
         Fields f = new Fields(node, path, problems, expressions);
         String id = id(f);
+        if (id != null) {
+            starts.put(id, problems.positions().ofValue(path));
+        }
         List<String> kinds = KINDS.stream().filter(k -> f.node().has(k)).toList();
         if (kinds.size() != 1) {
             problems.atValue(path, "A step must have exactly one of " + String.join(", ", KINDS) + "; found "

@@ -16,11 +16,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * A registry with the action names the parser tests use ({@code core.log}, {@code core.transform},
  * {@code http.request}); the actions do nothing, the parser only asks whether they exist.
  */
-final class FakeConnectors {
+public final class FakeConnectors {
 
     private FakeConnectors() {}
 
-    static ConnectorRegistry registry() {
+    public static ConnectorRegistry registry() {
         return new ConnectorRegistry(List.of(connector("core", "log", "transform"), connector("http", "request")));
     }
 
