@@ -21,6 +21,7 @@ export interface Mark {
 }
 
 export interface EditorHandle {
+  getText(): string;
   /** replaces the text by the smallest change (undo stays one step; the cursor stays where it can) */
   setText(text: string): void;
   reveal(line: number): void;
@@ -145,6 +146,7 @@ export function Editor({ initial, onChange, onSelection, hints, preview, handle 
           hover,
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           EditorState.tabSize.of(2),
+          EditorView.lineWrapping,
           EditorView.updateListener.of((u) => {
             if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
             if (u.selectionSet) {
@@ -157,6 +159,7 @@ export function Editor({ initial, onChange, onSelection, hints, preview, handle 
       }),
     });
     handle.current = {
+      getText: () => view.state.doc.toString(),
       setText(text) {
         const old = view.state.doc.toString();
         if (old === text) return;
@@ -178,6 +181,8 @@ export function Editor({ initial, onChange, onSelection, hints, preview, handle 
         view.dispatch(setDiagnostics(view.state, marks.map((m) => diagnostic(view.state.doc, m))));
       },
     };
+    // the browser tests (StudioIT) type whole recipes through the same change path as the keyboard
+    (host.current as HTMLDivElement & { studioEditor?: EditorHandle }).studioEditor = handle.current;
     return () => {
       handle.current = null;
       view.destroy();

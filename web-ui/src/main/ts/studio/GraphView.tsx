@@ -30,6 +30,7 @@ function StepNodeView({ data }: NodeProps<Node<StepData>>) {
       data-id={node.id}
       data-kind={node.kind}
       data-status={run?.status ?? ''}
+      data-parent={node.parent ?? ''}
       title={`line ${node.line}`}
     >
       {node.kind !== 'trigger' ? <Handle type="target" position={Position.Top} /> : null}

@@ -3,59 +3,11 @@
 import { useMemo, useState } from 'react';
 import { isMap, type YAMLMap } from 'yaml';
 import { JsonView, StatusBadge } from '../components';
-import { fields, leaves, type Field } from '../schemaForm';
+import { fields, leaves } from '../schemaForm';
+import { anyJsonAsJson, textsOf, withFrom } from './stepForm';
 import { canMoveInto } from './edits';
 import type { Catalogue, NodeRun } from './data';
 import { containers, findStep, parseRecipe, type Container, type RecipeTree } from './tree';
-
-/** The form's texts from the step's `with` (expressions and objects as written). */
-function textsOf(list: Field[], values: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of leaves(list)) {
-    const v = f.path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), values);
-    out[f.path] = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v, null, 2) : String(v);
-  }
-  return out;
-}
-
-/**
- * The step's new `with`: its keys the schema does not know stay; blanks are left out; an expression
- * (`{{ }}`) stays text whatever the field's type.
- */
-export function withFrom(list: Field[], texts: Record<string, string>, before: Record<string, unknown>): { value: Record<string, unknown>; errors: Record<string, string> } {
-  const value: Record<string, unknown> = structuredClone(before);
-  const errors: Record<string, string> = {};
-  for (const f of leaves(list)) {
-    const text = (texts[f.path] ?? '').trim();
-    const keys = f.path.split('.');
-    let target = value;
-    for (const k of keys.slice(0, -1)) target = (target[k] && typeof target[k] === 'object' ? target[k] : (target[k] = {})) as Record<string, unknown>;
-    const last = keys[keys.length - 1];
-    if (!text) {
-      if (f.required) errors[f.path] = `${f.label} is required`;
-      delete target[last];
-      continue;
-    }
-    if (text.includes('{{')) {
-      target[last] = text;
-    } else if (f.kind === 'integer' || f.kind === 'number') {
-      const n = Number(text);
-      if (Number.isNaN(n)) errors[f.path] = `${f.label} must be a number or a {{ }} expression`;
-      else target[last] = n;
-    } else if (f.kind === 'boolean') {
-      target[last] = text === 'true';
-    } else if (f.kind === 'json') {
-      try {
-        target[last] = JSON.parse(text);
-      } catch {
-        target[last] = text;
-      }
-    } else {
-      target[last] = text;
-    }
-  }
-  return { value, errors };
-}
 
 function containerLabel(c: Container): string {
   return c.parent === null ? 'the recipe’s steps' : `${c.parent} → ${c.branch}`;
@@ -93,7 +45,7 @@ export function StepPanel({ id, text, tree, catalogue, run, canEdit, onMove, onM
     return found ? ((found as YAMLMap).toJSON() as Record<string, unknown>) : null;
   }, [text, id]);
   const action = step?.action ? catalogue?.actions.get(step.action) : undefined;
-  const formFields = useMemo(() => fields(action?.inputSchema), [action]);
+  const formFields = useMemo(() => anyJsonAsJson(fields(action?.inputSchema), action?.inputSchema ?? null), [action]);
   const current = (stepMap?.with && typeof stepMap.with === 'object' ? stepMap.with : {}) as Record<string, unknown>;
   const [texts, setTexts] = useState<Record<string, string> | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -46,7 +46,7 @@ export async function layout(graph: Graph): Promise<Map<string, Box>> {
       height: NODE_HEIGHT,
       children: group ? [] : undefined,
       layoutOptions: group
-        ? { 'elk.padding': '[top=64,left=16,bottom=16,right=16]', 'elk.nodeSize.constraints': 'MINIMUM_SIZE', 'elk.nodeSize.minimum': `(${NODE_WIDTH + 32},${NODE_HEIGHT + 40})` }
+        ? { 'elk.padding': '[top=64,left=16,bottom=16,right=16]', 'elk.nodeSize.constraints': 'MINIMUM_SIZE', 'elk.nodeSize.minimum': `(${NODE_WIDTH + 32},${NODE_HEIGHT + 24})` }
         : undefined,
     });
   }
