@@ -111,6 +111,9 @@ public class SecurityConfiguration {
                 .requestMatchers("/hooks/**", "/actuator/health", "/actuator/health/**", "/error").permitAll()
                 .requestMatchers(SecurityConfiguration::isTheWebApp).permitAll()
                 .requestMatchers("/api/v1/session").permitAll()
+                // The recipe format's JSON Schema describes a file format, nothing stored: editors (VS Code's YAML
+                // extension) fetch it without credentials.
+                .requestMatchers(HttpMethod.GET, "/api/v1/schema/recipe.json").permitAll()
                 // ARCHITECTURE §10: metrics are readable with any role or a token; open only with braid.metrics.open=true.
                 .requestMatchers(HttpMethod.GET, "/actuator/prometheus").access(metricsOpen
                         ? (authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(true)
@@ -121,7 +124,8 @@ public class SecurityConfiguration {
                 .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(admin, builder, operator, viewer)
                 .requestMatchers(HttpMethod.POST, "/api/v1/recipes/*/enable", "/api/v1/recipes/*/disable")
                         .hasAnyRole(admin, builder, operator)
-                .requestMatchers(HttpMethod.POST, "/api/v1/recipes/test", "/api/v1/recipes/*/test").hasAnyRole(admin, builder)
+                .requestMatchers(HttpMethod.POST, "/api/v1/recipes/test", "/api/v1/recipes/*/test", "/api/v1/expressions/evaluate")
+                        .hasAnyRole(admin, builder)
                 .requestMatchers(HttpMethod.POST, "/api/v1/recipes/*/runs", "/api/v1/recipes/*/replay",
                         "/api/v1/recipes/*/backfill").hasAnyRole(admin, operator)
                 .requestMatchers("/api/v1/runs/**", "/api/v1/dead-letters", "/api/v1/dead-letters/**")

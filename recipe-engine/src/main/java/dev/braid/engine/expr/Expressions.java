@@ -198,7 +198,7 @@ public final class Expressions {
     private ExpressionException failure(String expression, RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ExpressionLimitExceeded limit) {
-                return new ExpressionException("Expression '" + abbreviate(expression) + "' failed: " + limit.detail(), e);
+                return new ExpressionException("Expression '" + abbreviate(expression) + "' failed: " + limit.detail(), e, expression);
             }
         }
         if (e instanceof JException j && "D2014".equals(j.getError())) {
@@ -207,10 +207,10 @@ public final class Expressions {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof JException j) {
-                return new ExpressionException(describe(expression, j), e);
+                return new ExpressionException(describe(expression, j), e, expression);
             }
         }
-        return new ExpressionException("Expression '" + abbreviate(expression) + "' failed: " + e.getMessage(), e);
+        return new ExpressionException("Expression '" + abbreviate(expression) + "' failed: " + e.getMessage(), e, expression);
     }
 
     private Pool pool(String expression) {
@@ -241,9 +241,10 @@ public final class Expressions {
             compiled.setValidateInput(false);
             return compiled;
         } catch (JException e) {
-            throw new ExpressionException(describe(expression, e), e);
+            throw new ExpressionException(describe(expression, e), e, expression);
         } catch (RuntimeException | StackOverflowError e) {
-            throw new ExpressionException("Expression '" + abbreviate(expression) + "' is not valid JSONata: " + e.getMessage(), e);
+            throw new ExpressionException("Expression '" + abbreviate(expression) + "' is not valid JSONata: " + e.getMessage(), e,
+                    expression);
         }
     }
 
