@@ -39,13 +39,6 @@ function StepNodeView({ data }: NodeProps<Node<StepData>>) {
           {ICONS[node.kind] ?? '▶'}
         </span>
         <span className="gnode-label">{node.label}</span>
-        {run ? (
-          <span className="gnode-run">
-            {run.status}
-            {run.ms !== null ? ` · ${duration(run.ms)}` : ''}
-            {run.records.length > 1 ? ` · ×${run.records.length}` : ''}
-          </span>
-        ) : null}
       </div>
       <div className="gnode-detail">
         {node.kind === 'call' && node.recipe ? (
@@ -63,6 +56,13 @@ function StepNodeView({ data }: NodeProps<Node<StepData>>) {
           node.detail
         )}
       </div>
+      {run ? (
+        <div className="gnode-run">
+          {run.status}
+          {run.ms !== null ? ` · ${duration(run.ms)}` : ''}
+          {run.records.length > 1 ? ` · ×${run.records.length}` : ''}
+        </div>
+      ) : null}
       {node.kind !== 'stop' && node.kind !== 'fail' ? <Handle type="source" position={Position.Bottom} /> : null}
     </div>
   );

@@ -3,7 +3,7 @@ import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { Graph } from './graph';
 
 export const NODE_WIDTH = 210;
-export const NODE_HEIGHT = 58;
+export const NODE_HEIGHT = 64;
 
 export interface Box {
   x: number;
@@ -29,7 +29,7 @@ export async function layout(graph: Graph): Promise<Map<string, Box>> {
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '36',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '28',
       'elk.spacing.nodeNode': '28',
       'elk.spacing.edgeLabel': '4',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
@@ -46,7 +46,7 @@ export async function layout(graph: Graph): Promise<Map<string, Box>> {
       height: NODE_HEIGHT,
       children: group ? [] : undefined,
       layoutOptions: group
-        ? { 'elk.padding': '[top=64,left=16,bottom=16,right=16]', 'elk.nodeSize.constraints': 'MINIMUM_SIZE', 'elk.nodeSize.minimum': `(${NODE_WIDTH + 32},${NODE_HEIGHT + 24})` }
+        ? { 'elk.padding': '[top=56,left=14,bottom=14,right=14]', 'elk.nodeSize.constraints': 'MINIMUM_SIZE', 'elk.nodeSize.minimum': `(${NODE_WIDTH + 28},${NODE_HEIGHT + 70})` }
         : undefined,
     });
   }

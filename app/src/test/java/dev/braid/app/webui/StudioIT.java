@@ -180,6 +180,7 @@ class StudioIT extends BraidIntegrationTest {
         browser.waitFor(By.xpath("//button[normalize-space()='Show differences']")).click();
         WebElement versions = browser.waitFor(By.cssSelector("[data-testid=version-diff]"));
         assertThat(versions.getText()).contains("small order, logged only");
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", versions);
         browser.screenshot("studio-versions-diff");
 
         // Two people edit v2; the other saves first; this one's save meets the conflict, nothing is overwritten.
