@@ -104,6 +104,26 @@ export function StepPanel({ id, text, tree, catalogue, run, canEdit, onMove, onM
         ) : null}
       </div>
       {action ? <p className="muted small-text">{action.description}</p> : null}
+      {run ? (
+        <div className="step-run" data-testid="step-run">
+          <h3>
+            Test run <StatusBadge status={run.status} />
+          </h3>
+          {run.records.slice(0, 5).map((r) => (
+            <div key={r.path} className="step-record">
+              {run.records.length > 1 ? <div className="mono small-text">{r.path}</div> : null}
+              {r.error ? (
+                <div className="problem" data-testid="step-run-error">
+                  {r.error.type ? <code>{r.error.type}</code> : null} {r.error.message}
+                </div>
+              ) : null}
+              <JsonView value={r.input} label="input" />
+              <JsonView value={r.output} label="output" />
+            </div>
+          ))}
+          {run.records.length > 5 ? <p className="muted">…and {run.records.length - 5} more iterations</p> : null}
+        </div>
+      ) : null}
       {canEdit && formFields.length ? (
         <form
           className="step-form"
@@ -145,26 +165,6 @@ export function StepPanel({ id, text, tree, catalogue, run, canEdit, onMove, onM
             ) : null}
           </div>
         </form>
-      ) : null}
-      {run ? (
-        <div className="step-run" data-testid="step-run">
-          <h3>
-            Test run <StatusBadge status={run.status} />
-          </h3>
-          {run.records.slice(0, 5).map((r) => (
-            <div key={r.path} className="step-record">
-              {run.records.length > 1 ? <div className="mono small-text">{r.path}</div> : null}
-              {r.error ? (
-                <div className="problem" data-testid="step-run-error">
-                  {r.error.type ? <code>{r.error.type}</code> : null} {r.error.message}
-                </div>
-              ) : null}
-              <JsonView value={r.input} label="input" />
-              <JsonView value={r.output} label="output" />
-            </div>
-          ))}
-          {run.records.length > 5 ? <p className="muted">…and {run.records.length - 5} more iterations</p> : null}
-        </div>
       ) : null}
     </div>
   );

@@ -153,7 +153,7 @@ class StudioIT extends BraidIntegrationTest {
         assertThat(nodeStatus("price")).isEqualTo("succeeded");
         assertThat(nodeStatus("note")).isEmpty();
         assertThat(browser.driver().findElement(By.cssSelector("[data-testid=test-error]")).getText()).contains("request", "500");
-        node("customer").click();
+        clickNode("customer");
         assertThat(browser.waitFor(By.cssSelector("[data-testid=step-run]")).getText()).contains("Acme");
         browser.screenshot("studio-test-run");
 
@@ -226,7 +226,7 @@ class StudioIT extends BraidIntegrationTest {
         browser.eventually().until(() -> graphNodes().size() == 5);
         assertThat(browser.all(By.cssSelector("[data-testid=graph-node][data-id=lineTotal]"))).hasSize(1);
         // a node click shows its step and highlights its line in the editor
-        node("summary").click();
+        clickNode("summary");
         assertThat(browser.waitFor(By.cssSelector("[data-testid=step-panel]")).getText()).contains("summary", "core.transform");
         assertThat(browser.driver().findElement(By.cssSelector(".cm-activeLine")).getText()).contains("id: summary");
         new Select(browser.driver().findElement(By.cssSelector("select[aria-label='Move into']"))).selectByVisibleText("lines → steps");
@@ -273,6 +273,15 @@ class StudioIT extends BraidIntegrationTest {
 
     private WebElement node(String id) {
         return browser.driver().findElement(By.cssSelector("[data-testid=graph-node][data-id='" + id + "']"));
+    }
+
+    /** Clicks a node once the graph is laid out (a new layout draws the nodes anew). */
+    private void clickNode(String id) {
+        browser.eventually().until(() -> "yes".equals(browser.driver().findElement(By.cssSelector("[data-testid=graph]")).getAttribute("data-laid-out")));
+        browser.eventually().until(() -> {
+            node(id).click();
+            return true;
+        });
     }
 
     private String nodeStatus(String id) {
