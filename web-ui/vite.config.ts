@@ -9,7 +9,8 @@ export default defineConfig({
     outDir: 'target/classes/static',
     emptyOutDir: true,
     sourcemap: false,
-    chunkSizeWarningLimit: 600,
+    // ELK's layout engine is one 1.4 MB file, loaded by the studio route only (the budget script checks the initial load)
+    chunkSizeWarningLimit: 1500,
   },
   server: {
     // `npm run dev` against a server started with ./mvnw … on :8080

@@ -15,6 +15,8 @@ import type { Ability } from './permissions';
 
 // The dashboard's chart library is loaded with the dashboard only, keeping the first paint of the other pages small.
 const Dashboard = lazy(() => import('./pages/Dashboard'));
+// The authoring studio (CodeMirror, React Flow, ELK) is its own chunk, loaded when a studio route opens.
+const Studio = lazy(() => import('./studio/Studio'));
 
 const NAV: { href: string; label: string; needs?: Ability }[] = [
   { href: '/', label: 'Dashboard' },
@@ -35,6 +37,8 @@ function route(path: string): ReactNode {
   if ((m = match('/runs/:id', path))) return <RunPage id={m.id} />;
   if (match('/dead-letters', path)) return <DeadLetters />;
   if (match('/recipes', path)) return <Recipes />;
+  if (match('/recipes/new', path)) return <Studio slug={null} />;
+  if ((m = match('/recipes/:slug/edit', path))) return <Studio key={m.slug} slug={m.slug} />;
   if ((m = match('/recipes/:slug', path))) return <RecipePage slug={m.slug} />;
   if (match('/connections', path)) return <Connections />;
   if (match('/cluster', path)) return <Cluster />;

@@ -44,13 +44,18 @@ export interface RequestOptions {
   body?: unknown;
   accept?: string;
   signal?: AbortSignal;
+  /** a text body sent as is with this Content-Type (a recipe's YAML) instead of JSON */
+  text?: { body: string; contentType: string };
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json', ...options.headers };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
+  } else if (options.text) {
+    headers['Content-Type'] = options.text.contentType;
   }
   if (method !== 'GET' && csrfToken) {
     headers['X-XSRF-TOKEN'] = csrfToken;
@@ -61,7 +66,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? options.text?.body : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (e) {

@@ -55,6 +55,11 @@ export function RecipePage({ slug }: { slug: string }) {
               {r.enabled ? 'Disable' : 'Enable'}
             </button>
           ) : null}
+          {canEdit ? (
+            <Link href={`/recipes/${encodeURIComponent(r.slug)}/edit`} className="button" data-testid="edit-recipe">
+              Edit in studio
+            </Link>
+          ) : null}
           <Link href={`/dead-letters?recipe=${encodeURIComponent(r.slug)}`} className="button">
             Dead letters
           </Link>

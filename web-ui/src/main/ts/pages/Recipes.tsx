@@ -25,6 +25,7 @@ async function loadRows(signal: AbortSignal): Promise<Row[]> {
 export function Recipes() {
   const rows = useLoad(loadRows, 'recipes', 15000);
   const canSwitch = useCan('switch-recipes');
+  const canEdit = useCan('edit-recipes');
   const [error, setError] = useState<unknown>();
   const toggle = async (r: Recipe) => {
     try {
@@ -36,7 +37,14 @@ export function Recipes() {
   };
   return (
     <section>
-      <h1>Recipes</h1>
+      <div className="page-head">
+        <h1>Recipes</h1>
+        {canEdit ? (
+          <Link href="/recipes/new" className="button" data-testid="new-recipe">
+            New recipe
+          </Link>
+        ) : null}
+      </div>
       <ProblemBanner error={error} onClose={() => setError(undefined)} />
       <ProblemBanner error={rows.error} />
       {rows.data && !rows.data.length ? (
