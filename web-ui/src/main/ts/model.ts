@@ -29,6 +29,7 @@ export interface Run {
   deadLetterId: string | null;
   waitReason: string | null;
   parentRunId: string | null;
+  keys?: Record<string, string>;
   trigger?: unknown;
   steps?: Step[];
 }

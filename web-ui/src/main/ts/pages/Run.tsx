@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { request } from '../api';
-import { Empty, JsonView, ProblemBanner, StatusBadge, useLoad } from '../components';
+import { Empty, JsonView, LiveBadge, ProblemBanner, StatusBadge, useLoad } from '../components';
+import { throttle, useLiveEvents } from '../live';
 import { ago, between, duration, shortId, timestamp } from '../format';
 import { FINISHED, type LogLine, type Run, type Step } from '../model';
 import { Link, useLocation } from '../router';
@@ -8,18 +9,28 @@ import { CompareForm, RunCompare } from './RunCompare';
 import { useCan } from '../session';
 import { timeline } from '../timeline';
 
-const LIVE_MS = 2000;
+const FALLBACK_MS = 30000;
+/** At most one re-read of the run per this many ms, however many steps finish. */
+const REFRESH_MS = 300;
 const RETRYABLE = ['failed', 'retrying', 'waiting'];
 
 /** One run: what happened, where it failed and why, with the operator's actions beside it. */
 export function RunPage({ id }: { id: string }) {
   const compareWith = new URLSearchParams(useLocation().search).get('compare');
   const canOperate = useCan('operate-runs');
-  // Live (polled) until the run has ended; a retry makes it live again through the status it answers.
+  // Live until the run has ended (its run and step events re-read it); a retry makes it live again
+  // through the status it answers. A slow poll covers a stream that dropped events.
   const [ended, setEnded] = useState(false);
   const live = !ended;
-  const run = useLoad((signal) => request<Run>(`/api/v1/runs/${encodeURIComponent(id)}`, { signal }), id, live ? LIVE_MS : null);
-  const logs = useLoad((signal) => request<{ items: LogLine[] }>(`/api/v1/runs/${encodeURIComponent(id)}/logs`, { signal }), id, live ? LIVE_MS : null);
+  const run = useLoad((signal) => request<Run>(`/api/v1/runs/${encodeURIComponent(id)}`, { signal }), id, live ? FALLBACK_MS : null);
+  const logs = useLoad((signal) => request<{ items: LogLine[] }>(`/api/v1/runs/${encodeURIComponent(id)}/logs`, { signal }), id, live ? FALLBACK_MS : null);
+  const refresh = useMemo(() => throttle(() => {
+    run.reload();
+    logs.reload();
+  }, REFRESH_MS), [run.reload, logs.reload]);
+  const stream = useLiveEvents((e) => {
+    if (e.type === 'reload' || e.run.id === id || e.run.parentRunId === id) refresh();
+  }, run.data?.recipe);
   const [actionError, setActionError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const r = run.data;
@@ -50,7 +61,8 @@ export function RunPage({ id }: { id: string }) {
             <Link href={`/runs?recipe=${encodeURIComponent(r.recipe)}`}>Runs of {r.recipe}</Link>
           </div>
           <h1>
-            Run <span className="mono">{shortId(r.id)}</span> <StatusBadge status={r.status} />
+            Run <span className="mono">{shortId(r.id)}</span> <StatusBadge status={r.status} />{' '}
+            {live ? <LiveBadge state={stream} /> : null}
           </h1>
         </div>
         <div className="actions">

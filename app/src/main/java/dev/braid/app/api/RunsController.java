@@ -137,7 +137,7 @@ public class RunsController {
         return UUID.fromString(id);
     }
 
-    private static RunStatus status(String status) {
+    static RunStatus status(String status) {
         if (status == null || status.isBlank()) {
             return null;
         }

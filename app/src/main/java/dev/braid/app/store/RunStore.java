@@ -651,7 +651,17 @@ public class RunStore {
 
     /** Newest first; {@code before} is the cursor (the last id of the previous page). */
     public List<RunRow> list(RunFilter filter, UUID before, int limit) {
-        NewestFirst query = new NewestFirst("select " + COLUMNS + " from runs")
+        return filtered("select " + COLUMNS + " from runs", filter, before).page(jdbc, before, limit, this::map);
+    }
+
+    /** The ids of {@link #list} alone (a bulk job resolving "all matching this filter"). */
+    public List<UUID> ids(RunFilter filter, UUID before, int limit) {
+        return filtered("select id from runs", filter, before)
+                .page(jdbc, before, limit, (rs, n) -> rs.getObject("id", UUID.class));
+    }
+
+    private static NewestFirst filtered(String select, RunFilter filter, UUID before) {
+        NewestFirst query = new NewestFirst(select)
                 .equal("recipe", filter.recipe())
                 .equal("status", filter.status() == null ? null : filter.status().wire())
                 .between("created_at", filter.from(), filter.to());
@@ -664,7 +674,7 @@ public class RunStore {
                 query.in("id", "select run_id from run_keys where name = ? and value = ? and run_id < ?", key.getKey(), value, before);
             }
         }
-        return query.page(jdbc, before, limit, this::map);
+        return query;
     }
 
     /** The list's filters; null members do not filter; {@code keys}: business keys, name to exact value. */
