@@ -8,6 +8,7 @@ import { DeadLetters } from './pages/DeadLetters';
 import { Recipes } from './pages/Recipes';
 import { RecipePage } from './pages/Recipe';
 import { Connections } from './pages/Connections';
+import { Secrets } from './pages/Secrets';
 import { Empty } from './components';
 import { Audit, Tokens, Users } from './pages/Admin';
 import type { Ability } from './permissions';
@@ -21,6 +22,7 @@ const NAV: { href: string; label: string; needs?: Ability }[] = [
   { href: '/dead-letters', label: 'Dead letters' },
   { href: '/recipes', label: 'Recipes' },
   { href: '/connections', label: 'Connections' },
+  { href: '/secrets', label: 'Secrets' },
   { href: '/users', label: 'Users', needs: 'manage-users' },
   { href: '/audit', label: 'Audit', needs: 'read-audit' },
   { href: '/tokens', label: 'Tokens' },
@@ -35,6 +37,7 @@ function route(path: string): ReactNode {
   if (match('/recipes', path)) return <Recipes />;
   if ((m = match('/recipes/:slug', path))) return <RecipePage slug={m.slug} />;
   if (match('/connections', path)) return <Connections />;
+  if (match('/secrets', path)) return <Secrets />;
   if (match('/users', path)) return <Users />;
   if (match('/tokens', path)) return <Tokens />;
   if (match('/audit', path)) return <Audit />;
