@@ -32,3 +32,6 @@ create table bulk_job_items (
 );
 create index bulk_job_items_pending on bulk_job_items (job_id, seq) where status = 'pending';
 create index bulk_job_items_failed on bulk_job_items (job_id, seq) where status = 'failed';
+
+-- A run's page lists its replays (issue 16): found by replay_of, which only replays carry.
+create index runs_by_replay_of on runs (replay_of) where replay_of is not null;

@@ -645,6 +645,16 @@ public class RunStore {
                 .param(ids.toArray(UUID[]::new)).query(this::map).list();
     }
 
+    /**
+     * The runs that replay this one ({@code replay_of}) and its {@code call:} children ({@code parent_run_id}),
+     * oldest first, at most {@code limit}, without their triggers (runs_by_replay_of, runs_by_parent).
+     */
+    public List<RunRow> related(UUID id, int limit) {
+        return jdbc.sql("select " + COLUMNS.replace("trigger,", "null::jsonb as trigger,")
+                        + " from runs where replay_of = ? or parent_run_id = ? order by id limit ?")
+                .params(id, id, limit).query(this::map).list();
+    }
+
     public Optional<RunRow> find(UUID id) {
         return jdbc.sql("select " + COLUMNS + " from runs where id = ?").param(id).query(this::map).optional();
     }

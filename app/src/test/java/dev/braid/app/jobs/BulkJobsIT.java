@@ -117,6 +117,15 @@ class BulkJobsIT extends BraidIntegrationTest {
         assertThat(failure.path("targetId").asString()).isEqualTo(ids.get(0));
         assertThat(failure.path("problem").path("status").asInt()).isEqualTo(409);
         assertThat(failure.path("problem").path("detail").asString()).contains("discarded");
+        // The original run of a replayed dead letter links to its replay, and the replay back to it.
+        JsonNode replayed = api.get("/api/v1/jobs/" + job + "/items?status=succeeded").json().path("items").get(0);
+        String original = api.get("/api/v1/dead-letters/" + replayed.path("targetId").asString()).json().path("runId").asString();
+        JsonNode originalRun = braid.run(original);
+        assertThat(originalRun.path("replays").size()).isEqualTo(1);
+        assertThat(originalRun.path("replays").get(0).path("id").asString()).isEqualTo(replayed.path("resultId").asString());
+        assertThat(originalRun.path("replays").get(0).path("origin").asString()).isEqualTo("replay");
+        assertThat(originalRun.path("children").isArray()).isTrue();
+        assertThat(braid.run(replayed.path("resultId").asString()).path("replayOf").asString()).isEqualTo(original);
 
         // Runs: a job cancelling runs that already ended refuses each with the reason.
         List<String> runs = api.get("/api/v1/runs?recipe=jobs-mixed&status=failed").json().path("items").values().stream()

@@ -3,11 +3,13 @@ package dev.braid.connectors.sql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.braid.engine.spi.Action;
+import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.ActionException;
 import dev.braid.engine.spi.Connector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
@@ -50,6 +52,26 @@ public final class SqlConnector implements Connector, AutoCloseable {
     @Override
     public String description() {
         return "Query and change relational databases over JDBC (PostgreSQL first): queries, statements, bulk inserts.";
+    }
+
+    /** {@code select 1} through the connection's pool; answers the database's product and version. */
+    @Override
+    public Optional<String> testConnection(ActionContext context) throws ActionException {
+        SqlSettings settings = SqlSettings.from(context.connection());
+        try (java.sql.Connection connection = pool(settings).getConnection();
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout((int) Math.max(1, context.remaining().toSeconds()));
+            try (java.sql.ResultSet rs = statement.executeQuery("select 1")) {
+                rs.next();
+            }
+            java.sql.DatabaseMetaData meta = connection.getMetaData();
+            connection.rollback();
+            return Optional.of("select 1 answered by " + meta.getDatabaseProductName() + " "
+                    + meta.getDatabaseProductVersion() + " at " + settings.scrub(settings.url()));
+        } catch (java.sql.SQLException e) {
+            throw ActionException.fatal(SqlFailure.ERROR, "select 1 failed on " + settings.scrub(settings.url()) + ": "
+                    + settings.scrub(e.getMessage()));
+        }
     }
 
     /** The pool for these settings, opened on first use. */
