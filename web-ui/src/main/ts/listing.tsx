@@ -141,12 +141,14 @@ export type BulkJobState = ReturnType<typeof useBulkJob>;
  * The bar over a selectable list: how many are selected (or all matching the filter), the page's own
  * controls and action buttons, and the running or finished job with every failed item and its reason.
  */
-export function BulkBar({ selection, pageIds, morePages, bulk, noun, children }: {
+export function BulkBar({ selection, pageIds, morePages, bulk, noun, runsHref, children }: {
   selection: SelectionState;
   pageIds: string[];
   morePages: boolean;
   bulk: BulkJobState;
   noun: string;
+  /** Where the runs a finished job started can be seen, if elsewhere. */
+  runsHref?: string;
   children: ReactNode;
 }) {
   const pageTicked = selection.pageTicked(pageIds);
@@ -169,13 +171,13 @@ export function BulkBar({ selection, pageIds, morePages, bulk, noun, children }:
         {children}
       </div>
       <ProblemBanner error={bulk.error} onClose={bulk.dismiss} />
-      {bulk.job ? <JobProgress job={bulk.job} onClose={bulk.busy ? undefined : bulk.dismiss} /> : null}
+      {bulk.job ? <JobProgress job={bulk.job} onClose={bulk.busy ? undefined : bulk.dismiss} runsHref={runsHref} /> : null}
     </div>
   );
 }
 
 /** A job's progress bar and, once it has some, its failed items with the reason each was refused. */
-export function JobProgress({ job, onClose }: { job: Job; onClose?: () => void }) {
+export function JobProgress({ job, onClose, runsHref }: { job: Job; onClose?: () => void; runsHref?: string }) {
   const failures = job.failures ?? [];
   const finished = job.status === 'finished';
   return (
@@ -184,11 +186,18 @@ export function JobProgress({ job, onClose }: { job: Job; onClose?: () => void }
         <strong data-testid="job-summary">
           {jobTitle(job)}: {jobSummary(job)}
         </strong>
-        {onClose ? (
-          <button className="link" onClick={onClose} type="button">
-            Close
-          </button>
-        ) : null}
+        <span>
+          {finished && runsHref && job.succeeded && job.action === 'dead-letters.replay' ? (
+            <Link href={runsHref} data-testid="job-runs">
+              See the runs
+            </Link>
+          ) : null}{' '}
+          {onClose ? (
+            <button className="link" onClick={onClose} type="button">
+              Close
+            </button>
+          ) : null}
+        </span>
       </div>
       <progress max={100} value={jobPercent(job)} aria-label={`${jobTitle(job)} progress`} />
       {job.selection.capped ? <div className="muted">More than 100,000 matched; this job takes the newest 100,000.</div> : null}

@@ -14,6 +14,7 @@ export function Connections() {
   const [editing, setEditing] = useState<Connection | 'new' | null>(null);
   const [error, setError] = useState<unknown>();
   const [rowTest, setRowTest] = useState<{ name: string; answer: TestAnswer } | null>(null);
+  const [rowTesting, setRowTesting] = useState<string | null>(null);
   const remove = async (c: Connection) => {
     if (!window.confirm(`Delete the connection ${c.name}? Recipes that use it will fail.`)) return;
     try {
@@ -81,8 +82,18 @@ export function Connections() {
                     <button type="button" className="small" onClick={() => setEditing(c)}>
                       Edit
                     </button>{' '}
-                    <button type="button" className="small" onClick={async () => setRowTest({ name: c.name, answer: await testConnection(c.name) })}>
-                      Test
+                    <button
+                      type="button"
+                      className="small"
+                      disabled={rowTesting === c.name}
+                      onClick={async () => {
+                        setRowTesting(c.name);
+                        setRowTest(null);
+                        setRowTest({ name: c.name, answer: await testConnection(c.name) });
+                        setRowTesting(null);
+                      }}
+                    >
+                      {rowTesting === c.name ? 'Testing…' : 'Test'}
                     </button>{' '}
                     <button type="button" className="small danger" onClick={() => remove(c)}>
                       Delete

@@ -103,7 +103,7 @@ export function DeadLetters() {
       <ProblemBanner error={list.error} />
       {redriven ? <Outcomes title="Edit and replay" outcomes={[redriven]} onClose={() => setRedriven(null)} /> : null}
       {canReplay ? (
-        <BulkBar selection={selection} pageIds={pageIds} morePages={!!list.data?.nextCursor} bulk={bulk} noun="dead letter">
+        <BulkBar selection={selection} pageIds={pageIds} morePages={!!list.data?.nextCursor} bulk={bulk} noun="dead letter" runsHref={filter.recipe ? `/runs?recipe=${encodeURIComponent(filter.recipe)}` : '/runs'}>
           <label className="inline">
             Replay from
             <select value={from} onChange={(e) => setFrom(e.target.value as 'failed-step' | 'trigger')} name="from">

@@ -96,7 +96,7 @@ export function Secrets() {
             <tr>
               <th>Name</th>
               <th>Value</th>
-              <th>Set</th>
+              <th>Created</th>
               <th>Last changed</th>
               {canEdit ? <th /> : null}
             </tr>

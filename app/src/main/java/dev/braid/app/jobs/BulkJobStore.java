@@ -72,16 +72,18 @@ public class BulkJobStore {
 
     /**
      * Takes the oldest running job that no live node holds (never held, or its lease ran out: the node
-     * died or stopped) for {@code lease}; empty when there is none.
+     * died or stopped) — or that this node held when a round of it failed — for {@code lease}; empty when
+     * there is none.
      */
     public Optional<Job> claim(String node, Duration lease) {
         return jdbc.sql("""
                 update bulk_jobs set locked_by = ?, locked_until = now() + make_interval(secs => ?)
                  where id = (select id from bulk_jobs
-                              where status = 'running' and (locked_until is null or locked_until < now())
+                              where status = 'running'
+                                and (locked_until is null or locked_until < now() or locked_by = ?)
                               order by created_at limit 1 for update skip locked)
                 returning\s""" + JOB_COLUMNS)
-                .params(node, lease.toMillis() / 1000.0).query(this::job).optional();
+                .params(node, lease.toMillis() / 1000.0, node).query(this::job).optional();
     }
 
     /** Extends this node's hold on the job; false when the lease was lost (another node took it over). */
