@@ -50,6 +50,7 @@ class LiveFeed {
 
   private open(recipe: string | undefined): void {
     this.close();
+    this.setState('connecting');
     const params = new URLSearchParams();
     if (recipe) params.set('recipe', recipe);
     // A new EventSource cannot set the header; the server reads the same id from the query.

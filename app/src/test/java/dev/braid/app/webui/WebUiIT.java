@@ -249,7 +249,8 @@ class WebUiIT extends BraidIntegrationTest {
 
         // Live: a run started now appears at the top of the filtered list without a reload (the fallback poll is 60 s).
         eventually().until(() -> browser.findElement(By.cssSelector("[data-testid=live]")).getText().contains("live"));
-        String second = braid.webhook(slug, "{\"orderId\": \"B-7\"}");
+        // A body of its own: the same body again would be a duplicate delivery (no new run).
+        String second = braid.webhook(slug, "{\"orderId\": \"B-7\", \"line\": 2}");
         braid.webhook(slug, "{\"orderId\": \"C-9\"}");
         eventually().until(() -> rowStatuses().size() == 2);
         assertThat(browser.findElement(By.cssSelector("[data-testid=runs] tbody a.mono")).getAttribute("href")).endsWith("/runs/" + second);
@@ -283,7 +284,7 @@ class WebUiIT extends BraidIntegrationTest {
         assertThat(api.get("/api/v1/secrets").body()).contains(name).doesNotContain(value);
         // Stored: a recipe reads it.
         String slug = "ui-secret-reader-" + System.nanoTime();
-        saveRecipe(slug, "core.transform", "{ value: \"{{ secrets." + name + " == '" + value + "' }}\" }");
+        saveRecipe(slug, "core.transform", "{ value: \"{{ secrets." + name + " = '" + value + "' }}\" }");
         JsonNode run = braid.awaitStatus(braid.webhook(slug, "{}"), "succeeded");
         assertThat(run.path("output").path("value").asBoolean()).as(run.toString()).isTrue();
 
