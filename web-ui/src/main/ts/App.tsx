@@ -8,6 +8,7 @@ import { DeadLetters } from './pages/DeadLetters';
 import { Recipes } from './pages/Recipes';
 import { RecipePage } from './pages/Recipe';
 import { Connections } from './pages/Connections';
+import { Secrets } from './pages/Secrets';
 import { Cluster } from './pages/Cluster';
 import { Empty } from './components';
 import { Audit, Tokens, Users } from './pages/Admin';
@@ -24,6 +25,7 @@ const NAV: { href: string; label: string; needs?: Ability }[] = [
   { href: '/dead-letters', label: 'Dead letters' },
   { href: '/recipes', label: 'Recipes' },
   { href: '/connections', label: 'Connections' },
+  { href: '/secrets', label: 'Secrets' },
   { href: '/cluster', label: 'Cluster' },
   { href: '/users', label: 'Users', needs: 'manage-users' },
   { href: '/audit', label: 'Audit', needs: 'read-audit' },
@@ -41,6 +43,7 @@ function route(path: string): ReactNode {
   if ((m = match('/recipes/:slug/edit', path))) return <Studio key={m.slug} slug={m.slug} />;
   if ((m = match('/recipes/:slug', path))) return <RecipePage slug={m.slug} />;
   if (match('/connections', path)) return <Connections />;
+  if (match('/secrets', path)) return <Secrets />;
   if (match('/cluster', path)) return <Cluster />;
   if (match('/users', path)) return <Users />;
   if (match('/tokens', path)) return <Tokens />;

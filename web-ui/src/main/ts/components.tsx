@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
-import { shortId } from './format';
+import { shortId, tail } from './format';
 import { Link } from './router';
 
 export function StatusBadge({ status }: { status: string }) {
@@ -51,11 +51,13 @@ export interface Loaded<T> {
   error: unknown;
   loading: boolean;
   reload: () => void;
+  /** Changes the data in place (a live event) until the next load. */
+  mutate: (change: (data: T) => T) => void;
 }
 
 /**
- * Loads with `load` whenever `key` changes; `refreshMs` polls while the page is visible (live views
- * until server-sent events are there). A failed poll keeps the last data and shows the error.
+ * Loads with `load` whenever `key` changes; `refreshMs` polls while the page is visible (a fallback
+ * beside live events). A failed poll keeps the last data and shows the error.
  */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string, refreshMs?: number | null): Loaded<T> {
   const [data, setData] = useState<T>();
@@ -97,7 +99,8 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
   }, [refreshMs, key]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  const mutate = useCallback((change: (d: T) => T) => setData((d) => (d === undefined ? d : change(d))), []);
+  return { data, error, loading, reload, mutate };
 }
 
 /** A collapsible JSON tree with a copy button; long values fold beyond the first levels. */
@@ -207,20 +210,37 @@ export function Outcomes({ title, outcomes, onClose }: { title: string; outcomes
   );
 }
 
-/** Runs `action` on every id, a few at a time, collecting each outcome. */
-export async function eachOf(ids: string[], action: (id: string) => Promise<Outcome>, parallel = 4): Promise<Outcome[]> {
-  const results: Outcome[] = new Array(ids.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const i = next++;
-      try {
-        results[i] = await action(ids[i]);
-      } catch (e) {
-        results[i] = { id: ids[i], ok: false, text: e instanceof Error ? e.message : String(e) };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, ids.length) }, worker));
-  return results;
+const ERROR_SHOWN = 160;
+
+/**
+ * A long error's useful end (the cause is usually last), the whole text on hover and on click; short
+ * errors as they are.
+ */
+export function ErrorText({ prefix, text }: { prefix?: ReactNode; text: string }) {
+  const [open, setOpen] = useState(false);
+  const long = text.length > ERROR_SHOWN;
+  return (
+    <span
+      className={`error-text${open ? ' open' : ''}${long ? ' long' : ''}`}
+      title={long && !open ? text : undefined}
+      onClick={long ? () => setOpen(!open) : undefined}
+      data-testid="error-text"
+    >
+      {prefix}
+      {long && !open ? `…${tail(text, ERROR_SHOWN)}` : text}
+    </span>
+  );
+}
+
+/** Whether the page's live stream is connected. */
+export function LiveBadge({ state }: { state: 'connecting' | 'live' | 'down' }) {
+  return state === 'live' ? (
+    <span className="live" title="Updates arrive as runs change" data-testid="live">
+      ● live
+    </span>
+  ) : (
+    <span className="muted" title="The live stream is reconnecting; the page is refreshed meanwhile" data-testid="live">
+      ○ {state === 'down' ? 'offline, retrying' : 'connecting'}
+    </span>
+  );
 }

@@ -49,3 +49,22 @@ export function instantToLocal(iso: string | undefined): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** The business-key names (a recipe's `index:`) of one recipe, or of every recipe when none is chosen; sorted, no repeats. */
+export function indexKeys(recipes: { slug: string; definition?: Record<string, unknown> | null }[], slug?: string): string[] {
+  const names = new Set<string>();
+  for (const r of recipes) {
+    if (slug && r.slug !== slug) continue;
+    const index = r.definition?.index;
+    if (index && typeof index === 'object' && !Array.isArray(index)) Object.keys(index).forEach((k) => names.add(k));
+  }
+  return [...names].sort();
+}
+
+/** The business-key filters present (`key.orderId` → `orderId`), by name. */
+export function keyFilters(filter: ListFilter): { name: string; value: string }[] {
+  return Object.keys(filter)
+    .filter((k) => k.startsWith('key.') && filter[k])
+    .sort()
+    .map((k) => ({ name: k.slice(4), value: filter[k] }));
+}

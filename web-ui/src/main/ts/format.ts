@@ -47,3 +47,11 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
 export function shortId(id: string | null | undefined): string {
   return id ? id.slice(-8) : '—';
 }
+
+/** The last `n` characters of `text`, starting at a word when one starts near the cut. */
+export function tail(text: string, n: number): string {
+  if (text.length <= n) return text;
+  const cut = text.slice(text.length - n);
+  const space = cut.indexOf(' ');
+  return space > 0 && space < 20 ? cut.slice(space + 1) : cut;
+}

@@ -29,8 +29,20 @@ export interface Run {
   deadLetterId: string | null;
   waitReason: string | null;
   parentRunId: string | null;
+  keys?: Record<string, string>;
   trigger?: unknown;
+  /** One run's answer only: the runs replaying it and its call: children. */
+  replays?: RunLink[];
+  children?: RunLink[];
   steps?: Step[];
+}
+
+export interface RunLink {
+  id: string;
+  recipe: string;
+  status: RunStatus;
+  origin: string;
+  createdAt: string;
 }
 
 export interface Step {

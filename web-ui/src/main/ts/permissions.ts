@@ -10,6 +10,7 @@ export type Ability =
   | 'edit-recipes' // save, restore versions
   | 'start-runs' // manual runs, replay, backfill
   | 'edit-connections'
+  | 'edit-secrets'
   | 'read-audit'
   | 'manage-users';
 
@@ -20,6 +21,7 @@ const RULES: Record<Ability, Role[]> = {
   'edit-recipes': ['admin', 'builder'],
   'start-runs': ['admin', 'operator'],
   'edit-connections': ['admin', 'builder'],
+  'edit-secrets': ['admin', 'builder'],
   'read-audit': ['admin', 'operator'],
   'manage-users': ['admin'],
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFilter, writeFilter, localToInstant, instantToLocal } from '../../main/ts/filters';
+import { indexKeys, keyFilters, readFilter, writeFilter, localToInstant, instantToLocal } from '../../main/ts/filters';
 
 const NAMES = ['recipe', 'status', 'from', 'to', 'key.*'] as const;
 
@@ -28,5 +28,30 @@ describe('filters in the query string', () => {
     expect(instantToLocal(iso)).toBe('2026-03-01T10:15');
     expect(localToInstant('')).toBe('');
     expect(localToInstant('not a date')).toBe('');
+  });
+});
+
+describe('business keys', () => {
+  const recipes = [
+    { slug: 'orders', definition: { index: { orderId: 'trigger.body.id', customer: 'trigger.body.c' } } },
+    { slug: 'refunds', definition: { index: { orderId: 'trigger.body.order' } } },
+    { slug: 'plain', definition: { steps: [] } },
+  ];
+
+  it('names the keys of the chosen recipe, or of all recipes', () => {
+    expect(indexKeys(recipes, 'orders')).toEqual(['customer', 'orderId']);
+    expect(indexKeys(recipes)).toEqual(['customer', 'orderId']);
+    expect(indexKeys(recipes, 'plain')).toEqual([]);
+  });
+
+  it('keeps key filters in the query string as key.<name>', () => {
+    const names = ['recipe', 'status', 'key.*'];
+    const filter = readFilter('?recipe=orders&key.orderId=42&key.customer=ACME&other=x', names);
+    expect(filter).toEqual({ recipe: 'orders', 'key.orderId': '42', 'key.customer': 'ACME' });
+    expect(keyFilters(filter)).toEqual([
+      { name: 'customer', value: 'ACME' },
+      { name: 'orderId', value: '42' },
+    ]);
+    expect(writeFilter(filter, names)).toBe('?recipe=orders&key.customer=ACME&key.orderId=42');
   });
 });

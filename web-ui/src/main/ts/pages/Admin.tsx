@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { query, request, type Page } from '../api';
 import { Empty, ProblemBanner, useLoad } from '../components';
-import { instantToLocal, localToInstant, readFilter, writeFilter } from '../filters';
+import { instantToLocal, localToInstant } from '../filters';
 import { ago, timestamp } from '../format';
-import { navigate, useLocation } from '../router';
+import { Pager, usePaging, useUrlFilters } from '../listing';
 import { useSession } from '../session';
 
 const ROLES = ['admin', 'builder', 'operator', 'viewer'];
@@ -227,18 +227,14 @@ const AUDIT_FILTERS = ['user', 'from', 'to'] as const;
 
 /** Who changed what, when: filters in the query string like the run explorer's. */
 export function Audit() {
-  const { search } = useLocation();
-  const filter = readFilter(search, AUDIT_FILTERS);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const { filter, set } = useUrlFilters('/audit', AUDIT_FILTERS);
+  const key = JSON.stringify(filter);
+  const paging = usePaging(key);
+  const cursor = paging.cursor;
   const entries = useLoad(
     (signal) => request<Page<AuditEntry>>(`/api/v1/audit${query({ ...filter, limit: 100, cursor })}`, { signal }),
-    `${JSON.stringify(filter)}|${cursor ?? ''}`,
+    `${key}|${cursor ?? ''}`,
   );
-  const set = (name: string, value: string) => {
-    setCursors([]);
-    navigate(`/audit${writeFilter({ ...filter, [name]: value }, AUDIT_FILTERS)}`, { replace: true });
-  };
   return (
     <section>
       <h1>Audit log</h1>
@@ -282,15 +278,7 @@ export function Audit() {
           </tbody>
         </table>
       ) : null}
-      <div className="toolbar">
-        <span className="spacer" />
-        <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Newer
-        </button>
-        <button type="button" disabled={!entries.data?.nextCursor} onClick={() => entries.data?.nextCursor && setCursors([...cursors, entries.data.nextCursor])}>
-          Older →
-        </button>
-      </div>
+      <Pager paging={paging} nextCursor={entries.data?.nextCursor} />
     </section>
   );
 }

@@ -13,6 +13,8 @@ export function Connections() {
   const canEdit = useCan('edit-connections');
   const [editing, setEditing] = useState<Connection | 'new' | null>(null);
   const [error, setError] = useState<unknown>();
+  const [rowTest, setRowTest] = useState<{ name: string; answer: TestAnswer } | null>(null);
+  const [rowTesting, setRowTesting] = useState<string | null>(null);
   const remove = async (c: Connection) => {
     if (!window.confirm(`Delete the connection ${c.name}? Recipes that use it will fail.`)) return;
     try {
@@ -37,6 +39,7 @@ export function Connections() {
       </div>
       <ProblemBanner error={error} onClose={() => setError(undefined)} />
       <ProblemBanner error={connections.error ?? connectors.error} />
+      {rowTest ? <TestOutcome answer={rowTest.answer} name={rowTest.name} onClose={() => setRowTest(null)} /> : null}
       {editing && connectors.data ? (
         <ConnectionForm
           connectors={connectors.data.items}
@@ -79,6 +82,19 @@ export function Connections() {
                     <button type="button" className="small" onClick={() => setEditing(c)}>
                       Edit
                     </button>{' '}
+                    <button
+                      type="button"
+                      className="small"
+                      disabled={rowTesting === c.name}
+                      onClick={async () => {
+                        setRowTesting(c.name);
+                        setRowTest(null);
+                        setRowTest({ name: c.name, answer: await testConnection(c.name) });
+                        setRowTesting(null);
+                      }}
+                    >
+                      {rowTesting === c.name ? 'Testing…' : 'Test'}
+                    </button>{' '}
                     <button type="button" className="small danger" onClick={() => remove(c)}>
                       Delete
                     </button>
@@ -103,25 +119,45 @@ function ConnectionForm({ connectors, existing, onDone }: { connectors: Connecto
   const [problem, setProblem] = useState<unknown>();
   const setText = (path: string, value: string) => setTexts((t) => ({ ...t, [path]: value }));
 
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget);
-    const name = existing?.name ?? String(data.get('name') ?? '').trim();
+  const [saved, setSaved] = useState<string | null>(existing?.name ?? null);
+  const [tested, setTested] = useState<TestAnswer | null>(null);
+  const [testing, setTesting] = useState(false);
+  const save = async (form: HTMLFormElement): Promise<string | null> => {
+    const data = new FormData(form);
+    const name = saved ?? String(data.get('name') ?? '').trim();
     const { settings, errors: found } = settingsFrom(fieldList, texts);
     setErrors(found);
-    if (Object.keys(found).length) return;
+    if (Object.keys(found).length) return null;
     try {
-      if (existing) {
+      if (saved) {
         await request(`/api/v1/connections/${encodeURIComponent(name)}`, { method: 'PUT', body: { connector, settings } });
       } else {
         await request('/api/v1/connections', { method: 'POST', body: { name, connector, settings } });
       }
+      setProblem(undefined);
+      return name;
+    } catch (err) {
+      setProblem(err);
+      return null;
+    }
+  };
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (await save(e.currentTarget)) {
       // secrets typed into the form leave page memory with the form
       setTexts({});
       onDone(true);
-    } catch (err) {
-      setProblem(err);
     }
+  };
+  const saveAndTest = async (form: HTMLFormElement | null) => {
+    if (!form || !form.reportValidity()) return;
+    setTested(null);
+    const name = await save(form);
+    if (!name) return;
+    setSaved(name);
+    setTesting(true);
+    setTested(await testConnection(name));
+    setTesting(false);
   };
 
   return (
@@ -130,14 +166,14 @@ function ConnectionForm({ connectors, existing, onDone }: { connectors: Connecto
       <div className="form-grid">
         <label>
           Name
-          {existing ? <input value={existing.name} disabled /> : <input name="name" required pattern="[A-Za-z0-9_.-]+" placeholder="e.g. shop-db" />}
+          {saved ? <input value={saved} disabled /> : <input name="name" required pattern="[A-Za-z0-9_.-]+" placeholder="e.g. shop-db" />}
         </label>
         <label>
           Connector
           <select
             name="connector"
             value={connector}
-            disabled={!!existing}
+            disabled={!!saved}
             onChange={(e) => {
               setConnector(e.target.value);
               setTexts({});
@@ -154,11 +190,15 @@ function ConnectionForm({ connectors, existing, onDone }: { connectors: Connecto
         <SchemaFields list={fieldList} texts={texts} errors={errors} setText={setText} secretsSet={existing?.secretFields ?? []} />
       </div>
       <ProblemBanner error={problem} />
+      {tested ? <TestOutcome answer={tested} /> : null}
       <div className="toolbar">
         <button type="submit" className="primary">
-          {existing ? 'Save' : 'Create'}
+          {saved ? 'Save' : 'Create'}
         </button>
-        <button type="button" onClick={() => onDone(false)}>
+        <button type="button" disabled={testing} onClick={(e) => saveAndTest(e.currentTarget.form)} data-testid="save-and-test" title="Saves the settings, then the connector tries them: an HTTP GET of baseUrl, select 1, describe the Kafka cluster, an SMTP login">
+          {testing ? 'Testing…' : saved ? 'Save and test' : 'Create and test'}
+        </button>
+        <button type="button" onClick={() => onDone(saved !== (existing?.name ?? null))}>
           Cancel
         </button>
       </div>
@@ -231,5 +271,40 @@ function SchemaFields({ list, texts, errors, setText, secretsSet }: {
         );
       })}
     </>
+  );
+}
+
+interface TestAnswer {
+  ok: boolean;
+  detail: string;
+  durationMs?: number;
+}
+
+/** POST /api/v1/connections/{name}/test; a refusal (a connector that cannot test) reads as a failed test with its reason. */
+async function testConnection(name: string): Promise<TestAnswer> {
+  try {
+    return await request<TestAnswer>(`/api/v1/connections/${encodeURIComponent(name)}/test`, { method: 'POST' });
+  } catch (e) {
+    return { ok: false, detail: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function TestOutcome({ answer, name, onClose }: { answer: TestAnswer; name?: string; onClose?: () => void }) {
+  return (
+    <div className={`outcomes ${answer.ok ? 'outcomes-ok' : 'outcomes-partial'}`} role="status" data-testid="connection-test">
+      <div className="outcomes-head">
+        <strong>
+          {name ? `${name}: ` : ''}
+          {answer.ok ? 'works' : 'does not work'}
+          {answer.durationMs !== undefined ? <span className="muted"> ({answer.durationMs} ms)</span> : null}
+        </strong>
+        {onClose ? (
+          <button type="button" className="link" onClick={onClose}>
+            Close
+          </button>
+        ) : null}
+      </div>
+      <div>{answer.detail}</div>
+    </div>
   );
 }

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ApiError, query, request, type Page } from '../api';
-import { Empty, ProblemBanner, StatusBadge, useLoad } from '../components';
+import { Empty, LiveBadge, ProblemBanner, StatusBadge, useLoad } from '../components';
+import { throttle, useLiveEvents } from '../live';
 import { ago, duration, shortId } from '../format';
 import type { DeadLetter, Run } from '../model';
 import { outcomesOverTime, topFailing, type Series } from '../outcomes';
@@ -50,7 +51,10 @@ function ms(value: number | null | undefined): string {
 export default function Dashboard() {
   const [windowParam, setWindowParam] = useState('1h');
   const window = WINDOWS.find((w) => w.param === windowParam)!;
-  const data = useLoad((signal) => load(window, signal), windowParam, 5000);
+  // Re-read when runs change (live events, at most every 2 s); a slow poll keeps queue lag current when nothing happens.
+  const data = useLoad((signal) => load(window, signal), windowParam, 30000);
+  const refresh = useMemo(() => throttle(data.reload, 2000), [data.reload]);
+  const stream = useLiveEvents(refresh);
   const d = data.data;
   const s = d?.stats;
   const counted = { succeeded: 0, failed: 0 };
@@ -63,7 +67,9 @@ export default function Dashboard() {
   return (
     <section>
       <div className="page-head">
-        <h1>Dashboard</h1>
+        <h1>
+          Dashboard <LiveBadge state={stream} />
+        </h1>
         <div className="actions" role="group" aria-label="Window">
           {WINDOWS.map((w) => (
             <button key={w.param} type="button" className={w.param === windowParam ? 'primary' : undefined} onClick={() => setWindowParam(w.param)} aria-pressed={w.param === windowParam}>

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { query, request, type Page } from '../api';
-import { eachOf, Empty, JsonView, Outcomes, ProblemBanner, StatusBadge, useLoad, type Outcome } from '../components';
-import { instantToLocal, localToInstant, readFilter, writeFilter } from '../filters';
+import { Empty, ErrorText, JsonView, Outcomes, ProblemBanner, StatusBadge, useLoad, type Outcome } from '../components';
+import { instantToLocal, localToInstant } from '../filters';
 import { ago, shortId } from '../format';
+import type { Selection } from '../jobs';
+import { BulkBar, PageCheckbox, Pager, useBulkJob, usePaging, useSelection, useUrlFilters } from '../listing';
 import type { DeadLetter } from '../model';
-import { Link, navigate, useLocation } from '../router';
+import { Link } from '../router';
 import { useCan } from '../session';
 import { useRecipeSlugs } from './Runs';
 import { groupByError } from '../groups';
@@ -12,102 +14,53 @@ import { groupByError } from '../groups';
 const FILTERS = ['recipe', 'status', 'errorType', 'from', 'to'] as const;
 const PAGE = 100;
 
-interface BulkAnswer {
-  replayed: number;
-  runs: { deadLetterId: string; runId: string }[];
-  skipped: { deadLetterId: string; reason: string }[];
-}
-
 /** Dead letters: find them, see why they failed (grouped by error type), replay or discard them in bulk. */
 export function DeadLetters() {
-  const { search } = useLocation();
-  const filter = readFilter(search, FILTERS);
+  const { filter, set } = useUrlFilters('/dead-letters', FILTERS);
   // Open ones unless the link asks otherwise; "all" shows every status.
   const status = filter.status ?? 'open';
   const apiFilter = { ...filter, status: status === 'all' ? '' : status };
   const canReplay = useCan('replay-dead-letters');
   const slugs = useRecipeSlugs();
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
   const key = JSON.stringify(apiFilter);
-  const [lastKey, setLastKey] = useState(key);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const paging = usePaging(key);
+  const selection = useSelection(key);
+  const cursor = paging.cursor;
   const [from, setFrom] = useState<'failed-step' | 'trigger'>('failed-step');
   const [version, setVersion] = useState('');
-  const [outcomes, setOutcomes] = useState<{ title: string; list: Outcome[] } | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
+  const [redriven, setRedriven] = useState<Outcome | null>(null);
   const [editing, setEditing] = useState<DeadLetter | null>(null);
-  if (lastKey !== key) {
-    setLastKey(key);
-    setCursors([]);
-    setSelected(new Set());
-  }
   const list = useLoad(
     (signal) => request<Page<DeadLetter>>(`/api/v1/dead-letters${query({ ...apiFilter, limit: PAGE, cursor })}`, { signal }),
     `${key}|${cursor ?? ''}`,
     cursor ? null : 10000,
   );
-  const items = list.data?.items ?? [];
-  const set = (name: string, value: string) => navigate(`/dead-letters${writeFilter({ ...filter, [name]: value }, FILTERS)}`, { replace: true });
-  const replayBody = () => ({ from, ...(version ? { version: Number(version) } : {}) });
-  const allSelected = items.length > 0 && items.every((d) => selected.has(d.id));
-  const toggle = (id: string) => {
-    const next = new Set(selected);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    setSelected(next);
-  };
-
-  const replaySelected = async () => {
-    setBusy(`Replaying ${selected.size} dead letters…`);
-    const results = await eachOf([...selected], async (id) => {
-      const answer = await request<{ runId: string }>(`/api/v1/dead-letters/${id}/replay`, { method: 'POST', body: replayBody() });
-      return { id, ok: true, text: `replayed as run ${shortId(answer.runId)}`, href: `/runs/${answer.runId}` };
-    });
-    finish('Replay', results);
-  };
-  const replayMatching = async () => {
-    setBusy('Replaying every dead letter matching the filter…');
-    try {
-      const { status: s, ...rest } = apiFilter;
-      const answer = await request<BulkAnswer>('/api/v1/dead-letters/replay', {
-        method: 'POST',
-        body: { filter: { ...rest, status: s || 'open' }, limit: 1000, ...replayBody() },
-      });
-      finish('Replay of all matching', [
-        ...answer.runs.map((r) => ({ id: r.deadLetterId, ok: true, text: `replayed as run ${shortId(r.runId)}`, href: `/runs/${r.runId}` })),
-        ...answer.skipped.map((s2) => ({ id: s2.deadLetterId, ok: false, text: s2.reason })),
-      ]);
-    } catch (e) {
-      setError(e);
-      setBusy(null);
-    }
-  };
-  const discardSelected = async () => {
-    setBusy(`Discarding ${selected.size} dead letters…`);
-    const results = await eachOf([...selected], async (id) => {
-      await request(`/api/v1/dead-letters/${id}`, { method: 'DELETE' });
-      return { id, ok: true, text: 'discarded' };
-    });
-    finish('Discard', results);
-  };
-  const finish = (title: string, results: Outcome[]) => {
-    setOutcomes({ title, list: results });
-    setSelected(new Set());
-    setBusy(null);
+  const bulk = useBulkJob(() => {
+    selection.clear();
     list.reload();
+  });
+  const items = list.data?.items ?? [];
+  const pageIds = items.map((d) => d.id);
+  const chosen = (): Selection => (selection.allMatching ? { filter: apiFilter } : { ids: [...selection.ids] });
+  const replay = () => bulk.start('dead-letters.replay', chosen(), { from, ...(version ? { version: Number(version) } : {}) });
+  const discard = () => {
+    const n = selection.allMatching ? 'every dead letter matching the filter' : `${selection.count} dead letters`;
+    if (window.confirm(`Discard ${n}? They stay listed as discarded and can no longer be replayed.`)) bulk.start('dead-letters.discard', chosen());
   };
+  const nothing = !selection.allMatching && !selection.count;
   const groups = groupByError(items);
+  // Filtered to one recipe, a recipe column would say the same thing on every row.
+  const showRecipe = !filter.recipe;
 
   return (
     <section>
-      <h1>Dead letters</h1>
+      <h1>Dead letters{filter.recipe ? <span className="muted"> of {filter.recipe}</span> : null}</h1>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter dead letters">
         <label>
           Recipe
           <select name="recipe" value={filter.recipe ?? ''} onChange={(e) => set('recipe', e.target.value)}>
             <option value="">all recipes</option>
+            {filter.recipe && !slugs.includes(filter.recipe) ? <option value={filter.recipe}>{filter.recipe}</option> : null}
             {slugs.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -147,13 +100,10 @@ export function DeadLetters() {
           ))}
         </div>
       ) : null}
-      <ProblemBanner error={error} onClose={() => setError(undefined)} />
       <ProblemBanner error={list.error} />
-      {busy ? <div className="progress" role="status">{busy}</div> : null}
-      {outcomes ? <Outcomes title={outcomes.title} outcomes={outcomes.list} onClose={() => setOutcomes(null)} /> : null}
+      {redriven ? <Outcomes title="Edit and replay" outcomes={[redriven]} onClose={() => setRedriven(null)} /> : null}
       {canReplay ? (
-        <div className="toolbar">
-          <span className="muted">{selected.size} selected</span>
+        <BulkBar selection={selection} pageIds={pageIds} morePages={!!list.data?.nextCursor} bulk={bulk} noun="dead letter" runsHref={filter.recipe ? `/runs?recipe=${encodeURIComponent(filter.recipe)}` : '/runs'}>
           <label className="inline">
             Replay from
             <select value={from} onChange={(e) => setFrom(e.target.value as 'failed-step' | 'trigger')} name="from">
@@ -165,18 +115,15 @@ export function DeadLetters() {
             Version
             <input className="narrow" type="number" min={1} placeholder="current" value={version} onChange={(e) => setVersion(e.target.value)} />
           </label>
-          <button type="button" className="primary" disabled={!selected.size || !!busy} onClick={replaySelected} data-testid="replay-selected">
+          <button type="button" className="primary" disabled={nothing || bulk.busy} onClick={replay} data-testid="replay-selected">
             Replay selected
           </button>
-          <button type="button" disabled={!items.length || !!busy || status !== 'open'} onClick={replayMatching} data-testid="replay-matching" title="Up to 1,000 open dead letters matching the filters, including those on later pages">
-            Replay all matching
-          </button>
-          <button type="button" className="danger" disabled={!selected.size || !!busy} onClick={discardSelected}>
+          <button type="button" className="danger" disabled={nothing || bulk.busy} onClick={discard} data-testid="discard-selected">
             Discard selected
           </button>
-        </div>
+        </BulkBar>
       ) : null}
-      {editing ? <Redrive deadLetter={editing} onDone={(o) => { setEditing(null); if (o) finish('Edit and replay', [o]); }} from={from} /> : null}
+      {editing ? <Redrive deadLetter={editing} onDone={(o) => { setEditing(null); if (o) { setRedriven(o); list.reload(); } }} from={from} /> : null}
       {list.data && items.length === 0 ? (
         <Empty title={status === 'open' ? 'No open dead letters' : 'No dead letters match'}>
           {status === 'open' ? 'Every failed run has been replayed or discarded.' : 'Change the filters.'}
@@ -187,10 +134,10 @@ export function DeadLetters() {
             <tr>
               {canReplay ? (
                 <th className="check">
-                  <input type="checkbox" aria-label="Select all on this page" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((d) => d.id)))} />
+                  <PageCheckbox selection={selection} page={pageIds} label="Select all on this page" />
                 </th>
               ) : null}
-              <th>Recipe</th>
+              {showRecipe ? <th>Recipe</th> : null}
               <th>Step</th>
               <th>Error</th>
               <th>Status</th>
@@ -204,15 +151,17 @@ export function DeadLetters() {
               <tr key={d.id}>
                 {canReplay ? (
                   <td className="check">
-                    <input type="checkbox" aria-label={`Select dead letter ${shortId(d.id)}`} checked={selected.has(d.id)} onChange={() => toggle(d.id)} />
+                    <input type="checkbox" aria-label={`Select dead letter ${shortId(d.id)}`} checked={selection.has(d.id)} onChange={() => selection.toggle(d.id)} />
                   </td>
                 ) : null}
-                <td>
-                  <Link href={`/recipes/${encodeURIComponent(d.recipe)}`}>{d.recipe}</Link>
-                </td>
+                {showRecipe ? (
+                  <td>
+                    <Link href={`/recipes/${encodeURIComponent(d.recipe)}`}>{d.recipe}</Link>
+                  </td>
+                ) : null}
                 <td className="mono">{d.step ?? '—'}</td>
-                <td className="error-cell" title={d.error?.message}>
-                  <code>{d.error?.type}</code> {d.error?.message}
+                <td className="error-cell">
+                  <ErrorText prefix={<><code>{d.error?.type}</code> </>} text={d.error?.message ?? ''} />
                 </td>
                 <td>
                   <StatusBadge status={d.status} />
@@ -249,15 +198,7 @@ export function DeadLetters() {
           </tbody>
         </table>
       )}
-      <div className="toolbar">
-        <span className="spacer" />
-        <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Newer
-        </button>
-        <button type="button" disabled={!list.data?.nextCursor} onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}>
-          Older →
-        </button>
-      </div>
+      <Pager paging={paging} nextCursor={list.data?.nextCursor} />
     </section>
   );
 }

@@ -1,25 +1,36 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { request } from '../api';
-import { Empty, JsonView, ProblemBanner, StatusBadge, useLoad } from '../components';
+import { Empty, JsonView, LiveBadge, ProblemBanner, StatusBadge, useLoad } from '../components';
+import { throttle, useLiveEvents } from '../live';
 import { ago, between, duration, shortId, timestamp } from '../format';
-import { FINISHED, type LogLine, type Run, type Step } from '../model';
+import { FINISHED, type LogLine, type Run, type RunLink, type Step } from '../model';
 import { Link, useLocation } from '../router';
 import { CompareForm, RunCompare } from './RunCompare';
 import { useCan } from '../session';
 import { timeline } from '../timeline';
 
-const LIVE_MS = 2000;
+const FALLBACK_MS = 30000;
+/** At most one re-read of the run per this many ms, however many steps finish. */
+const REFRESH_MS = 300;
 const RETRYABLE = ['failed', 'retrying', 'waiting'];
 
 /** One run: what happened, where it failed and why, with the operator's actions beside it. */
 export function RunPage({ id }: { id: string }) {
   const compareWith = new URLSearchParams(useLocation().search).get('compare');
   const canOperate = useCan('operate-runs');
-  // Live (polled) until the run has ended; a retry makes it live again through the status it answers.
+  // Live until the run has ended (its run and step events re-read it); a retry makes it live again
+  // through the status it answers. A slow poll covers a stream that dropped events.
   const [ended, setEnded] = useState(false);
   const live = !ended;
-  const run = useLoad((signal) => request<Run>(`/api/v1/runs/${encodeURIComponent(id)}`, { signal }), id, live ? LIVE_MS : null);
-  const logs = useLoad((signal) => request<{ items: LogLine[] }>(`/api/v1/runs/${encodeURIComponent(id)}/logs`, { signal }), id, live ? LIVE_MS : null);
+  const run = useLoad((signal) => request<Run>(`/api/v1/runs/${encodeURIComponent(id)}`, { signal }), id, live ? FALLBACK_MS : null);
+  const logs = useLoad((signal) => request<{ items: LogLine[] }>(`/api/v1/runs/${encodeURIComponent(id)}/logs`, { signal }), id, live ? FALLBACK_MS : null);
+  const refresh = useMemo(() => throttle(() => {
+    run.reload();
+    logs.reload();
+  }, REFRESH_MS), [run.reload, logs.reload]);
+  const stream = useLiveEvents((e) => {
+    if (e.type === 'reload' || e.run.id === id || e.run.parentRunId === id || e.run.replayOf === id) refresh();
+  }, run.data?.recipe);
   const [actionError, setActionError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const r = run.data;
@@ -50,7 +61,8 @@ export function RunPage({ id }: { id: string }) {
             <Link href={`/runs?recipe=${encodeURIComponent(r.recipe)}`}>Runs of {r.recipe}</Link>
           </div>
           <h1>
-            Run <span className="mono">{shortId(r.id)}</span> <StatusBadge status={r.status} />
+            Run <span className="mono">{shortId(r.id)}</span> <StatusBadge status={r.status} />{' '}
+            {live ? <LiveBadge state={stream} /> : null}
           </h1>
         </div>
         <div className="actions">
@@ -106,7 +118,23 @@ export function RunPage({ id }: { id: string }) {
         {r.eventId ? (
           <>
             <dt>Trigger event</dt>
-            <dd className="mono">{r.eventId}</dd>
+            <dd>
+              <a href="#trigger" className="mono" title="The event's payload, below">
+                {shortId(r.eventId)}
+              </a>
+            </dd>
+          </>
+        ) : null}
+        {Object.keys(r.keys ?? {}).length ? (
+          <>
+            <dt>Business keys</dt>
+            <dd>
+              {Object.entries(r.keys ?? {}).map(([k, v]) => (
+                <Link key={k} href={`/runs?recipe=${encodeURIComponent(r.recipe)}&key.${k}=${encodeURIComponent(v)}`} className="chip" title={`Every run of ${r.recipe} with ${k} = ${v}`}>
+                  <code>{k}</code> = {v}
+                </Link>
+              ))}
+            </dd>
           </>
         ) : null}
         {r.replayOf ? (
@@ -137,11 +165,13 @@ export function RunPage({ id }: { id: string }) {
             </dd>
           </>
         ) : null}
+        <RunLinks label="Replayed as" runs={r.replays} testId="replays" />
+        <RunLinks label="Called" runs={r.children} testId="children" />
       </dl>
       {compareWith ? <RunCompare left={r} rightId={compareWith} /> : null}
       <h2>Timeline</h2>
       <Timeline run={r} initiallyOpen={failedStep?.path} />
-      <h2>Trigger</h2>
+      <h2 id="trigger">Trigger</h2>
       <JsonView value={r.trigger ?? null} label="trigger" />
       {r.output !== null && r.output !== undefined ? (
         <>
@@ -158,6 +188,28 @@ export function RunPage({ id }: { id: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** Runs this one links to (its replays, its call: children), each with its status. */
+function RunLinks({ label, runs, testId }: { label: string; runs: RunLink[] | undefined; testId: string }) {
+  if (!runs?.length) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>
+        {runs.map((l) => (
+          <span key={l.id} className="run-link">
+            <Link href={`/runs/${l.id}`} className="mono">
+              {shortId(l.id)}
+            </Link>{' '}
+            {l.recipe !== runs[0].recipe || testId === 'children' ? <span className="muted">{l.recipe} </span> : null}
+            <StatusBadge status={l.status} />
+          </span>
+        ))}
+        {runs.length >= 100 ? <span className="muted"> (the first 100)</span> : null}
+      </dd>
+    </>
   );
 }
 

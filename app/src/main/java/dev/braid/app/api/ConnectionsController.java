@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.braid.app.connections.ConnectionStore;
+import dev.braid.app.connections.ConnectionTest;
 import dev.braid.app.connections.Connections;
 import dev.braid.app.flow.ConnectionFlowControl;
 import dev.braid.app.flow.FlowSettings;
@@ -37,7 +38,11 @@ public class ConnectionsController {
     private final ConnectionStore store;
     private final ConnectionFlowControl flowControl;
 
-    public ConnectionsController(Connections connections, ConnectionStore store, ConnectionFlowControl flowControl) {
+    private final ConnectionTest tests;
+
+    public ConnectionsController(Connections connections, ConnectionStore store, ConnectionFlowControl flowControl,
+                                 ConnectionTest tests) {
+        this.tests = tests;
         this.connections = connections;
         this.store = store;
         this.flowControl = flowControl;
@@ -116,6 +121,12 @@ public class ConnectionsController {
         connections.save(name, body.path("connector").asString(existing.connector()), body.get("settings"));
         saveFlow(name, flow);
         return get(name);
+    }
+
+    /** Whether the connection works: {@code {ok, detail, durationMs}}; 409 when its connector cannot test one. */
+    @PostMapping("/{name}/test")
+    public ConnectionTest.Result test(@PathVariable String name) {
+        return tests.test(name);
     }
 
     @DeleteMapping("/{name}")

@@ -95,10 +95,7 @@ public class DeadLettersController {
     @PostMapping("/replay")
     public ResponseEntity<ObjectNode> replayAll(@RequestBody(required = false) JsonNode body, Principal user) {
         JsonNode request = body == null || body.isNull() ? NODES.objectNode() : body;
-        JsonNode f = request.path("filter");
-        DeadLetterFilter filter = new DeadLetterFilter(text(f, "recipe"), status(text(f, "status"), "open"),
-                text(f, "errorType"), RunsController.instant("filter.from", text(f, "from")),
-                RunsController.instant("filter.to", text(f, "to")));
+        DeadLetterFilter filter = filter(request.path("filter"));
         int limit = BULK_DEFAULT;
         if (request.hasNonNull("limit")) {
             if (!request.get("limit").isIntegralNumber() || request.get("limit").asInt() < 1
@@ -122,9 +119,14 @@ public class DeadLettersController {
     /** Marks the dead letter discarded; it stays listed. Idempotent. */
     @DeleteMapping("/{id}")
     public ObjectNode discard(@PathVariable String id) {
-        DeadLetterRow row = existing(id);
-        deadLetters.discard(row.id());
-        return view(deadLetters.find(row.id()).orElseThrow());
+        return view(redrive.discard(id(id)));
+    }
+
+    /** A bulk request's {@code filter: {recipe, status (open), errorType, from, to}}. */
+    static DeadLetterFilter filter(JsonNode f) {
+        return new DeadLetterFilter(text(f, "recipe"), status(text(f, "status"), "open"),
+                text(f, "errorType"), RunsController.instant("filter.from", text(f, "from")),
+                RunsController.instant("filter.to", text(f, "to")));
     }
 
     static ObjectNode view(DeadLetterRow row) {
@@ -174,7 +176,7 @@ public class DeadLettersController {
         return status.strip();
     }
 
-    private static Redrive.From from(JsonNode request) {
+    static Redrive.From from(JsonNode request) {
         JsonNode from = request.path("from");
         if (from.isMissingNode() || from.isNull()) {
             return Redrive.From.FAILED_STEP;
@@ -183,7 +185,7 @@ public class DeadLettersController {
                 "'from' must be \"failed-step\" (resume after the finished steps) or \"trigger\" (run all steps again)"));
     }
 
-    private static Integer version(JsonNode request) {
+    static Integer version(JsonNode request) {
         JsonNode version = request.path("version");
         if (version.isMissingNode() || version.isNull()) {
             return null;
@@ -195,7 +197,7 @@ public class DeadLettersController {
         return version.asInt();
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         return value.isMissingNode() || value.isNull() ? null : RunsController.blankToNull(value.asString(""));
     }

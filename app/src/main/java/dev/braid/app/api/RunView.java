@@ -22,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>{@code
  * {"id", "recipe", "recipeVersion", "status", "origin", "replayOf", "eventId", "attempt", "createdAt",
  *  "startedAt", "finishedAt", "nextAttemptAt", "output", "error": {"type", "message", ...} | null,
- *  "deadLetterId", "waitReason", "parentRunId", "keys": {name: value}, "steps": [{"path", "status", "attempts", "input", "output", "error", "startedAt", "finishedAt"}]}
+ *  "deadLetterId", "waitReason", "parentRunId", "keys": {name: value},
+ *  "replays", "children" (one run's answer: [{id, recipe, status, origin, createdAt}]), "steps": [{"path", "status", "attempts", "input", "output", "error", "startedAt", "finishedAt"}]}
  * }</pre>
  *
  * Every member is present, null when it does not apply. Times are ISO-8601 instants.
@@ -66,6 +67,16 @@ public final class RunView {
         ObjectNode out = summary(run);
         out.set("trigger", orNull(run.trigger()));
         out.set("steps", steps(steps));
+        return out;
+    }
+
+    /** Other runs a run links to (its replays, its children): {@code [{id, recipe, status, origin, createdAt}]}. */
+    public static ArrayNode links(Collection<RunRow> runs) {
+        ArrayNode out = NODES.arrayNode();
+        for (RunRow r : runs) {
+            out.addObject().put("id", r.id().toString()).put("recipe", r.recipe()).put("status", r.status().wire())
+                    .put("origin", r.origin()).put("createdAt", text(r.createdAt()));
+        }
         return out;
     }
 

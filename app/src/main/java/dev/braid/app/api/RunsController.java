@@ -39,6 +39,9 @@ public class RunsController {
     private static final String KEY_PREFIX = "key.";
     private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
 
+    /** How many replays and children a run's answer lists. */
+    private static final int RELATED_SHOWN = 100;
+
     private final RunStore runs;
     private final StepStore steps;
     private final RunLogStore logs;
@@ -115,7 +118,11 @@ public class RunsController {
     @GetMapping("/{id}")
     public ObjectNode get(@PathVariable String id) {
         RunRow run = existing(id);
-        return RunView.detail(run, steps.load(run.id()).values().stream().map(StepStore.SeqRecord::record).toList());
+        ObjectNode out = RunView.detail(run, steps.load(run.id()).values().stream().map(StepStore.SeqRecord::record).toList());
+        List<RunRow> related = runs.related(run.id(), RELATED_SHOWN);
+        out.set("replays", RunView.links(related.stream().filter(r -> run.id().equals(r.replayOf())).toList()));
+        out.set("children", RunView.links(related.stream().filter(r -> run.id().equals(r.parentRunId())).toList()));
+        return out;
     }
 
     @GetMapping("/{id}/logs")
@@ -137,7 +144,7 @@ public class RunsController {
         return UUID.fromString(id);
     }
 
-    private static RunStatus status(String status) {
+    static RunStatus status(String status) {
         if (status == null || status.isBlank()) {
             return null;
         }

@@ -31,6 +31,12 @@ public class AuditTrail implements HandlerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
     private static final Set<String> CHANGES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
+    /**
+     * A request attribute a controller may set to name what it changed more exactly than the path (a
+     * bulk job's own path, where the request went to the collection).
+     */
+    public static final String TARGET = AuditTrail.class.getName() + ".target";
+
     private final JdbcClient jdbc;
 
     public AuditTrail(JdbcClient jdbc) {
@@ -49,7 +55,9 @@ public class AuditTrail implements HandlerInterceptor {
         String action = request.getMethod() + " " + (pattern == null ? request.getRequestURI() : pattern);
         try {
             jdbc.sql("insert into audit_log (username, action, target, status) values (?, ?, ?, ?)")
-                    .params(user == null ? null : user.getName(), action, request.getRequestURI(), response.getStatus())
+                    .params(user == null ? null : user.getName(), action,
+                            request.getAttribute(TARGET) instanceof String target ? target : request.getRequestURI(),
+                            response.getStatus())
                     .update();
         } catch (RuntimeException e) {
             // The change itself is committed; a lost audit line must be loud, not a failed request.
@@ -62,6 +70,10 @@ public class AuditTrail implements HandlerInterceptor {
      * bound and client address; {@code username} is the name that was tried (it may not exist).
      */
     public void refusal(String username, String action, String target, int status) {
+        insert(username, action, target, status);
+    }
+
+    private void insert(String username, String action, String target, int status) {
         try {
             jdbc.sql("insert into audit_log (username, action, target, status) values (?, ?, ?, ?)")
                     .params(username, action, target, status)
@@ -69,6 +81,14 @@ public class AuditTrail implements HandlerInterceptor {
         } catch (RuntimeException e) {
             log.error("Could not write the audit line for {} by {}: {}", action, username, e.toString());
         }
+    }
+
+    /**
+     * A change made in the background on someone's behalf (a bulk job finishing), which no request carries:
+     * {@code username} who asked for it, {@code target} what it did.
+     */
+    public void record(String username, String action, String target, int status) {
+        insert(username, action, target, status);
     }
 
     /** Newest first; {@code before} is the id to continue below (paging). */

@@ -113,6 +113,15 @@ public class Redrive {
         return new Bulk(done, skipped);
     }
 
+    /** Marks the dead letter discarded; it stays listed. Idempotent: a discarded one stays discarded. */
+    public DeadLetterRow discard(UUID id) {
+        return tx.execute(s -> {
+            deadLetters.lock(id).orElseThrow(() -> new NotFound("No dead letter '" + id + "' exists"));
+            deadLetters.discard(id);
+            return deadLetters.find(id).orElseThrow();
+        });
+    }
+
     private Replayed replayLocked(UUID id, From from, Integer version, JsonNode payload, String user) {
         DeadLetterRow dead = deadLetters.lock(id)
                 .orElseThrow(() -> new NotFound("No dead letter '" + id + "' exists"));

@@ -128,7 +128,8 @@ public class SecurityConfiguration {
                         .hasAnyRole(admin, builder)
                 .requestMatchers(HttpMethod.POST, "/api/v1/recipes/*/runs", "/api/v1/recipes/*/replay",
                         "/api/v1/recipes/*/backfill").hasAnyRole(admin, operator)
-                .requestMatchers("/api/v1/runs/**", "/api/v1/dead-letters", "/api/v1/dead-letters/**")
+                .requestMatchers("/api/v1/runs/**", "/api/v1/dead-letters", "/api/v1/dead-letters/**", "/api/v1/jobs",
+                        "/api/v1/jobs/**")
                         .hasAnyRole(admin, operator)
                 .requestMatchers("/api/v1/recipes", "/api/v1/recipes/**", "/api/v1/connections", "/api/v1/connections/**",
                         "/api/v1/secrets", "/api/v1/secrets/**").hasAnyRole(admin, builder)

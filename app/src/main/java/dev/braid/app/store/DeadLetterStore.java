@@ -90,12 +90,21 @@ public class DeadLetterStore {
 
     /** Newest first; {@code before} is the cursor (the last id of the previous page). Only fixed SQL is appended. */
     public List<DeadLetterRow> list(DeadLetterFilter filter, UUID before, int limit) {
-        return new NewestFirst("select " + COLUMNS + " from dead_letters")
+        return filtered("select " + COLUMNS + " from dead_letters", filter).page(jdbc, before, limit, this::map);
+    }
+
+    /** The ids of {@link #list} alone (a bulk job resolving "all matching this filter"). */
+    public List<UUID> ids(DeadLetterFilter filter, UUID before, int limit) {
+        return filtered("select id from dead_letters", filter)
+                .page(jdbc, before, limit, (rs, n) -> rs.getObject("id", UUID.class));
+    }
+
+    private static NewestFirst filtered(String select, DeadLetterFilter filter) {
+        return new NewestFirst(select)
                 .equal("recipe", filter.recipe())
                 .equal("status", filter.status())
                 .equal("error_type", filter.errorType())
-                .between("created_at", filter.from(), filter.to())
-                .page(jdbc, before, limit, this::map);
+                .between("created_at", filter.from(), filter.to());
     }
 
     /** Binds the dead letter (or none) for {@link #FOR_ENDED_RUN} from parameter {@code i}; answers the next index. */

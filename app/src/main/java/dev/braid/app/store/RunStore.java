@@ -645,13 +645,33 @@ public class RunStore {
                 .param(ids.toArray(UUID[]::new)).query(this::map).list();
     }
 
+    /**
+     * The runs that replay this one ({@code replay_of}) and its {@code call:} children ({@code parent_run_id}),
+     * oldest first, at most {@code limit}, without their triggers (runs_by_replay_of, runs_by_parent).
+     */
+    public List<RunRow> related(UUID id, int limit) {
+        return jdbc.sql("select " + COLUMNS.replace("trigger,", "null::jsonb as trigger,")
+                        + " from runs where replay_of = ? or parent_run_id = ? order by id limit ?")
+                .params(id, id, limit).query(this::map).list();
+    }
+
     public Optional<RunRow> find(UUID id) {
         return jdbc.sql("select " + COLUMNS + " from runs where id = ?").param(id).query(this::map).optional();
     }
 
     /** Newest first; {@code before} is the cursor (the last id of the previous page). */
     public List<RunRow> list(RunFilter filter, UUID before, int limit) {
-        NewestFirst query = new NewestFirst("select " + COLUMNS + " from runs")
+        return filtered("select " + COLUMNS + " from runs", filter, before).page(jdbc, before, limit, this::map);
+    }
+
+    /** The ids of {@link #list} alone (a bulk job resolving "all matching this filter"). */
+    public List<UUID> ids(RunFilter filter, UUID before, int limit) {
+        return filtered("select id from runs", filter, before)
+                .page(jdbc, before, limit, (rs, n) -> rs.getObject("id", UUID.class));
+    }
+
+    private static NewestFirst filtered(String select, RunFilter filter, UUID before) {
+        NewestFirst query = new NewestFirst(select)
                 .equal("recipe", filter.recipe())
                 .equal("status", filter.status() == null ? null : filter.status().wire())
                 .between("created_at", filter.from(), filter.to());
@@ -664,7 +684,7 @@ public class RunStore {
                 query.in("id", "select run_id from run_keys where name = ? and value = ? and run_id < ?", key.getKey(), value, before);
             }
         }
-        return query.page(jdbc, before, limit, this::map);
+        return query;
     }
 
     /** The list's filters; null members do not filter; {@code keys}: business keys, name to exact value. */

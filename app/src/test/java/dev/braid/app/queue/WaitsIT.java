@@ -78,6 +78,12 @@ class WaitsIT extends BraidIntegrationTest {
         assertThat(step(run, "lookup").path("output").path("value").path("price").asDouble()).isEqualTo(12.5);
         assertThat(stub.received("/price")).hasSize(1);
         assertThat(stub.received("/price").getFirst().idempotencyKey()).isEqualTo(child.get("id") + "/fetch");
+        // The parent's answer links to its call: child (the run page's "Called" links).
+        assertThat(run.path("children").size()).isEqualTo(1);
+        assertThat(run.path("children").get(0).path("id").asString()).isEqualTo(child.get("id"));
+        assertThat(run.path("children").get(0).path("recipe").asString()).isEqualTo("price-lookup");
+        assertThat(run.path("children").get(0).path("status").asString()).isEqualTo("succeeded");
+        assertThat(run.path("replays").size()).isZero();
     }
 
     @Test

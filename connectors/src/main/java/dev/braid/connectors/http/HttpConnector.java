@@ -1,10 +1,15 @@
 package dev.braid.connectors.http;
 
 import java.util.Map;
+import java.util.Optional;
 
 import dev.braid.engine.spi.Action;
+import dev.braid.engine.spi.ActionContext;
+import dev.braid.engine.spi.ActionException;
+import dev.braid.engine.spi.ActionResult;
 import dev.braid.engine.spi.Connector;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * {@code http}: calls any HTTP API. A connection carries a {@code baseUrl}, default {@code headers},
@@ -40,6 +45,22 @@ public final class HttpConnector implements Connector, AutoCloseable {
     @Override
     public JsonNode connectionSchema() {
         return HttpSchemas.CONNECTION.node();
+    }
+
+    /**
+     * {@code GET} of the connection's {@code baseUrl} through {@code http.request} (its headers, auth and
+     * egress guard apply); a 2xx or 3xx answer passes, anything else fails with the status and body.
+     */
+    @Override
+    public Optional<String> testConnection(ActionContext context) throws ActionException {
+        String baseUrl = context.connection() == null ? null : context.connection().path("baseUrl").asString(null);
+        if (baseUrl == null || baseUrl.isBlank()) {
+            throw ActionException.fatal(HttpFailure.CONNECTION, "this connection has no baseUrl to test; set baseUrl "
+                    + "(e.g. https://api.example.com/) and test again");
+        }
+        JsonNode input = JsonNodeFactory.instance.objectNode().put("method", "GET").put("url", baseUrl);
+        ActionResult result = actions.get("request").execute(context, input);
+        return Optional.of("GET " + baseUrl + " answered " + result.output().path("status").asInt());
     }
 
     @Override

@@ -4,7 +4,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -13,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.braid.engine.spi.Action;
+import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.ActionException;
 import dev.braid.engine.spi.Connector;
 import dev.braid.engine.spi.TriggerSource;
@@ -68,6 +78,33 @@ public final class KafkaConnector implements Connector, AutoCloseable {
     public String description() {
         return "Publish JSON records to Kafka topics, one or many per step, with an idempotent producer; "
                 + "start runs from a topic (trigger kafka:).";
+    }
+
+    /** Describes the cluster with the connection's client settings: its id and how many brokers answer. */
+    @Override
+    public Optional<String> testConnection(ActionContext context) throws ActionException {
+        KafkaSettings settings = KafkaSettings.from(context.connection());
+        Map<String, Object> properties = new HashMap<>(settings.clientProperties());
+        int timeout = (int) Math.max(1_000, context.remaining().toMillis());
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+        try (Admin admin = Admin.create(properties)) {
+            DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout));
+            String id = cluster.clusterId().get(timeout, TimeUnit.MILLISECONDS);
+            int brokers = cluster.nodes().get(timeout, TimeUnit.MILLISECONDS).size();
+            return Optional.of("cluster " + id + " answered at " + settings.bootstrapServers() + " with " + brokers
+                    + " broker" + (brokers == 1 ? "" : "s"));
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw ActionException.fatal("kafka.connection", "describing the cluster at " + settings.bootstrapServers()
+                    + " failed: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ActionException.fatal("kafka.connection", "interrupted while describing the cluster");
+        } catch (RuntimeException e) {
+            throw ActionException.fatal("kafka.connection", "cannot open a Kafka client for " + settings.bootstrapServers()
+                    + ": " + e.getMessage());
+        }
     }
 
     Producer<String, byte[]> producer(KafkaSettings settings) throws ActionException {

@@ -1,8 +1,17 @@
 package dev.braid.connectors.mail;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
 
 import dev.braid.engine.spi.Action;
+import dev.braid.engine.spi.ActionContext;
+import dev.braid.engine.spi.ActionException;
 import dev.braid.engine.spi.Connector;
 import tools.jackson.databind.JsonNode;
 
@@ -34,5 +43,33 @@ public final class MailConnector implements Connector {
     @Override
     public String description() {
         return "Sends e-mail over SMTP (plain, STARTTLS or SSL, with optional login): text, HTML or both.";
+    }
+
+    /** Connects to the SMTP server (greeting, EHLO, STARTTLS or TLS, and the login when it has one), sends nothing. */
+    @Override
+    public Optional<String> testConnection(ActionContext context) throws ActionException {
+        List<String> problems = new java.util.ArrayList<>(MailSchemas.CONNECTION.violations(context.connection(), "connection"));
+        if (problems.isEmpty()) {
+            problems.addAll(SmtpConnection.problems(context.connection()));
+        }
+        if (!problems.isEmpty()) {
+            throw ActionException.fatal(MailFailure.CONNECTION, String.join("; ", problems));
+        }
+        SmtpConnection connection = SmtpConnection.of(context.connection());
+        Duration remaining = context.remaining();
+        if (remaining.isZero()) {
+            throw MailFailure.deadlinePassed(connection);
+        }
+        Duration timeout = connection.timeout().compareTo(remaining) <= 0 ? connection.timeout() : remaining;
+        Session session = Session.getInstance(connection.sessionProperties(timeout));
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect(connection.host(), connection.port(), connection.username(),
+                    connection.authenticates() && connection.password() == null ? "" : connection.password());
+            return Optional.of("SMTP server " + connection.describe() + " answered"
+                    + (connection.authenticates() ? " and accepted the login of " + connection.username() : "")
+                    + " (tls: " + connection.tls() + ")");
+        } catch (MessagingException e) {
+            throw MailFailure.of(e, connection, timeout);
+        }
     }
 }

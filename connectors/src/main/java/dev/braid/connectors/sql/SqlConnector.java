@@ -3,11 +3,13 @@ package dev.braid.connectors.sql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.braid.engine.spi.Action;
+import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.ActionException;
 import dev.braid.engine.spi.Connector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
@@ -50,6 +52,47 @@ public final class SqlConnector implements Connector, AutoCloseable {
     @Override
     public String description() {
         return "Query and change relational databases over JDBC (PostgreSQL first): queries, statements, bulk inserts.";
+    }
+
+    /**
+     * {@code select 1} on a connection of its own (not the steps' pool, whose waits would hide why it cannot
+     * connect), within the deadline; answers the database's product and version.
+     */
+    @Override
+    public Optional<String> testConnection(ActionContext context) throws ActionException {
+        SqlSettings settings = SqlSettings.from(context.connection());
+        String seconds = Long.toString(Math.max(1, context.remaining().toSeconds()));
+        java.util.Properties properties = new java.util.Properties();
+        if (settings.username() != null) {
+            properties.setProperty("user", settings.username());
+        }
+        if (settings.password() != null) {
+            properties.setProperty("password", settings.password());
+        }
+        // PostgreSQL's driver reads these; others ignore them and keep their own defaults.
+        properties.setProperty("connectTimeout", seconds);
+        properties.setProperty("loginTimeout", seconds);
+        properties.setProperty("socketTimeout", seconds);
+        try (java.sql.Connection connection = java.sql.DriverManager.getDriver(settings.url()).connect(settings.url(), properties)) {
+            if (connection == null) {
+                throw ActionException.fatal(SqlFailure.ERROR, "no JDBC driver accepts " + settings.scrub(settings.url()));
+            }
+            if (settings.schema() != null) {
+                connection.setSchema(settings.schema());
+            }
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout((int) Math.max(1, context.remaining().toSeconds()));
+                try (java.sql.ResultSet rs = statement.executeQuery("select 1")) {
+                    rs.next();
+                }
+            }
+            java.sql.DatabaseMetaData meta = connection.getMetaData();
+            return Optional.of("select 1 answered by " + meta.getDatabaseProductName() + " "
+                    + meta.getDatabaseProductVersion() + " at " + settings.scrub(settings.url()));
+        } catch (java.sql.SQLException e) {
+            throw ActionException.fatal(SqlFailure.ERROR, "select 1 failed on " + settings.scrub(settings.url()) + ": "
+                    + settings.scrub(e.getMessage()));
+        }
     }
 
     /** The pool for these settings, opened on first use. */

@@ -1,6 +1,7 @@
 package dev.braid.engine.spi;
 
 import java.util.Map;
+import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -45,6 +46,24 @@ public interface Connector {
      */
     default String defaultConnection() {
         return null;
+    }
+
+    /**
+     * Checks that a connection works — the connector reaches its system with {@code context.connection()}
+     * (secrets opened) before {@code context.deadline()} — and answers a sentence of what it found, e.g.
+     * {@code "select 1 answered on PostgreSQL 17.2"}; throws {@link ActionException} saying what failed.
+     * Empty: this connector cannot test a connection. Called when a person asks (the connection form's
+     * Test button), never by a run.
+     *
+     * <pre>{@code
+     * public Optional<String> testConnection(ActionContext context) throws ActionException {
+     *   try (var c = pool(context.connection()).getConnection()) { c.isValid(5); }
+     *   return Optional.of("connected");
+     * }
+     * }</pre>
+     */
+    default Optional<String> testConnection(ActionContext context) throws ActionException {
+        return Optional.empty();
     }
 
     default String description() {
