@@ -39,6 +39,9 @@ public final class TestMqtt implements AutoCloseable {
         p.setProperty("allow_anonymous", "true");
         p.setProperty("persistence_enabled", "false");
         p.setProperty("telemetry_enabled", "false");
+        // Write to the socket at once: Moquette's default buffers writes and flushes them on a timer.
+        p.setProperty("immediate_buffer_flush", "true");
+        p.setProperty("buffer_flush_millis", "0");
         try {
             server.startServer(new MemoryConfig(p));
         } catch (IOException e) {
