@@ -46,10 +46,12 @@ public final class WaitingBatches<M> {
             Map.Entry<JsonNode, Group<M>> entry = it.next();
             Group<M> g = entry.getValue();
             List<M> messages = g.messages();
+            boolean sliced = false;
             while (messages.size() >= maxSize) {
                 due.add(new Group<>(g.key(), new ArrayList<>(messages.subList(0, maxSize)), g.firstAtNanos()));
                 messages.subList(0, maxSize).clear();
                 size -= maxSize;
+                sliced = true;
             }
             if (!messages.isEmpty() && (all || nowNanos - g.firstAtNanos() >= maxWaitNanos)) {
                 due.add(new Group<>(g.key(), List.copyOf(messages), g.firstAtNanos()));
@@ -58,8 +60,8 @@ public final class WaitingBatches<M> {
             }
             if (messages.isEmpty()) {
                 it.remove();
-            } else if (due.stream().anyMatch(d -> d.key() == g.key()) && messages.size() < maxSize) {
-                // What is left after a full slice waits from now, not from the first of the slice taken.
+            } else if (sliced) {
+                // What is left after a full slice waits its own maxWait, counted from now (it arrived by now).
                 entry.setValue(new Group<>(g.key(), messages, nowNanos));
             }
         }
