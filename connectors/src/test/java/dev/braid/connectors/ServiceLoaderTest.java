@@ -37,9 +37,9 @@ class ServiceLoaderTest {
             Set<String> declared = declaredConnectorClasses();
             assertThat(registry.connectors()).extracting(c -> c.getClass().getName())
                     .containsExactlyInAnyOrderElementsOf(declared);
-            // The five built-in connectors of the README's catalogue, all of them declared.
+            // The built-in connectors of the README's catalogue, all of them declared.
             assertThat(registry.connectors()).extracting(Connector::name)
-                    .containsExactlyInAnyOrder("core", "http", "sql", "mail", "kafka");
+                    .containsExactlyInAnyOrder("core", "http", "sql", "mail", "kafka", "mqtt", "amqp");
         }
     }
 

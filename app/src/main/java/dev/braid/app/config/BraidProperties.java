@@ -105,10 +105,16 @@ public record BraidProperties(
             @DefaultValue("5s") Duration retryDelay) {}
 
     /**
-     * Event triggers that listen on each node (Kafka, CDC): how often every node compares its listeners
-     * with the recipes table, so an enable, disable or new version made anywhere arrives within that time.
+     * Event triggers that listen on each node (Kafka, CDC, MQTT, AMQP): how often every node compares its
+     * listeners with the recipes table, so an enable, disable or new version made anywhere arrives within
+     * that time; for the connectors' message triggers (mqtt, amqp) the longest single wait for a message
+     * ({@code pollTimeout}, a batch's {@code maxWait} shortens it) and the pause before connecting again
+     * after a failure ({@code retryDelay}).
      */
-    public record Triggers(@DefaultValue("2s") Duration refresh) {}
+    public record Triggers(
+            @DefaultValue("2s") Duration refresh,
+            @DefaultValue("500ms") Duration pollTimeout,
+            @DefaultValue("5s") Duration retryDelay) {}
 
     /**
      * The master key sealing secrets: {@code key} ({@code BRAID_MASTER_KEY}, base64 of 32 bytes; a key

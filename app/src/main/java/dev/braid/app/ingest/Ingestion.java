@@ -51,7 +51,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       not be read does, and the source moves on (offset committed, cursor moved) — one bad event
  *       neither stops a consumer nor is lost.</li>
  *   <li><b>Dedupe window</b>: webhook keys are remembered for the recipe's {@code dedupe.window}, CDC
- *       keys for {@code braid.cdc.dedupe-window}; other keys (offsets, fire times, cursors) never
+ *       keys for {@code braid.cdc.dedupe-window}, a connector trigger's (mqtt, amqp) for its
+ *       {@code dedupe.window} (its natural keys, such as MQTT packet ids, are reused in time); other keys (offsets, fire times, cursors) never
  *       expire, as they are never reused.</li>
  *   <li><b>Concurrency slot</b>: worked out here, once per new run, by {@link ConcurrencySlots}; a run
  *       that stores no new event (manual, replay, redrive, backfill {@code overlap: allow}) is queued by
@@ -358,6 +359,9 @@ public class Ingestion {
         }
         if (trigger.type() == Trigger.Type.CDC) {
             return clock.instant().plus(cdcDedupeWindow);
+        }
+        if (trigger.settings() instanceof TriggerSettings.Source source && source.dedupeWindow() != null) {
+            return clock.instant().plus(source.dedupeWindow());
         }
         return null;
     }

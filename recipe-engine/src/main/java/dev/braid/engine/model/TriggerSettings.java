@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  */
 public sealed interface TriggerSettings
         permits TriggerSettings.Webhook, TriggerSettings.Kafka, TriggerSettings.Cdc, TriggerSettings.Schedule,
-                TriggerSettings.Poll, TriggerSettings.Manual {
+                TriggerSettings.Poll, TriggerSettings.Manual, TriggerSettings.Source {
 
     Trigger.Type type();
 
@@ -182,6 +182,24 @@ public sealed interface TriggerSettings
         @Override
         public Trigger.Type type() {
             return Trigger.Type.POLL;
+        }
+    }
+
+    /**
+     * The settings of a trigger served by a connector's {@code TriggerSource} ({@code mqtt:}, {@code amqp:}):
+     * what every such trigger has in common, read and checked by the parser — {@code connection} (required:
+     * a connection of the connector that ships the source), {@code idempotencyKey}, {@code dedupe.window}
+     * (how long natural keys are remembered; null: for ever) and {@code batch} — and {@code options}, the
+     * whole mapping as written, checked against the source's settings schema, from which the source reads
+     * its own settings ({@code topics}, {@code queue}, ...).
+     */
+    record Source(Trigger.Type type, String connection, String idempotencyKey, Duration dedupeWindow, Batch batch,
+                  JsonNode options) implements TriggerSettings {
+
+        public Source {
+            if (!type.connectorSource()) {
+                throw new IllegalArgumentException(type.wire() + " is not a connector trigger type");
+            }
         }
     }
 

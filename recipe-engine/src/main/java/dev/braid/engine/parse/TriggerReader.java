@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ArrayNode;
  */
 final class TriggerReader {
 
-    static final List<String> TYPES = List.of("webhook", "kafka", "cdc", "schedule", "poll", "manual");
+    static final List<String> TYPES = java.util.Arrays.stream(Trigger.Type.values()).map(Trigger.Type::wire).toList();
 
     private static final List<String> WEBHOOK = List.of("secret", "idempotencyKey", "dedupe", "respond", "rateLimit");
     private static final List<String> KAFKA = List.of("topic", "connection", "format", "startFrom", "idempotencyKey", "batch");
@@ -86,7 +86,11 @@ final class TriggerReader {
                 fields.allowOnly(List.of(), name -> "; a manual trigger takes no settings, write manual: {}");
                 yield new TriggerSettings.Manual();
             }
+            case MQTT, AMQP -> source(fields, Trigger.Type.fromWire(type));
         };
+        if (typed == null) {
+            return null;
+        }
         return new Trigger(typed);
     }
 
@@ -306,6 +310,81 @@ final class TriggerReader {
         String idempotencyKey = f.expression("idempotencyKey");
         return new TriggerSettings.Poll(connection, interval, cron, query, action, f.get("with"), cursor, initial,
                 idempotencyKey, batch(f));
+    }
+
+    /**
+     * A trigger a connector's source serves ({@link TriggerSettings.Source}): the fields its settings schema
+     * lists and no others, its required ones, choices ({@code enum}), whole numbers within their bounds and
+     * lists; the common ones ({@code connection}, {@code idempotencyKey}, {@code dedupe}, {@code batch}) as
+     * for every trigger. Null (reported) when no installed connector consumes the type.
+     */
+    private TriggerSettings.Source source(Fields f, Trigger.Type type) {
+        java.util.Optional<dev.braid.engine.spi.ConnectorRegistry.Shipped> shipped = actions.triggerSource(type.wire());
+        if (shipped.isEmpty()) {
+            problems.atKey(f.path(), "No installed connector reads " + type.wire() + " triggers; add the connector's jar "
+                    + "to the class path or choose another trigger type");
+            return null;
+        }
+        JsonNode schema = shipped.get().source().settingsSchema();
+        JsonNode properties = schema.path("properties");
+        f.allowOnly(List.copyOf(properties.propertyNames()));
+        for (JsonNode required : schema.path("required")) {
+            if (!f.has(required.asString())) {
+                f.missing(required.asString(), properties.path(required.asString()).path("description").asString(""));
+            }
+        }
+        for (java.util.Map.Entry<String, JsonNode> p : properties.properties()) {
+            String name = p.getKey();
+            JsonNode rule = p.getValue();
+            if (!f.has(name) || List.of("connection", "idempotencyKey", "dedupe", "batch").contains(name)) {
+                continue;
+            }
+            if (rule.has("enum")) {
+                List<String> options = new ArrayList<>();
+                rule.get("enum").forEach(o -> options.add(o.asString()));
+                f.choice(name, options);
+            } else if ("integer".equals(rule.path("type").asString())) {
+                f.integer(name, rule.path("minimum").asInt(Integer.MIN_VALUE), rule.path("maximum").asInt(Integer.MAX_VALUE));
+            } else if ("array".equals(rule.path("type").asString())) {
+                ArrayNode list = f.list(name);
+                if (list != null && list.isEmpty()) {
+                    f.problem(name, "'" + name + "' is empty; " + rule.path("description").asString(""));
+                }
+                for (int i = 0; list != null && i < list.size(); i++) {
+                    if (!list.get(i).isString() || list.get(i).asString().isBlank()) {
+                        problems.atValue(Positions.index(f.path(name), i), "Each entry of '" + name + "' must be a text; found "
+                                + Fields.found(list.get(i)));
+                    }
+                }
+            } else if ("string".equals(rule.path("type").asString())) {
+                f.text(name);
+            }
+        }
+        String connector = shipped.get().connector().name();
+        String connection = f.text("connection");
+        if (connection != null && connections != null) {
+            java.util.Optional<String> actual = connections.connectorOf(connection);
+            if (actual.isEmpty()) {
+                f.problem("connection", "Connection '" + connection + "' does not exist; create a " + connector
+                        + " connection with POST /api/v1/connections or fix the name");
+            } else if (!actual.get().equals(connector)) {
+                f.problem("connection", "Connection '" + connection + "' is a '" + actual.get() + "' connection; a "
+                        + type.wire() + " trigger needs a '" + connector + "' connection");
+            }
+        }
+        String idempotencyKey = f.expression("idempotencyKey");
+        Duration window = null;
+        JsonNode defaultWindow = properties.path("dedupe").path("properties").path("window").path("default");
+        if (defaultWindow.isString()) {
+            window = dev.braid.engine.model.Durations.parse(defaultWindow.asString());
+        }
+        Fields dedupe = f.object("dedupe");
+        if (dedupe != null) {
+            dedupe.allowOnly(List.of("window"));
+            Duration w = dedupe.duration("window", false);
+            window = w != null ? w : window;
+        }
+        return new TriggerSettings.Source(type, connection, idempotencyKey, window, batch(f), f.node());
     }
 
     /** {@code batch:} with its defaults, or null when the trigger has none (one run per event). */

@@ -78,13 +78,13 @@ class InvalidRecipesTest {
     @Test
     void missingTrigger() {
         assertErrors("missing-trigger.yaml", error("", 1, 1,
-                "Missing required field 'trigger'; a recipe starts from exactly one of webhook, kafka, cdc, schedule, poll, manual"));
+                "Missing required field 'trigger'; a recipe starts from exactly one of webhook, kafka, cdc, schedule, poll, manual, mqtt, amqp"));
     }
 
     @Test
     void twoTriggers() {
         assertErrors("two-triggers.yaml", error("trigger", 3, 1,
-                "The trigger must name exactly one of webhook, kafka, cdc, schedule, poll, manual; found 2: webhook, kafka"));
+                "The trigger must name exactly one of webhook, kafka, cdc, schedule, poll, manual, mqtt, amqp; found 2: webhook, kafka"));
     }
 
     @Test
