@@ -129,6 +129,22 @@ class AccessMatrixIT extends BraidIntegrationTest {
                 row("DELETE", "/api/v1/tokens/{id}", ALL, r -> path("/api/v1/tokens/" + token(r))),
                 row("GET", "/api/v1/audit", OPERATE, r -> path("/api/v1/audit")),
                 row("GET", "/api/v1/stats", ALL, r -> path("/api/v1/stats?window=1h")),
+                row("GET", "/api/v1/triggers", ALL, r -> path("/api/v1/triggers")),
+                row("GET", "/api/v1/cluster", ALL, r -> path("/api/v1/cluster")),
+                row("GET", "/api/v1/export", ALL, r -> path("/api/v1/export?recipes=" + slug)),
+                row("POST", "/api/v1/import", ADMIN, r -> new Call("/api/v1/import?preview=true",
+                        api.get("/api/v1/export?recipes=" + slug, "application/json").body())),
+                row("GET", "/api/v1/jobs", ALL, r -> path("/api/v1/jobs")),
+                row("POST", "/api/v1/jobs", OPERATE, r -> new Call("/api/v1/jobs",
+                        "{\"action\": \"dead-letters.discard\", \"ids\": [\"" + failedRun()[1] + "\"]}")),
+                row("GET", "/api/v1/jobs/{id}", ALL, r -> path("/api/v1/jobs/" + job())),
+                row("GET", "/api/v1/jobs/{id}/items", ALL, r -> path("/api/v1/jobs/" + job() + "/items")),
+                row("POST", "/api/v1/connections/{name}/test", BUILD, r -> {
+                    String name = next("m-conn");
+                    ok(api.postJson("/api/v1/connections", JSON.writeValueAsString(Map.of("name", name, "connector", "http",
+                            "settings", Map.of("baseUrl", stub.url("/"))))));
+                    return new Call("/api/v1/connections/" + name + "/test", null);
+                }),
                 row("POST", "/api/v1/recipes/validate", BUILD, r -> new Call("/api/v1/recipes/validate",
                         "{\"yaml\": \"slug: x\"}")),
                 row("POST", "/api/v1/expressions/evaluate", BUILD, r -> new Call("/api/v1/expressions/evaluate",
@@ -284,6 +300,14 @@ class AccessMatrixIT extends BraidIntegrationTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "waiting".equals(jdbc.sql("select status from runs where id = ?::uuid")
                 .param(runId).query(String.class).single()));
         return runId;
+    }
+
+    /** A bulk job (discarding one dead letter) started as admin; answers its id. */
+    private String job() {
+        ApiClient.Response started = api.postJson("/api/v1/jobs", Map.of("action", "dead-letters.discard",
+                "ids", List.of(failedRun()[1])));
+        ok(started);
+        return started.json().path("id").asString();
     }
 
     private String connection() {

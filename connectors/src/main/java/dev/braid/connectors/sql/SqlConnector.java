@@ -117,7 +117,14 @@ public final class SqlConnector implements Connector, AutoCloseable {
             config.setPassword(settings.password());
         }
         if (settings.schema() != null) {
-            config.setSchema(settings.schema());
+            if (settings.url().startsWith("jdbc:postgresql:")) {
+                // A startup parameter of the session, not a SET: the pool's connections are not in auto-commit, so
+                // the SET that Hikari's setSchema sends would sit in the first transaction and be undone when that
+                // transaction rolls back (a failed poll), leaving the session on the default search_path for good.
+                config.addDataSourceProperty("currentSchema", settings.schema());
+            } else {
+                config.setSchema(settings.schema());
+            }
         }
         config.setMaximumPoolSize(settings.maxPoolSize());
         config.setMinimumIdle(0);
