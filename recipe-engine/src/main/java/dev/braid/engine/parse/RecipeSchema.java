@@ -67,7 +67,7 @@ public final class RecipeSchema {
 
         ObjectNode defs = schema.putObject("$defs");
         defs.set("template", described(string().put("pattern", "\\{\\{"), "A {{ JSONata }} template.", null));
-        defs.set("trigger", trigger(actions));
+        defs.set("trigger", trigger(actions, registry));
         defs.set("retry", object(Map.of("maxAttempts", positiveInteger(), "initialDelay", duration(),
                 "multiplier", type("number"), "maxDelay", duration(), "jitter", type("number")), List.of()));
         defs.set("alert", alert());
@@ -78,7 +78,7 @@ public final class RecipeSchema {
 
     // ---- trigger --------------------------------------------------------------------------------
 
-    private static ObjectNode trigger(Map<String, Action> actions) {
+    private static ObjectNode trigger(Map<String, Action> actions, ConnectorRegistry registry) {
         ObjectNode batch = object(Map.of("maxSize", positiveInteger(), "maxWait", duration(), "key", expression()), List.of());
         Map<String, ObjectNode> types = Map.of(
                 "webhook", object(Map.of(
@@ -108,7 +108,13 @@ public final class RecipeSchema {
         trigger.put("additionalProperties", false);
         ObjectNode props = trigger.putObject("properties");
         for (String t : TriggerReader.TYPES) {
-            ObjectNode settings = types.get(t);
+            // A connector's trigger (mqtt, amqp, ...) is described by its source's own settings schema, which the
+            // parser checks too; a type no installed connector reads accepts nothing but is still named.
+            ObjectNode settings = types.containsKey(t) ? types.get(t) : registry.triggerSource(t)
+                    .map(shipped -> shipped.source().settingsSchema())
+                    .filter(JsonNode::isObject)
+                    .map(schema -> (ObjectNode) schema.deepCopy())
+                    .orElseGet(() -> type("object").put("maxProperties", 0));
             // "manual:" with nothing after it is null in YAML; so is any trigger without settings.
             props.set(t, anyOf(settings, type("null")));
         }
