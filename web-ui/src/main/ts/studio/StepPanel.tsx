@@ -5,7 +5,7 @@ import { isMap, type YAMLMap } from 'yaml';
 import { JsonView, StatusBadge } from '../components';
 import { fields, leaves } from '../schemaForm';
 import { anyJsonAsJson, textsOf, withFrom } from './stepForm';
-import { canMoveInto } from './edits';
+import { canMoveInto, whyNotRemove } from './edits';
 import type { Catalogue, NodeRun } from './data';
 import { containers, findStep, parseRecipe, type Container, type RecipeTree } from './tree';
 
@@ -53,6 +53,7 @@ export function StepPanel({ id, text, tree, catalogue, run, canEdit, onMove, onM
   const [target, setTarget] = useState('');
   if (!step || !at) return <p className="muted">Step {id} is no longer in the recipe.</p>;
   const targets = containers(tree).filter((c) => canMoveInto(tree, id, c));
+  const mustStay = whyNotRemove(tree, id);
   const apply = () => {
     const { value, errors: errs } = withFrom(formFields, shown, current);
     setErrors(errs);
@@ -77,7 +78,7 @@ export function StepPanel({ id, text, tree, catalogue, run, canEdit, onMove, onM
             <button type="button" className="small" onClick={() => onMove(1)} aria-label="Move down" title="Move down">
               ↓
             </button>
-            <select aria-label="Move into" value={target} onChange={(e) => setTarget(e.target.value)} disabled={!targets.length}>
+            <select aria-label="Move into" value={target} onChange={(e) => setTarget(e.target.value)} disabled={!targets.length} title={mustStay ?? undefined}>
               <option value="">Move into…</option>
               {targets.map((c) => (
                 <option key={`${c.parent}|${c.branch}`} value={`${c.parent ?? ''}|${c.branch}`}>
@@ -97,7 +98,7 @@ export function StepPanel({ id, text, tree, catalogue, run, canEdit, onMove, onM
             >
               Move
             </button>
-            <button type="button" className="small danger" onClick={onDelete}>
+            <button type="button" className="small danger" onClick={onDelete} disabled={!!mustStay} title={mustStay ?? 'Delete this step'}>
               Delete
             </button>
           </>

@@ -25,6 +25,7 @@ export function treeAdd(tree: RecipeTree, container: Container, index: number, s
 
 export function treeDelete(tree: RecipeTree, id: string): RecipeTree {
   const out = cloneTree(tree);
+  if (whyNotRemove(tree, id)) return out;
   const at = findStep(out, id);
   if (at) listOf(out, at.container)!.splice(at.index, 1);
   return out;
@@ -48,10 +49,22 @@ export function treeMoveInto(tree: RecipeTree, id: string, target: Container): R
   return treeAdd(removed, target, Number.MAX_SAFE_INTEGER, structuredClone(step));
 }
 
-/** A step moves into a branch that is not its own nor inside it. */
+/**
+ * Why a step cannot leave its list, or null when it can: the server refuses a recipe without steps and a
+ * `foreach` with an empty body, so the last step of either stays (an `if` branch may be empty: `then: []`).
+ */
+export function whyNotRemove(tree: RecipeTree, id: string): string | null {
+  const at = findStep(tree, id);
+  if (!at || at.container.branch !== 'steps' || listOf(tree, at.container)!.length > 1) return null;
+  return at.container.parent === null
+    ? `${id} is the recipe's only step, and a recipe needs one: add another step first`
+    : `${id} is the only step of foreach ${at.container.parent}, which needs one: add another step to it first, or delete the foreach`;
+}
+
+/** A step moves into a branch that is not its own nor inside it, and does not leave a foreach empty. */
 export function canMoveInto(tree: RecipeTree, id: string, target: Container): boolean {
   const at = findStep(tree, id);
-  if (!at) return false;
+  if (!at || whyNotRemove(tree, id)) return false;
   if (target.parent === null) return at.container.parent !== null;
   if (target.parent === id) return false;
   if (at.container.parent === target.parent && at.container.branch === target.branch) return false;
@@ -240,8 +253,9 @@ function blockOf(loc: Located, id: string): { block: Block; container: Container
   return { block: blocks(loc, seq)[at.index], container: at.container, index: at.index, seq };
 }
 
-/** Removes a step with its leading comments; a branch left empty becomes `[]`. */
+/** Removes a step with its leading comments; a branch left empty becomes `[]`; a foreach keeps its last step. */
 export function deleteStep(source: string, id: string): string {
+  if (whyNotRemove(parseRecipe(source).tree, id)) return source;
   const loc = locate(source);
   const { block, container, index, seq } = blockOf(loc, id);
   const lines = [...loc.lines];

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import {
   addStep,
   canMoveInto,
@@ -13,8 +13,10 @@ import {
   treeMove,
   treeMoveInto,
   updateStep,
+  whyNotRemove,
 } from '../../../main/ts/studio/edits';
-import { containers, parseRecipe, shape, stepIds, type RecipeTree } from '../../../main/ts/studio/tree';
+import { toGraph } from '../../../main/ts/studio/graph';
+import { containers, findStep, parseRecipe, shape, stepIds, type RecipeTree } from '../../../main/ts/studio/tree';
 
 const GOLDEN = new URL('./golden/', import.meta.url);
 const SAMPLES = new URL('../../../../../recipes-samples/src/main/resources/samples/', import.meta.url);
@@ -32,7 +34,8 @@ const edits: [string, (s: string) => string][] = [
   ['delete-first', (s) => deleteStep(s, 'customer')],
   ['move-up', (s) => moveStep(s, 'lines', -1)],
   ['move-into-foreach', (s) => moveStepInto(s, 'customer', { parent: 'lines', branch: 'steps' })],
-  ['move-out-of-foreach', (s) => moveStepInto(s, 'reserve', { parent: null, branch: 'steps' })],
+  // the foreach gets a second step first: its last one stays (the server refuses an empty body)
+  ['move-out-of-foreach', (s) => moveStepInto(moveStepInto(s, 'customer', { parent: 'lines', branch: 'steps' }), 'reserve', { parent: null, branch: 'steps' })],
   ['update-with', (s) => updateStep(s, 'customer', { with: { method: 'GET', url: 'https://crm.example/v2/customers/{{ trigger.body.customerId }}' } })],
 ];
 
@@ -65,6 +68,17 @@ describe('graph edits keep the author\'s YAML (golden files)', () => {
     expect(diff).toEqual(['      method: DELETE', '      url: u']);
   });
 
+  test('the last step of a foreach stays: the server refuses an empty body', () => {
+    const tree = parseRecipe(input).tree;
+    const body = findStep(tree, 'lines')!.step.steps!;
+    let text = input;
+    for (const s of body.slice(1)) text = deleteStep(text, s.id);
+    const last = body[0].id;
+    expect(whyNotRemove(parseRecipe(text).tree, last)).toContain('only step of foreach lines');
+    expect(deleteStep(text, last)).toBe(text);
+    expect(canMoveInto(parseRecipe(text).tree, last, { parent: null, branch: 'steps' })).toBe(false);
+  });
+
   test('new ids are unique', () => {
     expect(newStepId('http.request', ['request', 'request2'])).toBe('request3');
   });
@@ -79,7 +93,27 @@ const op = fc.record({
   b: fc.nat(1000),
 });
 
-const ACTIONS = ['http.request', 'core.log', 'core.transform', 'sql.query'];
+// What the palette inserts: each action's example from GET /api/v1/connectors (copied from the connectors),
+// and what the step form writes back: the example with one value changed.
+const EXAMPLES: Record<string, { with: Record<string, unknown>; change: (n: number) => Record<string, unknown> }> = {
+  'http.request': {
+    with: { method: 'POST', url: '/customers/{{ trigger.body.customerId }}/notes', headers: { Accept: 'application/json' }, body: { text: '{{ trigger.body.note }}' }, timeout: '10s' },
+    change: (n) => ({ timeout: `${(n % 59) + 1}s` }),
+  },
+  'core.log': {
+    with: { message: 'Order {{ trigger.body.id }} received', level: 'info' },
+    change: (n) => ({ message: `step ${n}: {{ trigger.body.id }}`, level: ['debug', 'info', 'warn', 'error'][n % 4] }),
+  },
+  'core.transform': {
+    with: { value: { id: '{{ trigger.body.id }}', total: '{{ $sum(trigger.body.items.(qty * price)) }}' } },
+    change: (n) => ({ value: { id: '{{ trigger.body.id }}', n } }),
+  },
+  'sql.query': {
+    with: { sql: 'select id, total from orders where customer_id = :customer and created_at >= :since', params: { customer: '{{ trigger.body.customerId }}', since: '2024-01-01T00:00:00Z' } },
+    change: (n) => ({ params: { customer: n, since: '2024-01-01T00:00:00Z' } }),
+  },
+};
+const ACTIONS = Object.keys(EXAMPLES);
 
 function apply(text: string, tree: RecipeTree, o: Op, counter: { n: number }): [string, RecipeTree] {
   const ids = stepIds(tree);
@@ -90,7 +124,7 @@ function apply(text: string, tree: RecipeTree, o: Op, counter: { n: number }): [
       const action = pick(ACTIONS, o.b);
       const id = newStepId(action, ids) + (counter.n++ ? '' : '');
       const index = o.b % 4;
-      const step = { id, action, with: { note: `step ${id}`, n: o.b } };
+      const step = { id, action, with: EXAMPLES[action].with };
       return [addStep(text, target, index, step), treeAdd(tree, target, index, { id, kind: 'action', line: 0, action })];
     }
     case 'delete':
@@ -108,8 +142,12 @@ function apply(text: string, tree: RecipeTree, o: Op, counter: { n: number }): [
       return [moveStepInto(text, id, target), treeMoveInto(tree, id, target)];
     }
     case 'update': {
-      if (!ids.length) return [text, tree];
-      return [updateStep(text, pick(ids, o.a), { with: { changed: o.b } }), tree];
+      // the step form edits action steps only, and only those whose inputs it knows here
+      const editable = ids.filter((id) => EXAMPLES[findStep(tree, id)?.step.action ?? '']);
+      if (!editable.length) return [text, tree];
+      const id = pick(editable, o.a);
+      const example = EXAMPLES[findStep(tree, id)!.step.action!];
+      return [updateStep(text, id, { with: { ...example.with, ...example.change(o.b) } }), tree];
     }
   }
 }
@@ -121,8 +159,19 @@ const starts: [string, string][] = [
     .map((f) => [f, readFileSync(new URL(f, SAMPLES), 'utf8')] as [string, string]),
 ];
 
+// Every edited YAML with the graph the studio drew from its edits, for the server's parser: web-ui's
+// StudioEditsParseTest (Maven runs it after Vitest) reads each with the engine's RecipeParser and checks
+// it is valid and that the server's graph of it is this one — the parser stays the one authority.
+const CORPUS = new URL('../../../../target/studio-edits/corpus.json', import.meta.url);
+const corpus: { start: string; ops: Op[]; yaml: string; graph: ReturnType<typeof toGraph> }[] = [];
+
 describe('random sequences of graph edits', () => {
-  test.each(starts)('%s: the YAML re-read gives the edited graph', (_, start) => {
+  afterAll(() => {
+    mkdirSync(new URL('.', CORPUS), { recursive: true });
+    writeFileSync(CORPUS, JSON.stringify(corpus));
+  });
+
+  test.each(starts)('%s: the YAML re-read gives the edited graph', (name, start) => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 14 }), (ops) => {
         let text = start;
@@ -135,8 +184,9 @@ describe('random sequences of graph edits', () => {
           expect(shape(again.tree.steps), `${JSON.stringify(o)}\n${text}`).toEqual(shape(tree.steps));
           tree = again.tree;
         }
+        corpus.push({ start: name, ops, yaml: text, graph: toGraph(tree) });
       }),
       { numRuns: 40, seed: 17 },
     );
-  });
+  }, 60_000); // 40 sequences re-parse the YAML after every edit: seconds on a busy 2-core machine
 });
