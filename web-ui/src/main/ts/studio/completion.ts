@@ -26,45 +26,126 @@ export interface Hints {
   stepIds: string[];
 }
 
-export const TRIGGER_TYPES: Offer[] = [
-  { label: 'webhook', detail: 'HTTP POST to /hooks/{slug}' },
-  { label: 'kafka', detail: 'records of a topic' },
-  { label: 'cdc', detail: 'database change data capture' },
-  { label: 'schedule', detail: 'cron' },
-  { label: 'poll', detail: 'cursor polling' },
-  { label: 'manual', detail: 'API, call: or onError.notify' },
-];
-
-const ROOT_KEYS = ['slug', 'name', 'description', 'enabled', 'trigger', 'concurrency', 'sla', 'timeout', 'retry', 'steps', 'onError'];
-const STEP_KINDS: Offer[] = [
-  { label: 'action', detail: 'call a connector action (with: …)' },
-  { label: 'if', detail: 'branch: then / else' },
-  { label: 'foreach', detail: 'loop: as / steps (chunk, parallel)' },
-  { label: 'call', detail: 'run another recipe and wait for its output' },
-  { label: 'stop', detail: 'end successfully (output)' },
-  { label: 'fail', detail: 'end with an error' },
-];
-const STEP_KEYS = ['id', 'connection', 'with', 'then', 'else', 'as', 'steps', 'chunk', 'parallel', 'retry', 'onError', 'timeout', 'output', 'message'];
-
 function indent(line: string): number {
   return line.length - line.trimStart().length;
 }
 
-/** The key a line at this indentation belongs to: `trigger`, `with`, `steps`, or '' at the root. */
-function parentKey(lines: string[], row: number, column: number): { key: string; row: number } {
-  for (let r = row - 1; r >= 0; r--) {
-    const l = lines[r];
-    if (!l.trim() || l.trimStart().startsWith('#')) continue;
-    const ind = indent(l.replace(/^(\s*)- /, '$1  '));
-    if (ind < column) {
-      const m = /^\s*(?:-\s+)?([\w.-]+):\s*(#.*)?$/.exec(l);
-      if (m) return { key: m[1], row: r };
-      if (/^\s*-\s/.test(l) && indent(l) < column) return { key: '-', row: r };
-      const k = /^\s*(?:-\s+)?([\w.-]+):/.exec(l);
-      return { key: k ? k[1] : '', row: r };
+// ---- where the cursor is: the keys and list items from the document's root down to it
+
+/** A mapping key, or an item of a list (with the row of its dash, to find a step's action). */
+type Segment = { key: string } | { item: number };
+
+const DASH = /^(\s*)-(\s+)/;
+const KEY = /^\s*(?:-\s+)?(['"]?)([\w.$-]+)\1\s*:(?:\s|$)/;
+
+/**
+ * The path to a node whose content starts at column `col` of line `row`, read from the indentation of the
+ * lines above (the text being typed is often not valid YAML, so no parser is asked). A list item is the
+ * line with its dash; a key holds what is indented below it.
+ */
+export function pathAt(lines: string[], row: number, col: number): Segment[] {
+  const path: Segment[] = [];
+  let limit = col;
+  let lastWasItem = false;
+  for (let r = row - 1; r >= 0 && (limit > 0 || lastWasItem); r--) {
+    const line = lines[r];
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    const dash = DASH.exec(line);
+    const key = KEY.exec(line);
+    if (dash) {
+      const dashCol = dash[1].length;
+      const keyCol = dashCol + 1 + dash[2].length;
+      if (dashCol >= limit) continue;
+      // `- with:` with the cursor below it: inside that key of the item
+      if (key && keyCol < limit) path.push({ key: key[2] });
+      path.push({ item: r });
+      limit = dashCol;
+      lastWasItem = true;
+      continue;
+    }
+    const ind = indent(line);
+    // a list may sit at its key's own indentation (`steps:` then `- id: …` below it)
+    if (key && (ind < limit || (lastWasItem && ind === limit))) {
+      path.push({ key: key[2] });
+      limit = ind;
+      lastWasItem = false;
     }
   }
-  return { key: '', row: -1 };
+  return path.reverse();
+}
+
+// ---- the recipe's JSON Schema (GET /api/v1/schema/recipe.json), walked along such a path
+
+type Schema = JsonSchema & { $ref?: string; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; if?: Schema; then?: Schema; const?: unknown; additionalProperties?: boolean | Schema };
+
+function deref(root: Schema, s: Schema): Schema {
+  let out = s;
+  for (let hops = 0; out.$ref && hops < 16; hops++) {
+    const target = out.$ref.replace(/^#\//, '').split('/').reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], root);
+    if (!target) break;
+    out = target as Schema;
+  }
+  return out;
+}
+
+/** Every schema a value may match: through $ref, anyOf/oneOf, allOf, and `if: {action: X}` rules of the step's action. */
+function alternatives(root: Schema, s: Schema, action: string | null, depth = 0): Schema[] {
+  if (depth > 8) return [];
+  const at = deref(root, s);
+  const out = [at];
+  for (const a of [...(at.anyOf ?? []), ...(at.oneOf ?? []), ...(at.allOf ?? [])]) out.push(...alternatives(root, a, action, depth + 1));
+  const when = (at.if?.properties?.action as Schema | undefined)?.const;
+  if (at.then && when !== undefined && when === action) out.push(...alternatives(root, at.then, action, depth + 1));
+  return out;
+}
+
+/** The schemas at the end of `path`; a list item's `action:` chooses its action's `with` schema. */
+export function schemasAt(root: Schema, lines: string[], path: Segment[]): { schemas: Schema[]; action: string | null } {
+  let current: Schema[] = [root];
+  let action: string | null = null;
+  for (const seg of path) {
+    const next: Schema[] = [];
+    for (const s of current.flatMap((c) => alternatives(root, c, action))) {
+      if ('item' in seg) {
+        if (s.items) next.push(s.items as Schema);
+      } else if (s.properties?.[seg.key]) {
+        next.push(s.properties[seg.key] as Schema);
+      } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
+        next.push(s.additionalProperties);
+      }
+    }
+    action = 'item' in seg ? actionOfStep(lines, seg.item) : action;
+    current = next;
+  }
+  return { schemas: current.flatMap((c) => alternatives(root, c, action)), action };
+}
+
+function typeText(s: Schema): string {
+  return Array.isArray(s.type) ? s.type.join('|') : (s.type ?? (s.enum ? 'enum' : ''));
+}
+
+function keyOffers(schemas: Schema[]): Offer[] {
+  const offers = new Map<string, Offer>();
+  const required = new Set(schemas.flatMap((s) => s.required ?? []));
+  for (const s of schemas) {
+    for (const [k, p] of Object.entries(s.properties ?? {})) {
+      if (offers.has(k)) continue;
+      const prop = p as Schema;
+      const type = typeText(prop);
+      offers.set(k, { label: k, detail: `${required.has(k) ? 'required ' : ''}${type}`.trim() || undefined, info: prop.description ?? (s.title === k ? s.description : undefined) });
+    }
+  }
+  return [...offers.values()];
+}
+
+function valueOffers(schemas: Schema[]): Offer[] {
+  const values = new Set<string>();
+  for (const s of schemas) {
+    for (const v of s.enum ?? []) values.add(String(v));
+    if (s.const !== undefined && typeof s.const !== 'object') values.add(String(s.const));
+    if (s.type === 'boolean') ['true', 'false'].forEach((v) => values.add(v));
+  }
+  return [...values].map((label) => ({ label }));
 }
 
 /** The action named in the step that holds line `row` (looked for upwards and downwards within the step). */
@@ -86,11 +167,6 @@ export function actionOfStep(lines: string[], row: number): string | null {
   return null;
 }
 
-function schemaAt(schema: JsonSchema | null | undefined, path: string[]): JsonSchema | null {
-  let s: JsonSchema | null | undefined = schema;
-  for (const key of path) s = s?.properties?.[key];
-  return s ?? null;
-}
 
 /** Paths below a value: `body.customer.id`, `body.items` … at most a few levels. */
 export function paths(value: unknown, prefix: string, depth = 4): string[] {
@@ -126,7 +202,19 @@ function expressionOffers(hints: Hints, word: string): Offer[] {
   return all.filter((o) => o.label.startsWith(word) && o.label !== word && !seen.has(o.label) && seen.add(o.label));
 }
 
-/** The offers at column `column` of line `row`, or null when there is nothing to offer. */
+/** The path at the start of line `row`'s content: a line starting with a dash is a new item of the list above. */
+function linePath(lines: string[], row: number): { path: Segment[]; col: number } {
+  const line = lines[row] ?? '';
+  const dash = DASH.exec(line);
+  if (!dash) return { path: pathAt(lines, row, indent(line)), col: indent(line) };
+  return { path: [...pathAt(lines, row, dash[1].length), { item: row }], col: dash[1].length + 1 + dash[2].length };
+}
+
+/**
+ * The offers at column `column` of line `row`, or null when there is nothing to offer. Keys and enum values
+ * come from the recipe's JSON Schema (the server's, with every action's `with` schema in it); names of
+ * actions, connections, recipes and secrets and the paths inside `{{ }}` from the catalogue and the test run.
+ */
 export function offersAt(lines: string[], row: number, column: number, hints: Hints): Offers | null {
   const line = lines[row] ?? '';
   const before = line.slice(0, column);
@@ -137,75 +225,31 @@ export function offersAt(lines: string[], row: number, column: number, hints: Hi
     return { from: column - word.length, options: expressionOffers(hints, word) };
   }
   const cat = hints.catalogue;
+  const schema = cat?.schema as Schema | null | undefined;
   // a value: `key: part`
   const value = /^(\s*)(?:-\s+)?([\w.-]+):\s+["']?([\w.-]*)$/.exec(before);
   if (value) {
     const [, , key, word] = value;
     const from = column - word.length;
     const pick = (list: Offer[]) => ({ from, options: list.filter((o) => o.label.startsWith(word)) });
-    if (key === 'action') {
+    const { path } = linePath(lines, row);
+    const inWith = path.some((seg) => 'key' in seg && seg.key === 'with');
+    if (!inWith && key === 'action') {
       return pick([...(cat?.actions.values() ?? [])].map((a) => ({ label: a.name, detail: a.description })));
     }
-    if (key === 'connection') return pick((cat?.connections ?? []).map((c) => ({ label: c.name, detail: c.connector })));
-    if (key === 'call' || key === 'recipe') return pick((cat?.recipes ?? []).map((r) => ({ label: r, detail: 'recipe' })));
-    if (key === 'onError') return pick([{ label: 'continue' }, { label: 'fail' }]);
-    // an enum value of the action's with key
-    const parent = parentKey(lines, row, indent(line.replace(/^(\s*)- /, '$1  ')));
-    const chain = withChain(lines, row, indent(line));
-    if (chain) {
-      const action = cat?.actions.get(chain.action);
-      const schema = schemaAt(action?.inputSchema, [...chain.path, key]);
-      if (schema?.enum) return pick(schema.enum.map((v) => ({ label: String(v) })));
-      if (schema?.type === 'boolean') return pick([{ label: 'true' }, { label: 'false' }]);
-    }
-    void parent;
-    return null;
+    if (!inWith && key === 'connection') return pick((cat?.connections ?? []).map((c) => ({ label: c.name, detail: c.connector })));
+    if (!inWith && key === 'call') return pick((cat?.recipes ?? []).map((r) => ({ label: r, detail: 'recipe' })));
+    if (!schema) return null;
+    const offers = valueOffers(schemasAt(schema, lines, [...path, { key }]).schemas);
+    return offers.length ? pick(offers) : null;
   }
   // a key
   const keyMatch = /^(\s*)(-\s+)?([\w-]*)$/.exec(before);
-  if (!keyMatch) return null;
+  if (!keyMatch || !schema) return null;
   const word = keyMatch[3];
   const from = column - word.length;
-  const col = indent(before.replace(/^(\s*)- /, '$1  '));
-  const filter = (list: Offer[]) => ({ from, options: list.filter((o) => o.label.startsWith(word)).map((o) => ({ ...o, apply: o.apply ?? `${o.label}: ` })) });
-  if (col === 0) return filter(ROOT_KEYS.map((k) => ({ label: k })));
-  const parent = parentKey(lines, row, col);
-  if (parent.key === 'trigger') return filter(TRIGGER_TYPES);
-  if (parent.key === 'steps' || parent.key === 'then' || parent.key === 'else' || parent.key === '-') {
-    const ids = keyMatch[2] || parent.key === '-' ? [...STEP_KINDS, ...STEP_KEYS.map((k) => ({ label: k }))] : [];
-    return ids.length ? filter(ids) : null;
-  }
-  const chain = withChain(lines, row, col);
-  if (chain) {
-    const action = cat?.actions.get(chain.action);
-    const schema = schemaAt(action?.inputSchema, chain.path);
-    const required = new Set(schema?.required ?? []);
-    return filter(
-      Object.entries(schema?.properties ?? {}).map(([k, s]) => ({
-        label: k,
-        detail: `${required.has(k) ? 'required ' : ''}${Array.isArray(s.type) ? s.type.join('|') : (s.type ?? '')}`,
-        info: s.description,
-      })),
-    );
-  }
-  return null;
-}
-
-/** When line `row` (at `col`) is inside a step's `with:`, the step's action and the keys from `with` down. */
-export function withChain(lines: string[], row: number, col: number): { action: string; path: string[] } | null {
-  const path: string[] = [];
-  let c = col;
-  let r = row;
-  for (;;) {
-    const parent = parentKey(lines, r, c);
-    if (parent.row < 0 || parent.key === '-' || parent.key === '') return null;
-    if (parent.key === 'with') {
-      const action = actionOfStep(lines, parent.row);
-      return action ? { action, path: path.reverse() } : null;
-    }
-    path.push(parent.key);
-    r = parent.row;
-    c = indent(lines[r].replace(/^(\s*)- /, '$1  '));
-    if (/^\s*-\s/.test(lines[r])) return null;
-  }
+  const { path } = linePath(lines, row);
+  const { schemas } = schemasAt(schema, lines, path);
+  const offers = keyOffers(schemas).filter((o) => o.label.startsWith(word));
+  return offers.length ? { from, options: offers.map((o) => ({ ...o, apply: `${o.label}: ` })) } : null;
 }

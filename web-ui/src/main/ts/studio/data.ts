@@ -25,6 +25,8 @@ export interface Catalogue {
   connections: { name: string; connector: string }[];
   secrets: string[];
   recipes: string[];
+  /** GET /api/v1/schema/recipe.json: the recipe format with every action's `with` (for completions) */
+  schema: JsonSchema | null;
 }
 
 function items<T>(answer: unknown): T[] {
@@ -35,15 +37,16 @@ function items<T>(answer: unknown): T[] {
 /** Each list on its own: a viewer without access to secrets still gets the rest. */
 export async function loadCatalogue(signal: AbortSignal): Promise<Catalogue> {
   const get = <T>(path: string) => request<unknown>(path, { signal }).then(items<T>, () => [] as T[]);
-  const [connectors, connections, secrets, recipes] = await Promise.all([
+  const [connectors, connections, secrets, recipes, schema] = await Promise.all([
     get<ConnectorInfo>('/api/v1/connectors'),
     get<{ name: string; connector: string }>('/api/v1/connections'),
     get<{ name: string }>('/api/v1/secrets'),
     get<{ slug: string }>('/api/v1/recipes?limit=500'),
+    request<JsonSchema>('/api/v1/schema/recipe.json', { signal }).catch(() => null),
   ]);
   const actions = new Map<string, ActionInfo>();
   for (const c of connectors) for (const a of c.actions ?? []) actions.set(a.name, a);
-  return { connectors, actions, connections, secrets: secrets.map((s) => s.name), recipes: recipes.map((r) => r.slug) };
+  return { connectors, actions, connections, secrets: secrets.map((s) => s.name), recipes: recipes.map((r) => r.slug), schema };
 }
 
 export interface ValidationProblem {

@@ -1,6 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { actionOfStep, offersAt, type Hints } from '../../../main/ts/studio/completion';
+import { actionOfStep, offersAt, pathAt, type Hints } from '../../../main/ts/studio/completion';
 import type { ActionInfo, Catalogue } from '../../../main/ts/studio/data';
+
+// The server's schema of this build: Maven's studio-fixtures step writes it from the engine and the
+// connectors before Vitest runs (`./mvnw -pl web-ui process-test-classes` does both).
+const SCHEMA = new URL('../../../../target/studio-edits/recipe.schema.json', import.meta.url);
+if (!existsSync(SCHEMA)) throw new Error(`${SCHEMA.pathname} is missing: run ./mvnw -pl web-ui -am process-test-classes`);
+const schema = JSON.parse(readFileSync(SCHEMA, 'utf8'));
 
 const catalogue: Catalogue = {
   connectors: [],
@@ -27,6 +34,7 @@ const catalogue: Catalogue = {
   connections: [{ name: 'crm', connector: 'http' }],
   secrets: ['ALERT_URL'],
   recipes: ['ops-alerts', 'order-sync'],
+  schema,
 };
 const hints: Hints = { catalogue, trigger: { body: { customerId: 42, items: [{ sku: 'A' }] }, headers: { 'x-event-id': 'e1' } }, outputs: { customer: { body: { vip: true } } }, stepIds: ['customer', 'big'] };
 
@@ -49,29 +57,46 @@ steps:
       method: GET
 `;
 
-describe('completions', () => {
-  test('trigger types below trigger:, root keys at the root', () => {
-    expect(at('slug: a\ntrigger:\n  |')).toEqual(['webhook', 'kafka', 'cdc', 'schedule', 'poll', 'manual']);
+describe('completions from the recipe schema', () => {
+  test('trigger types below trigger:, root keys at the root, each trigger type\'s settings', () => {
+    expect(at('slug: a\ntrigger:\n  |')).toEqual(expect.arrayContaining(['webhook', 'kafka', 'cdc', 'schedule', 'poll', 'manual', 'mqtt', 'amqp']));
     expect(at('slug: a\nst|')).toEqual(['steps']);
+    expect(at('slug: a\n|')).toEqual(expect.arrayContaining(['slug', 'name', 'trigger', 'steps', 'concurrency', 'sla', 'alerts', 'retention', 'index', 'onError']));
+    expect(at('slug: a\ntrigger:\n  webhook:\n    |')).toEqual(expect.arrayContaining(['secret', 'idempotencyKey', 'dedupe', 'respond', 'rateLimit']));
+    expect(at('slug: a\ntrigger:\n  webhook:\n    respond:\n      mode: |')).toEqual(['async', 'sync']);
+    expect(at('slug: a\ntrigger:\n  schedule:\n    cron: "0 2 * * *"\n    catchUp: |')).toEqual(['none', 'last', 'all']);
+    expect(at('slug: a\ntrigger:\n  kafka:\n    batch:\n      m|')).toEqual(['maxSize', 'maxWait']);
+    expect(at('slug: a\nretry:\n  |')).toEqual(expect.arrayContaining(['maxAttempts', 'initialDelay', 'multiplier', 'maxDelay']));
   });
 
-  test('step kinds and keys in a step list', () => {
+  test('step kinds and keys in a step list, at any depth and however the list is indented', () => {
     const offers = at(`${head}  - |`)!;
-    expect(offers).toEqual(expect.arrayContaining(['action', 'if', 'foreach', 'call', 'stop', 'fail', 'id', 'with']));
+    expect(offers).toEqual(expect.arrayContaining(['action', 'if', 'foreach', 'call', 'stop', 'fail', 'id', 'with', 'then', 'else', 'steps', 'chunk', 'parallel', 'retry', 'onError', 'timeout']));
+    expect(at(`${head}  - id: big\n    if: "x"\n    then:\n      - id: t\n        |`)).toEqual(expect.arrayContaining(['action', 'foreach', 'with']));
+    expect(at('slug: a\nsteps:\n- id: x\n  for|')).toEqual(['foreach']);
+    expect(at(`${head}    onError: |`)).toEqual(['fail', 'continue']);
   });
 
   test('action names, connection names, recipe slugs after call:', () => {
-    expect(at(`${head}  - id: b\n    action: co|`)).toEqual(['core.log']);
+    expect(at(`${head}  - id: b\n    action: core.l|`)).toEqual(['core.log']);
     expect(at(`${head}    connection: |`)).toEqual(['crm']);
     expect(at(`${head}  - id: c\n    call: ord|`)).toEqual(['order-sync']);
   });
 
-  test("the action's with keys, nested keys and enum values", () => {
-    expect(at(`${head}      |`)).toEqual(['method', 'url', 'followRedirects', 'paginate']);
-    expect(at(`${head}      paginate:\n        |`)).toEqual(['type', 'maxPages']);
+  test("the action's with keys, nested keys and enum values, from the server's schema of that action", () => {
+    expect(at(`${head}      |`)).toEqual(expect.arrayContaining(['method', 'url', 'headers', 'body', 'timeout', 'paginate']));
+    expect(at(`${head}      paginate:\n        |`)).toEqual(expect.arrayContaining(['type']));
     expect(at(`${head}      paginate:\n        type: c|`)).toEqual(['cursor']);
-    expect(at(`${head}      followRedirects: |`)).toEqual(['true', 'false']);
     expect(at(`${head}  - id: log\n    action: core.log\n    with:\n      level: w|`)).toEqual(['warn']);
+    // another action's keys never leak in
+    expect(at(`${head}  - id: log\n    action: core.log\n    with:\n      |`)).not.toContain('url');
+    // with: keys of a step inside a foreach
+    expect(at(`${head}  - id: each\n    foreach: "trigger.body.items"\n    steps:\n      - id: note\n        action: core.log\n        with:\n          |`)).toEqual(expect.arrayContaining(['message', 'level']));
+  });
+
+  test('the path at a line: keys and list items', () => {
+    const lines = `${head}      url: x`.split('\n');
+    expect(pathAt(lines, 8, 6)).toEqual([{ key: 'steps' }, { item: 4 }, { key: 'with' }]);
   });
 
   test('inside {{ }}: sample trigger paths, step outputs of the last test run, secrets', () => {

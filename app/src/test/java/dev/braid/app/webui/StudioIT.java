@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -233,6 +234,30 @@ class StudioIT extends BraidIntegrationTest {
         browser.driver().findElement(By.xpath("//button[normalize-space()='Move']")).click();
         browser.eventually().until(() -> text().contains("      - id: summary\n        action: core.transform\n"));
         browser.eventually().until(() -> "lines".equals(graphParent("summary")));
+    }
+
+    @Test
+    void completionsOfferWhatTheServersSchemaAllowsAtTheCursor() {
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.open("/recipes/new");
+        browser.waitFor(By.cssSelector("[data-testid=new-blank]")).click();
+        browser.waitFor(By.cssSelector(".cm-content"));
+        type("slug: completing\nname: Completing\ntrigger:\n  webhook:\n    ");
+        WebElement content = browser.driver().findElement(By.cssSelector(".cm-content"));
+        content.click();
+        content.sendKeys(Keys.chord(Keys.CONTROL, Keys.END));
+        content.sendKeys(Keys.chord(Keys.CONTROL, Keys.SPACE));
+        // the webhook's settings, from GET /api/v1/schema/recipe.json
+        browser.eventually().until(() -> offered().containsAll(List.of("idempotencyKey", "dedupe", "respond", "rateLimit", "secret")));
+        browser.screenshot("studio-completion");
+        content.sendKeys("rateL");
+        browser.eventually().until(() -> offered().equals(List.of("rateLimit")));
+        content.sendKeys(Keys.ENTER);
+        browser.eventually().until(() -> text().endsWith("    rateLimit: "));
+    }
+
+    private List<String> offered() {
+        return browser.all(By.cssSelector(".cm-tooltip-autocomplete li .cm-completionLabel")).stream().map(WebElement::getText).toList();
     }
 
     private JsonNode httpRequestExample() {
