@@ -23,7 +23,7 @@ import dev.braid.engine.model.Durations;
 /**
  * The owner of {@code stats_rollups}: moves the rows the database journals with every run inserted or
  * ended (V10's triggers on {@code runs}) and every duplicate event ({@link StatsJournal}) into per-recipe
- * minute, hour and day rollups. Off the hot path: every {@code braid.stats.flush-interval}, on one node at
+ * minute, five-minute, hour and day rollups. Off the hot path: every {@code braid.stats.flush-interval}, on one node at
  * a time (a transaction-scoped advisory lock; the others skip that round).
  *
  * <p><b>Exactly once.</b> One transaction deletes a slice of journal rows ({@code returning} them), and adds
@@ -93,7 +93,7 @@ public class StatsFold implements SmartLifecycle {
     }
 
     /**
-     * Retention of the rollups themselves: minute and hour rows older than {@code before} go, at most
+     * Retention of the rollups themselves: minute, five-minute and hour rows older than {@code before} go, at most
      * {@code limit} of them (no stats window reaches past {@link StatsWindow#MAX_WINDOW}); day rows stay
      * as long as run summaries do. Answers how many went.
      */
@@ -101,7 +101,7 @@ public class StatsFold implements SmartLifecycle {
         return jdbc.sql("""
                 with gone as (
                     delete from stats_rollups where ctid in (
-                        select ctid from stats_rollups where tier in ('minute', 'hour') and at < ? limit ?)
+                        select ctid from stats_rollups where tier in ('minute', 'five_minutes', 'hour') and at < ? limit ?)
                     returning 1)
                 select count(*) from gone""")
                 .params(java.sql.Timestamp.from(before), limit).query(Integer.class).single();

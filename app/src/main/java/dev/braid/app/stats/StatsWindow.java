@@ -15,8 +15,9 @@ import dev.braid.engine.model.Durations;
  * 24h → 5m, 7d → 1h, 30d → 6h). Buckets are aligned to the epoch (UTC), so the first one may start
  * before {@code now - window}: the totals are the sum of the series, and a chart and its totals agree.
  *
- * <p>The rollup {@link Tier} read is the coarsest that divides the bucket: a bucket of whole hours reads
- * hour rows, of whole days day rows, so a 30-day window reads at most 720 rows per recipe.
+ * <p>The rollup {@link Tier} read is the coarsest that divides the bucket: a bucket of whole days reads
+ * day rows, of whole hours hour rows, of five minutes five-minute rows (a 24-hour window: 288 rows per
+ * recipe, not 1,440), so a 30-day window reads at most 720 rows per recipe.
  */
 public record StatsWindow(Duration window, Duration bucket, Tier tier, Instant from, Instant to) {
 
@@ -29,7 +30,7 @@ public record StatsWindow(Duration window, Duration bucket, Tier tier, Instant f
 
     /** The rollup granularities, each a bucket size the fold writes. */
     public enum Tier {
-        MINUTE(Duration.ofMinutes(1)), HOUR(Duration.ofHours(1)), DAY(Duration.ofDays(1));
+        MINUTE(Duration.ofMinutes(1)), FIVE_MINUTES(Duration.ofMinutes(5)), HOUR(Duration.ofHours(1)), DAY(Duration.ofDays(1));
 
         private final Duration size;
 
@@ -93,12 +94,15 @@ public record StatsWindow(Duration window, Duration bucket, Tier tier, Instant f
         return STEPS.getLast();
     }
 
-    static Tier tierFor(Duration bucket) {
+    public static Tier tierFor(Duration bucket) {
         long minutes = bucket.toMinutes();
         if (minutes % (24 * 60) == 0) {
             return Tier.DAY;
         }
-        return minutes % 60 == 0 ? Tier.HOUR : Tier.MINUTE;
+        if (minutes % 60 == 0) {
+            return Tier.HOUR;
+        }
+        return minutes % 5 == 0 ? Tier.FIVE_MINUTES : Tier.MINUTE;
     }
 
     private static long points(Duration window, Duration bucket) {

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.braid.app.stats.Stats;
 import dev.braid.app.stats.StatsQuery;
+import dev.braid.app.stats.StatsWindow;
 import dev.braid.app.support.BraidIntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The stats API over the rollups of 10 million runs (ARCHITECTURE §10: a 7-day window in ≤ 100 ms):
  * 20 recipes, 50 runs per recipe per minute for 7 days (10,080,000 runs), as the fold writes them —
- * minute, hour and day rows, each with a latency histogram of 200 buckets. Prints the median and worst
+ * minute, five-minute, hour and day rows, each with a latency histogram of 200 buckets. Prints the median and worst
  * of 50 queries per shape (end to end through {@link StatsQuery}) and the database's own execution time of
  * the rollup read ({@code explain analyze}), which machine load inflates less; no timed assertion. Not part of the default test run; run it with
  *
@@ -46,18 +47,20 @@ class StatsQueryBenchmark extends BraidIntegrationTest {
                     """.formatted(r));
         }
         long started = System.nanoTime();
-        for (String tier : List.of("minute", "hour", "day")) {
-            int factor = switch (tier) { case "minute" -> 1; case "hour" -> 60; default -> 1440; };
+        for (String tier : List.of("minute", "five_minutes", "hour", "day")) {
+            int factor = switch (tier) { case "minute" -> 1; case "five_minutes" -> 5; case "hour" -> 60; default -> 1440; };
+            String step = tier.equals("five_minutes") ? "5 minutes" : "1 " + tier;
+            String truncate = tier.equals("five_minutes") ? "hour" : tier;
             jdbc.sql("""
                     insert into stats_rollups (tier, recipe, at, started, succeeded, failed, latency_sum_ms, wait_count,
                                                wait_sum_ms, latency_histogram)
                     select ?, 'bench-stats-' || r, t, ? * ?, ? * ? * 9 / 10, ? * ? / 10, ? * ? * 120, ? * ?, ? * ? * 3,
                            (select array_agg((floor(random() * 4) * ? * ?)::bigint) from generate_series(1, 200))
                       from generate_series(1, ?) r,
-                           generate_series(date_trunc(?, now() - interval '7 days'), now(), ('1 ' || ?)::interval) t
+                           generate_series(date_trunc(?, now() - interval '7 days'), now(), ?::interval) t
                     on conflict do nothing""")
                     .params(tier, PER_MINUTE, factor, PER_MINUTE, factor, PER_MINUTE, factor, PER_MINUTE, factor,
-                            PER_MINUTE, factor, PER_MINUTE, factor, PER_MINUTE, factor, RECIPES, tier, tier)
+                            PER_MINUTE, factor, PER_MINUTE, factor, PER_MINUTE, factor, RECIPES, truncate, step)
                     .update();
         }
         jdbc.sql("analyze stats_rollups").update();
@@ -70,8 +73,9 @@ class StatsQueryBenchmark extends BraidIntegrationTest {
             measure("one recipe, 7d (hour rows)", "bench-stats-7", "7d", null);
             measure("all recipes, 7d (hour rows)", null, "7d", null);
             measure("all recipes, 30d (hour rows)", null, "30d", null);
-            measure("all recipes, 24h (minute rows)", null, "24h", null);
-            measure("one recipe, 7d by 15m (minute rows)", "bench-stats-7", "7d", "15m");
+            measure("all recipes, 24h (five-minute rows)", null, "24h", null);
+            measure("one recipe, 7d by 15m (five-minute rows)", "bench-stats-7", "7d", "15m");
+            measure("all recipes, 6h by 1m (minute rows)", null, "6h", "1m");
         } finally {
             jdbc.sql("delete from stats_rollups where recipe like 'bench-stats-%'").update();
         }
@@ -86,7 +90,7 @@ class StatsQueryBenchmark extends BraidIntegrationTest {
             micros.add((System.nanoTime() - t) / 1_000);
         }
         Collections.sort(micros);
-        String tier = last.bucket().endsWith("h") || last.bucket().endsWith("d") ? "hour" : "minute";
+        String tier = StatsWindow.tierFor(dev.braid.engine.model.Durations.parse(last.bucket())).wire();
         String server = jdbc.sql("""
                 explain (analyze, format json) select at, started, succeeded, failed, cancelled, duplicates, sla_breaches,
                        latency_sum_ms, wait_count, wait_sum_ms, latency_histogram

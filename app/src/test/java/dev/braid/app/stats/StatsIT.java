@@ -143,6 +143,20 @@ class StatsIT extends BraidIntegrationTest {
         assertThat(scraped).contains("braid_queue_depth{", "braid_queue_lag_seconds", "jvm_memory_used_bytes",
                 "hikaricp_connections_active", "http_server_requests_seconds");
 
+        // a day's window reads the five-minute tier: the same counts and the same histogram, in fewer rows
+        JsonNode day = api.get("/api/v1/stats?recipe=" + slug + "&window=24h").json();
+        assertThat(day.path("bucket").asString()).isEqualTo("5m");
+        assertThat(day.path("totals")).isEqualTo(totals);
+        assertThat(day.path("latency")).isEqualTo(stats.path("latency"));
+        assertThat(day.path("sla").path("breaches").asLong()).isEqualTo(overSla);
+        long daySeriesOk = 0;
+        for (JsonNode point : day.path("series")) {
+            daySeriesOk += point.path("succeeded").asLong();
+        }
+        assertThat(daySeriesOk).isEqualTo(succeeded);
+        assertThat(sql.count("select count(*) from stats_rollups where tier = 'five_minutes' and recipe = ?", slug))
+                .isBetween(1L, sql.count("select count(*) from stats_rollups where tier = 'minute' and recipe = ?", slug));
+
         ApiClient.Response all = api.get("/api/v1/stats?window=24h");
         assertThat(all.status()).isEqualTo(200);
         assertThat(all.json().path("bucket").asString()).isEqualTo("5m");

@@ -18,7 +18,7 @@ class StatsWindowTest {
 
     @ParameterizedTest
     @CsvSource({
-        "5m, 1m, MINUTE", "1h, 1m, MINUTE", "6h, 5m, MINUTE", "24h, 5m, MINUTE", "2d, 15m, MINUTE",
+        "5m, 1m, MINUTE", "1h, 1m, MINUTE", "6h, 5m, FIVE_MINUTES", "24h, 5m, FIVE_MINUTES", "2d, 15m, FIVE_MINUTES",
         "7d, 1h, HOUR", "14d, 6h, HOUR", "30d, 6h, HOUR"})
     void withoutABucketTheSmallestGivingAtMostThreeHundredPointsIsChosen(String window, String bucket, StatsWindow.Tier tier) {
         StatsWindow w = StatsWindow.of(window, null, NOW);
@@ -35,7 +35,11 @@ class StatsWindowTest {
         assertThat(tierRows).isLessThanOrEqualTo(30 * 24 + 6);
         assertThat(StatsWindow.of("30d", "1d", NOW).tier()).isEqualTo(StatsWindow.Tier.DAY);
         assertThat(StatsWindow.of("24h", "2h", NOW).tier()).isEqualTo(StatsWindow.Tier.HOUR);
-        assertThat(StatsWindow.of("24h", "90m", NOW).tier()).isEqualTo(StatsWindow.Tier.MINUTE);
+        assertThat(StatsWindow.of("24h", "90m", NOW).tier()).isEqualTo(StatsWindow.Tier.FIVE_MINUTES);
+        assertThat(StatsWindow.of("24h", "7m", NOW).tier()).isEqualTo(StatsWindow.Tier.MINUTE);
+        StatsWindow day = StatsWindow.of("24h", null, NOW);
+        assertThat(day.tier()).isEqualTo(StatsWindow.Tier.FIVE_MINUTES);
+        assertThat(Duration.between(day.from(), day.to()).toMinutes() / 5 + 1).isLessThanOrEqualTo(24 * 12 + 1);
     }
 
     @Test
