@@ -208,12 +208,7 @@ public class JobsController {
         if (item.problem() != null && item.problem().isObject()) {
             String kind = item.problem().path("kind").asString("error");
             ObjectNode problem = out.putObject("problem");
-            problem.put("status", switch (kind) {
-                case "not-found" -> 404;
-                case "conflict" -> 409;
-                case "invalid" -> 400;
-                default -> 500;
-            });
+            problem.put("status", ProblemAdvice.status(kind).value());
             problem.put("detail", item.problem().path("detail").asString(""));
         } else {
             out.putNull("problem");

@@ -27,9 +27,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import dev.braid.app.http.BodyTooLargeException;
 import dev.braid.app.http.Problems;
-import dev.braid.app.refusal.Conflict;
-import dev.braid.app.refusal.Invalid;
-import dev.braid.app.refusal.NotFound;
 import dev.braid.app.refusal.Refused;
 import dev.braid.engine.parse.RecipeValidationException;
 import dev.braid.engine.parse.ValidationError;
@@ -77,10 +74,16 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     /** The one place a domain refusal gets its HTTP status. */
     static HttpStatus status(Refused e) {
-        return switch (e) {
-            case NotFound notFound -> HttpStatus.NOT_FOUND;
-            case Conflict conflict -> HttpStatus.CONFLICT;
-            case Invalid invalid -> HttpStatus.BAD_REQUEST;
+        return status(e.kind());
+    }
+
+    /** A refusal's status from its {@link Refused#kind() kind}, also where it was stored (a bulk job's item); else 500. */
+    static HttpStatus status(String kind) {
+        return switch (kind) {
+            case "not-found" -> HttpStatus.NOT_FOUND;
+            case "conflict" -> HttpStatus.CONFLICT;
+            case "invalid" -> HttpStatus.BAD_REQUEST;
+            default -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }
 

@@ -12,9 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.braid.app.audit.AuditTrail;
 import dev.braid.app.queue.Redrive;
 import dev.braid.app.queue.RunActions;
-import dev.braid.app.refusal.Conflict;
 import dev.braid.app.refusal.Invalid;
-import dev.braid.app.refusal.NotFound;
 import dev.braid.app.refusal.Refused;
 import dev.braid.app.store.DeadLetterStore;
 import dev.braid.app.store.Ids;
@@ -155,7 +153,7 @@ public class BulkJobs {
                 }
             });
         } catch (Refused e) {
-            fail(job, item, kind(e), e.getMessage());
+            fail(job, item, e.kind(), e.getMessage());
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw e; // the node is stopping: the item stays pending for whoever goes on
@@ -204,14 +202,5 @@ public class BulkJobs {
     private static Integer version(JsonNode options) {
         JsonNode v = options.path("version");
         return v.isIntegralNumber() ? v.asInt() : null;
-    }
-
-    /** The refusal's kind as the problem of a failed item keeps it; the web layer maps it to a status. */
-    static String kind(Refused e) {
-        return switch (e) {
-            case NotFound n -> "not-found";
-            case Conflict c -> "conflict";
-            case Invalid i -> "invalid";
-        };
     }
 }

@@ -8,4 +8,9 @@ public final class Conflict extends Refused {
     public Conflict(String detail) {
         super(detail, Map.of());
     }
+
+    @Override
+    public String kind() {
+        return "conflict";
+    }
 }

@@ -14,4 +14,9 @@ public final class Invalid extends Refused {
     public static Invalid errors(String detail, List<?> errors) {
         return new Invalid(detail, Map.of("errors", errors));
     }
+
+    @Override
+    public String kind() {
+        return "invalid";
+    }
 }

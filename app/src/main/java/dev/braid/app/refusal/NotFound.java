@@ -8,4 +8,9 @@ public final class NotFound extends Refused {
     public NotFound(String detail) {
         super(detail, Map.of());
     }
+
+    @Override
+    public String kind() {
+        return "not-found";
+    }
 }

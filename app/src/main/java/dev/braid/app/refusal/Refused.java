@@ -23,4 +23,7 @@ public abstract sealed class Refused extends RuntimeException permits NotFound, 
     public Map<String, Object> properties() {
         return properties;
     }
+
+    /** The kind as stored where a refusal outlives its request (a bulk job's failed item): not-found, conflict, invalid. */
+    public abstract String kind();
 }
