@@ -81,6 +81,7 @@ class OpenApiConnectionIT extends BraidIntegrationTest {
     void aRecipeIsCheckedAgainstTheDocumentWhenSavedWithLinesAndFixes() {
         ApiClient.Response refused = api.postYaml("/api/v1/recipes", """
                 slug: pets-bad
+                name: Pets bad
                 trigger:
                   manual: {}
                 steps:
@@ -113,11 +114,11 @@ class OpenApiConnectionIT extends BraidIntegrationTest {
         refused.json().path("errors").forEach(e -> errors.add(e.path("line").asInt() + " " + e.path("path").asString()
                 + " " + e.path("message").asString()));
         assertThat(errors).hasSize(4);
-        assertThat(errors.get(0)).startsWith("9 steps[0].with.operation Unknown operation 'getPet'").contains("did you mean 'getPetById'?");
-        assertThat(errors.get(1)).startsWith("15 steps[1].with.parameters")
+        assertThat(errors.get(0)).startsWith("10 steps[0].with.operation Unknown operation 'getPet'").contains("did you mean 'getPetById'?");
+        assertThat(errors.get(1)).startsWith("16 steps[1].with.parameters")
                 .contains("needs the query parameter 'status'");
-        assertThat(errors.get(2)).startsWith("16 steps[1].with.parameters.staus").contains("did you mean 'status'?");
-        assertThat(errors.get(3)).startsWith("25 steps[2].with.body.status").contains("available");
+        assertThat(errors.get(2)).startsWith("17 steps[1].with.parameters.staus").contains("did you mean 'status'?");
+        assertThat(errors.get(3)).startsWith("26 steps[2].with.body.status").contains("available");
     }
 
     @Test
@@ -126,6 +127,7 @@ class OpenApiConnectionIT extends BraidIntegrationTest {
         stub.reply("/api/v3/store/order", n -> Reply.json(200, "{\"id\": 9, \"status\": \"placed\"}"));
         braid.saveRecipe("""
                 slug: pets-order
+                name: Pets order
                 trigger:
                   manual: {}
                 steps:
@@ -167,6 +169,7 @@ class OpenApiConnectionIT extends BraidIntegrationTest {
                 : Reply.json(200, "{\"id\": 7, \"name\": \"Rex\"}"));
         braid.saveRecipe("""
                 slug: pets-retry
+                name: Pets retry
                 trigger:
                   manual: {}
                 retry: { maxAttempts: 3, initialDelay: 100ms }
