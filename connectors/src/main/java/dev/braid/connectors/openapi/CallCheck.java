@@ -76,7 +76,8 @@ final class CallCheck {
         }
         for (Parameter p : operation.parameters()) {
             if (p.required() && (!values.has(p.name()) || values.get(p.name()).isNull())) {
-                problems.add(new InputProblem(given == null ? "" : "/parameters", "Operation " + operation.key()
+                // Pointing at the missing value itself: the recipe's error then names the line of 'parameters:'.
+                problems.add(new InputProblem("/parameters/" + escape(p.name()), "Operation " + operation.key()
                         + " needs the " + p.in() + " parameter '" + p.name() + "'; add it under parameters:"
                         + (p.description() == null ? "" : " (" + p.description() + ")")));
             }

@@ -37,12 +37,20 @@ final class Documents {
     static final Duration URL_TTL = Duration.ofMinutes(10);
     /** How long a save-time check waits for a document given by URL. */
     static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a failed fetch is remembered: saving a recipe with several steps on an unreachable document waits
+     * for one fetch, not one per step.
+     */
+    static final Duration FAILURE_TTL = Duration.ofSeconds(30);
 
     private static final Pattern URL = Pattern.compile("(?i)^https?://\\S+$");
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     private record Cached(OpenApiDocument document, Instant readAt, boolean fromUrl) {}
 
+    private record Failed(ActionException failure, Instant at) {}
+
+    private final Map<String, Failed> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private final Action http;
     private final Clock clock;
     private final Map<String, Cached> cache = new LinkedHashMap<>(16, 0.75f, true) {
@@ -65,6 +73,16 @@ final class Documents {
      * @param context    the deadline and log of the fetch, when the document is given by URL
      */
     OpenApiDocument of(JsonNode connection, ActionContext context) throws ActionException {
+        return of(connection, context, false);
+    }
+
+    /** For a save-time check, which has no step: a fetch with {@link #FETCH_TIMEOUT} and no log. */
+    OpenApiDocument of(JsonNode connection) throws ActionException {
+        return of(connection, new FetchContext(clock, clock.instant().plus(FETCH_TIMEOUT)), true);
+    }
+
+    /** @param recallFailures answer a fetch that failed less than {@link #FAILURE_TTL} ago with its failure (never for a run's attempt) */
+    private OpenApiDocument of(JsonNode connection, ActionContext context, boolean recallFailures) throws ActionException {
         JsonNode setting = connection.path("document");
         String key = key(setting);
         boolean fromUrl = setting.isString() && URL.matcher(setting.stringValue().strip()).matches();
@@ -80,7 +98,7 @@ final class Documents {
                 document = OpenApiDocument.read(setting, null);
             } else if (fromUrl) {
                 URI source = URI.create(setting.stringValue().strip());
-                document = OpenApiDocument.read(parse(fetch(source, connection, context)), source);
+                document = OpenApiDocument.read(parse(fetchOrRecall(key, source, connection, context, recallFailures)), source);
             } else if (setting.isString() && !setting.stringValue().isBlank()) {
                 document = OpenApiDocument.read(parse(setting.stringValue()), null);
             } else {
@@ -96,9 +114,20 @@ final class Documents {
         return document;
     }
 
-    /** For a save-time check, which has no step: a fetch with {@link #FETCH_TIMEOUT} and no log. */
-    OpenApiDocument of(JsonNode connection) throws ActionException {
-        return of(connection, new FetchContext(clock, clock.instant().plus(FETCH_TIMEOUT)));
+    private String fetchOrRecall(String key, URI source, JsonNode connection, ActionContext context, boolean recall)
+            throws ActionException {
+        Failed failed = failures.get(key);
+        if (recall && failed != null && clock.instant().isBefore(failed.at().plus(FAILURE_TTL))) {
+            throw failed.failure();
+        }
+        try {
+            String text = fetch(source, connection, context);
+            failures.remove(key);
+            return text;
+        } catch (ActionException e) {
+            failures.put(key, new Failed(e, clock.instant()));
+            throw e;
+        }
     }
 
     private String fetch(URI source, JsonNode connection, ActionContext context) throws ActionException {

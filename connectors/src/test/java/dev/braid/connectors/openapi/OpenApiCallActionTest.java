@@ -172,7 +172,7 @@ class OpenApiCallActionTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("/parameters/staus", "Operation findPetsByStatus has no parameter 'staus'; "
                                 + "did you mean 'status'?; its parameters: status (query, required)"),
-                        org.assertj.core.groups.Tuple.tuple("/parameters", "Operation findPetsByStatus needs the query parameter "
+                        org.assertj.core.groups.Tuple.tuple("/parameters/status", "Operation findPetsByStatus needs the query parameter "
                                 + "'status'; add it under parameters: (Status values that need to be considered for filter)"));
         assertThat(call.check(json("{operation: 'findPetsByStatus', parameters: {status: 'lost'}}"), settings))
                 .singleElement().satisfies(p -> {
@@ -281,6 +281,28 @@ class OpenApiCallActionTest {
 
         assertThat(stub.last().uri().getRawPath()).isEqualTo("/api/v3/pet/5");
         assertThat(fetches).hasValue(1);
+    }
+
+    @Test
+    void aSaveWaitsForAnUnreachableDocumentOnceButEachRunAttemptTriesAgain() {
+        AtomicInteger fetches = new AtomicInteger();
+        stub.on("/down.yaml", exchange -> {
+            fetches.incrementAndGet();
+            StubServer.send(exchange, 503, "down");
+        });
+        ObjectNode connection = object("{}");
+        connection.put("document", stub.url("/down.yaml"));
+
+        for (int step = 0; step < 3; step++) {
+            assertThat(call.check(json("{operation: 'getPetById'}"), connection)).singleElement()
+                    .satisfies(p -> assertThat(p.message()).contains("fetching " + stub.url("/down.yaml"), "503"));
+        }
+        assertThat(fetches).as("one fetch for the three steps of a save").hasValue(1);
+
+        ActionException e = catchThrowableOfType(ActionException.class, () -> run(connection, "{operation: 'getPetById'}"));
+        assertThat(e.type()).isEqualTo("openapi.document");
+        assertThat(e.retryable()).as("the document may come back").isTrue();
+        assertThat(fetches).as("a run's attempt fetches again").hasValue(2);
     }
 
     @Test
