@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 
 import tools.jackson.databind.JsonNode;
 
@@ -38,7 +40,9 @@ final class OpenApiDocument {
         this.server = server;
         this.operations = operations;
         operations.values().forEach(o -> byRoute.putIfAbsent(o.method() + " " + o.path(), o));
-        this.registry = SchemaRegistry.withDialect(version.startsWith("3.1") ? Dialects.getOpenApi31() : Dialects.getOpenApi30(),
+        Dialect dialect = version.startsWith("3.1") ? Dialects.getOpenApi31() : Dialects.getOpenApi30();
+        // SchemaCheck roots each schema beside the document's components: a keyword to carry, not to check.
+        this.registry = SchemaRegistry.withDialect(Dialect.builder(dialect).keyword(new NonValidationKeyword("components")).build(),
                 // A document's schemas may only point inside it: nothing is fetched, no file or class path is read.
                 builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)
                         .block(iri -> !iri.toString().startsWith("https://spec.openapis.org/")
