@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.app.connections.ConnectionOperations;
 import dev.braid.app.connections.ConnectionStore;
 import dev.braid.app.connections.ConnectionTest;
 import dev.braid.app.connections.Connections;
@@ -39,10 +40,12 @@ public class ConnectionsController {
     private final ConnectionFlowControl flowControl;
 
     private final ConnectionTest tests;
+    private final ConnectionOperations operations;
 
     public ConnectionsController(Connections connections, ConnectionStore store, ConnectionFlowControl flowControl,
-                                 ConnectionTest tests) {
+                                 ConnectionTest tests, ConnectionOperations operations) {
         this.tests = tests;
+        this.operations = operations;
         this.connections = connections;
         this.store = store;
         this.flowControl = flowControl;
@@ -127,6 +130,15 @@ public class ConnectionsController {
     @PostMapping("/{name}/test")
     public ConnectionTest.Result test(@PathVariable String name) {
         return tests.test(name);
+    }
+
+    /**
+     * The operations of an {@code openapi} connection, from its document: {@code {openapi, server, items:
+     * [{operationId, method, path, summary, parameters: [{name, in, required, schema}], requestBody}]}}.
+     */
+    @GetMapping("/{name}/operations")
+    public JsonNode operations(@PathVariable String name) {
+        return operations.of(name);
     }
 
     @DeleteMapping("/{name}")

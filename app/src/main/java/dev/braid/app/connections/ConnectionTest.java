@@ -74,8 +74,8 @@ public class ConnectionTest {
         return Duration.ofNanos(System.nanoTime() - started).toMillis();
     }
 
-    /** Not a run: log lines go to the server log, masked; the idempotency key names the test. */
-    private record TestContext(String runId, JsonNode connection, Instant deadline, Clock clock, Masker masker)
+    /** Not a run (a test, a listing of operations): log lines go to the server log, masked. */
+    record TestContext(String runId, JsonNode connection, Instant deadline, Clock clock, Masker masker)
             implements ActionContext {
 
         @Override

@@ -93,6 +93,12 @@ public class Connections implements ConnectionTypes {
                 .filter(JsonNode::isString).map(JsonNode::asString);
     }
 
+    /** Non-secret settings only, as {@link #settingOf} (an openapi connection's document, for checking steps). */
+    @Override
+    public Optional<JsonNode> settingsOf(String connectionName) {
+        return store.find(connectionName).map(s -> (JsonNode) s.settings());
+    }
+
     /**
      * {@code settings} of a {@code connectorName} connection split as they are stored: the public part, and the
      * secret values it holds by dotted name (promotion compares and lists them without opening stored ones).

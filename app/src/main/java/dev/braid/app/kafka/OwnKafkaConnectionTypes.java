@@ -37,6 +37,11 @@ class OwnKafkaConnectionTypes implements ConnectionTypes {
     }
 
     @Override
+    public Optional<tools.jackson.databind.JsonNode> settingsOf(String connectionName) {
+        return connections.settingsOf(connectionName);
+    }
+
+    @Override
     public Optional<String> defaultConnectionProblem(String connector) {
         if (!"kafka".equals(connector) || kafka.on()) {
             return Optional.empty();

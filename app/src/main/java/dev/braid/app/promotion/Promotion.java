@@ -216,6 +216,16 @@ public class Promotion {
             }
 
             @Override
+            public Optional<JsonNode> settingsOf(String name) {
+                for (BundleConnection c : conns) {
+                    if (c.name().equals(name)) {
+                        return Optional.of(c.settings());
+                    }
+                }
+                return connectionTypes.settingsOf(name);
+            }
+
+            @Override
             public Optional<String> defaultConnectionProblem(String connector) {
                 return connectionTypes.defaultConnectionProblem(connector);
             }

@@ -139,6 +139,8 @@ class AccessMatrixIT extends BraidIntegrationTest {
                         "{\"action\": \"dead-letters.discard\", \"ids\": [\"" + failedRun()[1] + "\"]}")),
                 row("GET", "/api/v1/jobs/{id}", ALL, r -> path("/api/v1/jobs/" + job())),
                 row("GET", "/api/v1/jobs/{id}/items", ALL, r -> path("/api/v1/jobs/" + job() + "/items")),
+                row("GET", "/api/v1/connections/{name}/operations", ALL,
+                        r -> path("/api/v1/connections/" + openApiConnection() + "/operations")),
                 row("POST", "/api/v1/connections/{name}/test", BUILD, r -> {
                     String name = next("m-conn");
                     ok(api.postJson("/api/v1/connections", JSON.writeValueAsString(Map.of("name", name, "connector", "http",
@@ -313,6 +315,15 @@ class AccessMatrixIT extends BraidIntegrationTest {
     private String connection() {
         String name = next("m-conn");
         ok(api.postJson("/api/v1/connections", connectionJson(name)));
+        return name;
+    }
+
+    /** An openapi connection whose document has one operation. */
+    private String openApiConnection() {
+        String name = next("m-openapi");
+        ok(api.postJson("/api/v1/connections", Map.of("name", name, "connector", "openapi", "settings", Map.of(
+                "baseUrl", stub.url("/"), "document", "openapi: 3.0.3\ninfo: {title: m, version: '1'}\n"
+                        + "paths: {/ping: {get: {operationId: ping, responses: {'200': {description: ok}}}}}\n"))));
         return name;
     }
 

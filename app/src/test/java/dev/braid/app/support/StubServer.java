@@ -24,10 +24,14 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class StubServer implements AutoCloseable {
 
-    /** A request as it arrived; {@code at} is when the stub received it (before any hold or delay). */
-    public record Received(String method, String path, String idempotencyKey, String body, Instant at) {
+    /**
+     * A request as it arrived; {@code at} is when the stub received it (before any hold or delay); {@code query}
+     * the raw query string or null, {@code authorization} that header or null.
+     */
+    public record Received(String method, String path, String idempotencyKey, String body, Instant at, String query,
+                           String authorization) {
         public Received(String method, String path, String idempotencyKey, String body) {
-            this(method, path, idempotencyKey, body, Instant.now());
+            this(method, path, idempotencyKey, body, Instant.now(), null, null);
         }
     }
 
@@ -105,7 +109,8 @@ public final class StubServer implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         received.add(new Received(exchange.getRequestMethod(), path,
-                exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
+                exchange.getRequestHeaders().getFirst("Idempotency-Key"), body, Instant.now(),
+                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization")));
         int call = counts.computeIfAbsent(path, p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         CountDownLatch hold = holds.get(path);
         if (hold != null) {

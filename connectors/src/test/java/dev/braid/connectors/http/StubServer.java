@@ -21,23 +21,23 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A real HTTP server on 127.0.0.1 and a free port, answering each path as a test tells it and
- * recording what it received. Unknown paths answer 404.
+ * recording what it received. Unknown paths answer 404. Public for the connectors built on http (openapi).
  */
-final class StubServer implements AutoCloseable {
+public final class StubServer implements AutoCloseable {
 
-    record Received(String method, URI uri, Headers headers, byte[] body) {
-        String header(String name) {
+    public record Received(String method, URI uri, Headers headers, byte[] body) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
 
-        String bodyText() {
+        public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     /** How to answer one path. */
     @FunctionalInterface
-    interface Responder {
+    public interface Responder {
         void respond(HttpExchange exchange) throws IOException, InterruptedException;
     }
 
@@ -54,7 +54,7 @@ final class StubServer implements AutoCloseable {
         server.start();
     }
 
-    static StubServer start() {
+    public static StubServer start() {
         try {
             return new StubServer();
         } catch (IOException e) {
@@ -62,17 +62,17 @@ final class StubServer implements AutoCloseable {
         }
     }
 
-    String url(String pathAndQuery) {
+    public String url(String pathAndQuery) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
     }
 
-    StubServer on(String path, Responder responder) {
+    public StubServer on(String path, Responder responder) {
         routes.put(path, responder);
         return this;
     }
 
     /** Answers {@code status} with a body and headers given as name, value pairs. */
-    StubServer on(String path, int status, String body, String... headers) {
+    public StubServer on(String path, int status, String body, String... headers) {
         return on(path, exchange -> send(exchange, status, body, headers));
     }
 
@@ -84,15 +84,15 @@ final class StubServer implements AutoCloseable {
         });
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
-    Received last() {
+    public Received last() {
         return received.getLast();
     }
 
-    static void send(HttpExchange exchange, int status, String body, String... headers) throws IOException {
+    public static void send(HttpExchange exchange, int status, String body, String... headers) throws IOException {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             exchange.getResponseHeaders().add(headers[i], headers[i + 1]);
         }

@@ -44,6 +44,11 @@ final class Actions {
         return registry.action(name).map(Action::inputSchema).orElseThrow();
     }
 
+    /** A known action. */
+    Action action(String name) {
+        return registry.action(name).orElseThrow();
+    }
+
     /** The connector that consumes a trigger type ({@code mqtt}) with its source, or empty when none is installed. */
     java.util.Optional<ConnectorRegistry.Shipped> triggerSource(String type) {
         return registry.triggerSource(type);

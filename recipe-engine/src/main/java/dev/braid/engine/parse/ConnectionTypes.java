@@ -22,6 +22,15 @@ public interface ConnectionTypes {
     }
 
     /**
+     * The non-secret settings of a connection, for an action that checks a step against them when the recipe is
+     * saved ({@link dev.braid.engine.spi.Action#check}): an {@code openapi} connection's document. Empty when the
+     * connection does not exist or its settings are not known here.
+     */
+    default Optional<tools.jackson.databind.JsonNode> settingsOf(String connectionName) {
+        return Optional.empty();
+    }
+
+    /**
      * Why the default connection of {@code connector} — the one its steps and triggers use when they name none
      * (Braid's own Kafka for {@code kafka}) — cannot be used on this server, with the setting that would make it
      * usable; empty when it can, or when the connector has no default connection.

@@ -165,8 +165,8 @@ final class StepReader {
         }
         if (action != null && actions.problem(action) == null) {
             requiredInputs(f, action, with);
-            if (connection != null && connections != null) {
-                connectionType(f, action, connection);
+            if (connection != null && connections != null && connectionType(f, action, connection)) {
+                checkAgainstConnection(f, action, connection, with);
             } else if (connections != null) {
                 connections.defaultConnectionProblem(action.substring(0, action.indexOf('.')))
                         .ifPresent(why -> f.problem("action", "Action '" + action + "' without 'connection:' uses Braid's own "
@@ -211,15 +211,58 @@ final class StepReader {
         }
     }
 
-    private void connectionType(Fields f, String action, String connection) {
+    /** True when the connection exists and belongs to the action's connector. */
+    private boolean connectionType(Fields f, String action, String connection) {
         String connector = action.substring(0, action.indexOf('.'));
         java.util.Optional<String> actual = connections.connectorOf(connection);
         if (actual.isEmpty()) {
             problems.atValue(f.path("connection"), "Connection '" + connection + "' does not exist; create it with "
                     + "POST /api/v1/connections (connector '" + connector + "') or fix the name");
+            return false;
         } else if (!actual.get().equals(connector)) {
             problems.atValue(f.path("connection"), "Connection '" + connection + "' is a '" + actual.get()
                     + "' connection; action '" + action + "' needs a '" + connector + "' connection");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The action's own save-time check of {@code with:} against the connection's settings (an {@code openapi.call}'s
+     * operation against the document); each problem points at the line of the value it names, or of the nearest
+     * enclosing one that is written.
+     */
+    private void checkAgainstConnection(Fields f, String action, String connection, JsonNode with) {
+        java.util.Optional<JsonNode> settings = connections.settingsOf(connection);
+        if (settings.isEmpty()) {
+            return;
+        }
+        JsonNode written = with != null ? with : JsonNodeFactory.instance.objectNode();
+        for (dev.braid.engine.spi.InputProblem problem : actions.action(action).check(written, settings.get())) {
+            String base = with != null ? f.path("with") : f.path("action");
+            String path = base;
+            String deepestWritten = base;
+            JsonNode node = written;
+            String pointer = problem.pointer() == null ? "" : problem.pointer();
+            for (String raw : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1)) {
+                String segment = raw.replace("~1", "/").replace("~0", "~");
+                if (node != null && node.isArray() && segment.matches("\\d{1,9}")) {
+                    path = Positions.index(path, Integer.parseInt(segment));
+                    node = node.get(Integer.parseInt(segment));
+                } else {
+                    path = Positions.child(path, segment);
+                    node = node != null && node.isObject() ? node.get(segment) : null;
+                }
+                if (node != null && with != null) {
+                    deepestWritten = path;
+                }
+            }
+            if (node != null && with != null && !pointer.isEmpty()) {
+                problems.atValue(path, problem.message());
+            } else {
+                // Something missing: point at the key of the nearest enclosing value that is written.
+                problems.atKey(deepestWritten, problem.message());
+            }
         }
     }
 

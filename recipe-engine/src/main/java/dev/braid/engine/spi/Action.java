@@ -1,5 +1,7 @@
 package dev.braid.engine.spi;
 
+import java.util.List;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,6 +49,20 @@ public interface Action {
      */
     default JsonNode example() {
         return null;
+    }
+
+    /**
+     * Checks a step's {@code with:} against the connection it names, when the recipe is saved (or validated):
+     * what the input schema alone cannot know, such as whether an {@code openapi.call}'s operation exists in
+     * that connection's document. Values are as written: a string containing {@code {{} is a template, known only
+     * when the step runs, and is left to {@link #execute}. Empty (the default) when nothing is wrong or the action
+     * has nothing to check.
+     *
+     * @param with       the step's {@code with:} block as written (an empty object when it has none)
+     * @param connection the connection's settings without its secret fields
+     */
+    default List<InputProblem> check(JsonNode with, JsonNode connection) {
+        return List.of();
     }
 
     ActionResult execute(ActionContext ctx, JsonNode input) throws ActionException;

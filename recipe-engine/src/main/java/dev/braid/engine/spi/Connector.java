@@ -66,6 +66,19 @@ public interface Connector {
         return Optional.empty();
     }
 
+    /**
+     * The operations one connection of this connector offers, for the catalogue and the studio
+     * ({@code GET /api/v1/connections/{name}/operations}): {@code {items: [{operationId, method, path, summary,
+     * parameters, requestBody}]}} for an {@code openapi} connection, read from its document. Empty when this
+     * connector's connections have no operations of their own (their actions are the connector's).
+     *
+     * @param context {@code context.connection()} is the connection's settings; the answer must come before
+     *                {@code context.deadline()}
+     */
+    default Optional<JsonNode> operations(ActionContext context) throws ActionException {
+        return Optional.empty();
+    }
+
     default String description() {
         return "";
     }

@@ -1,0 +1,59 @@
+package dev.braid.app.connections;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Service;
+
+import dev.braid.app.refusal.Conflict;
+import dev.braid.app.refusal.Invalid;
+import dev.braid.app.refusal.NotFound;
+import dev.braid.app.secrets.Masker;
+import dev.braid.engine.spi.ActionException;
+import dev.braid.engine.spi.Connector;
+import dev.braid.engine.spi.ConnectorRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The operations a connection offers ({@link Connector#operations}): an {@code openapi} connection's, read from
+ * its document, for the catalogue and the studio. 404 for an unknown connection, 400 for one whose connector has
+ * no operations of its own, 409 when its document cannot be read.
+ */
+@Service
+public class ConnectionOperations {
+
+    /** How long a document given by URL may take to fetch. */
+    static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private final Connections connections;
+    private final ConnectorRegistry connectors;
+    private final Clock clock;
+
+    public ConnectionOperations(Connections connections, ConnectorRegistry connectors, Clock clock) {
+        this.connections = connections;
+        this.connectors = connectors;
+        this.clock = clock;
+    }
+
+    public JsonNode of(String name) {
+        Connections.Resolved connection = connections.resolve(name)
+                .orElseThrow(() -> new NotFound("No connection named '" + name + "' exists"));
+        Connector connector = connectors.connector(connection.connector())
+                .orElseThrow(() -> new Conflict("Connection '" + name + "' uses the connector '" + connection.connector()
+                        + "', which this server does not have"));
+        Masker masker = new Masker();
+        masker.addAll(connection.secrets());
+        ConnectionTest.TestContext context = new ConnectionTest.TestContext("connection-operations/" + name,
+                connection.settings(), clock.instant().plus(TIMEOUT), clock, masker);
+        try {
+            return connector.operations(context).orElseThrow(() -> Invalid.errors("Connection '" + name + "' is a '"
+                    + connector.name() + "' connection, which has no operations of its own; operations are listed for "
+                    + "openapi connections (its actions are in GET /api/v1/connectors)",
+                    List.of(Map.of("path", "name", "message", "'" + name + "' is not an openapi connection"))));
+        } catch (ActionException e) {
+            throw new Conflict("The operations of connection '" + name + "' cannot be listed: " + masker.mask(e.getMessage()));
+        }
+    }
+}
