@@ -21,8 +21,9 @@ import dev.braid.app.store.RunStore;
  * <p>No request counts the queue. Every {@code backlog-refresh} one index-only count of the due, unclaimed runs
  * ({@link RunStore#dueCount}) is taken; between two counts the runs this node queued itself are added, so a
  * burst cannot overshoot the bound by a refresh interval's worth of arrivals (other nodes' arrivals show with
- * the next count). The estimate errs high, never low: a run queued while the count is taken may be counted
- * twice until the next one.
+ * the next count). Runs are added once committed, so the estimate errs high (a run committed while the count
+ * is taken may be counted twice until the next one); concurrent requests checked before any of them is stored
+ * may pass the bound together, by at most the requests in flight.
  *
  * <p>{@code Retry-After} is Little's law read backwards: the backlog divided by the recent rate at which this
  * node finishes runs (an average over about ten seconds), at least 1 s, at most {@link #MAX_RETRY_AFTER} (also
@@ -58,7 +59,7 @@ public class Backlog implements SmartLifecycle {
                 e -> log.debug("Counting the backlog failed: {}", e.toString()));
     }
 
-    /** This node has queued a run (not started it on the fast path). */
+    /** This node has queued a run (not started it on the fast path), committed. */
     void queuedHere() {
         queuedHere.increment();
     }

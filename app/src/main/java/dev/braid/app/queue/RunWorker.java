@@ -55,6 +55,8 @@ public class RunWorker implements SmartLifecycle {
      */
     private final java.util.concurrent.atomic.AtomicLong queuedMarks = new java.util.concurrent.atomic.AtomicLong();
     private volatile long drainedAt;
+    /** Runs this node has refused a slot and is queuing, not yet committed: a claim cannot see them yet. */
+    private final java.util.concurrent.atomic.AtomicInteger queuing = new java.util.concurrent.atomic.AtomicInteger();
     private ExecutorService executor;
     private ScheduledExecutorService housekeeping;
     private Thread dispatcher;
@@ -117,11 +119,26 @@ public class RunWorker implements SmartLifecycle {
         return reserved || queuing();
     }
 
-    /** The caller's run goes to the queue: marked, counted in the backlog; answers false. */
+    /**
+     * The caller's run goes to the queue: marked at once (later webhooks queue behind it) and counted as being
+     * queued until {@link #queuedRunStored}; answers false.
+     */
     private boolean queuing() {
-        backlog.queuedHere();
+        queuing.incrementAndGet();
         queued();
         return false;
+    }
+
+    /**
+     * A run refused by {@link #tryReserve} is committed to the queue (or failed to be). Marked again before it
+     * stops counting as being queued: a claim that began before it was visible leaves the mark newer than the
+     * claim, so the fast path stays off until a later claim has taken it.
+     */
+    public void queuedRunStored() {
+        backlog.queuedHere();
+        queuedMarks.incrementAndGet();
+        queuing.decrementAndGet();
+        wake();
     }
 
     public void cancelReservation() {
@@ -188,8 +205,10 @@ public class RunWorker implements SmartLifecycle {
                 int asked = Math.min(free, settings.claimBatch());
                 long marks = queuedMarks.get();
                 List<RunRow> claimed = claimDue(asked);
-                if (asked > 0 && claimed.size() < asked) {
-                    drainedAt = marks; // nothing due was left behind: the fast path is fair again
+                if (asked > 0 && claimed.size() < asked && queuing.get() == 0) {
+                    // Nothing due was left behind and no run of this node is on its way into the queue: every run
+                    // marked before the claim began has been taken, so the fast path is fair again.
+                    drainedAt = marks;
                 }
                 for (RunRow run : claimed) {
                     capacity.acquireUninterruptibly();
