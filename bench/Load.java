@@ -1,10 +1,12 @@
 // Load generators of bench/run-all.sh, one file for Java's source launcher (no build):
 //
-//   java -cp <kafka-clients.jar>:<slf4j-api.jar> bench/Load.java paced URL RATE SECONDS TAG
+//   java -cp <kafka-clients.jar>:<slf4j-api.jar> bench/Load.java paced URL RATE SECONDS TAG [CLIENTS]
 //       Open-loop webhook load: request i is due at start + i/RATE whatever became of the earlier ones (a slow
 //       answer never delays the next request, unlike a closed loop, which measures its own queueing). Each
-//       request runs on a virtual thread; its accept latency is taken from the moment it was due, so a
-//       generator that falls behind shows as latency, not as a lower rate (no coordinated omission).
+//       request runs on a virtual thread and takes one of CLIENTS connections (64): an overloaded server is not
+//       flooded with new connections, and a request waiting for a free client is late. Its accept latency is
+//       taken from the moment it was due, so waiting for a client or a generator that falls behind shows as
+//       latency, not as a lower rate (no coordinated omission).
 //   java ... bench/Load.java kafka BOOTSTRAP TOPIC COUNT TAG
 //       Produces COUNT JSON records to TOPIC and waits until the broker has acknowledged every one.
 //
@@ -32,7 +34,8 @@ public class Load {
 
     public static void main(String[] args) throws Exception {
         switch (args.length == 0 ? "" : args[0]) {
-            case "paced" -> paced(URI.create(args[1]), Double.parseDouble(args[2]), Integer.parseInt(args[3]), args[4]);
+            case "paced" -> paced(URI.create(args[1]), Double.parseDouble(args[2]), Integer.parseInt(args[3]), args[4],
+                    args.length > 5 ? Integer.parseInt(args[5]) : 64);
             case "kafka" -> kafka(args[1], args[2], Integer.parseInt(args[3]), args[4]);
             default -> {
                 System.err.println("usage: Load paced URL RATE SECONDS TAG | Load kafka BOOTSTRAP TOPIC COUNT TAG");
@@ -41,14 +44,16 @@ public class Load {
         }
     }
 
-    static void paced(URI url, double rate, int seconds, String tag) throws Exception {
+    static void paced(URI url, double rate, int seconds, String tag, int clients) throws Exception {
+        java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(clients);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+                .connectTimeout(Duration.ofSeconds(30)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         int total = (int) Math.round(rate * seconds);
         long[] latency = new long[total];
         Arrays.fill(latency, -1);
         ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         LongAdder failures = new LongAdder();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>("-");
         AtomicInteger inFlight = new AtomicInteger();
         int maxInFlight = 0;
         long intervalNanos = (long) (1e9 / rate);
@@ -66,20 +71,23 @@ public class Load {
                     String body = "{\"id\":\"%s-%d\",\"tag\":\"%s\",\"n\":%d}".formatted(tag, n, tag, n);
                     HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
                             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    connections.acquireUninterruptibly();
                     try {
                         HttpResponse<Void> answer = http.send(request, HttpResponse.BodyHandlers.discarding());
                         latency[n] = System.nanoTime() - due;
                         statuses.computeIfAbsent(answer.statusCode(), s -> new LongAdder()).increment();
                     } catch (Exception e) {
                         failures.increment();
+                        firstFailure.compareAndSet("-", (e.getClass().getSimpleName() + ":" + e.getMessage()).replace(' ', '_'));
                     } finally {
+                        connections.release();
                         inFlight.decrementAndGet();
                     }
                 });
             }
             long sentBy = System.nanoTime();
             senders.shutdown();
-            senders.awaitTermination(60, TimeUnit.SECONDS);
+            senders.awaitTermination(120, TimeUnit.SECONDS);
             double offered = total / ((sentBy - start) / 1e9);
             long accepted = statuses.getOrDefault(202, new LongAdder()).sum();
             long[] acceptedLatency = java.util.stream.IntStream.range(0, total).filter(i -> latency[i] >= 0)
@@ -91,9 +99,9 @@ public class Load {
                 }
             });
             System.out.printf(Locale.ROOT, "offered_per_s=%.1f sent=%d accepted=%d accepted_per_s=%.1f other=%s failed=%d "
-                            + "accept_p50_ms=%.2f accept_p99_ms=%.2f max_in_flight=%d%n",
+                            + "accept_p50_ms=%.2f accept_p99_ms=%.2f max_in_flight=%d first_failure=%s%n",
                     offered, total, accepted, accepted / (double) seconds, others.isEmpty() ? "-" : others.substring(0, others.length() - 1),
-                    failures.sum(), percentile(acceptedLatency, 0.50), percentile(acceptedLatency, 0.99), maxInFlight);
+                    failures.sum(), percentile(acceptedLatency, 0.50), percentile(acceptedLatency, 0.99), maxInFlight, firstFailure.get());
         }
     }
 

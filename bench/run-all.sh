@@ -10,7 +10,8 @@
 #
 # Scenarios (recipe bench/bench-three-step.yaml: transform, if, log; every run and step persisted):
 #   closed    wrk, 64 connections, closed loop: throughput at saturation (its latency is queueing)
-#   paced     open loop at --rate requests/s (bench/Load.java): offered vs achieved, latency
+#   (first a warm-up of 20 s of closed-loop load, not measured)
+#   paced     open loop at --rate requests/s over --clients connections (bench/Load.java): offered vs achieved
 #   overload  open loop at 2x the closed-loop throughput, with the back-pressure bound (--max-backlog) set
 #   kafka     records already in a topic, a recipe consuming from the earliest offset: one run per event
 #   kafka-batch  the same with batch: {maxSize: 1000, maxWait: 1s}
@@ -21,7 +22,7 @@
 #       --quick             short durations and counts: a smoke check of the suite itself (figures meaningless)
 #   -d, --duration S        seconds per webhook scenario                 (60; --quick: 8)
 #       --rate N            the paced scenario's requests/s              (2000)
-#   -c, --clients N         closed-loop connections                      (64)
+#   -c, --clients N         connections of the closed and paced loads   (64)
 #       --max-backlog N     braid.ingest.max-backlog of the server       (1000)
 #       --kafka-events N    records of the per-event Kafka scenario      (100000; --quick: 5000)
 #       --kafka-batch N     records of the batch Kafka scenario          (500000; --quick: 20000)
@@ -72,9 +73,9 @@ while (( $# > 0 )); do
   esac
 done
 if (( QUICK )); then
-  DURATION=${DURATION:-8}; KAFKA_EVENTS=${KAFKA_EVENTS:-5000}; KAFKA_BATCH=${KAFKA_BATCH:-20000}; REF_SECONDS=5
+  DURATION=${DURATION:-8}; KAFKA_EVENTS=${KAFKA_EVENTS:-5000}; KAFKA_BATCH=${KAFKA_BATCH:-20000}; REF_SECONDS=5; WARMUP=5
 else
-  DURATION=${DURATION:-60}; KAFKA_EVENTS=${KAFKA_EVENTS:-100000}; KAFKA_BATCH=${KAFKA_BATCH:-500000}; REF_SECONDS=30
+  DURATION=${DURATION:-60}; KAFKA_EVENTS=${KAFKA_EVENTS:-100000}; KAFKA_BATCH=${KAFKA_BATCH:-500000}; REF_SECONDS=30; WARMUP=20
 fi
 for n in "$DURATION" "$RATE" "$CLIENTS" "$MAX_BACKLOG" "$KAFKA_EVENTS" "$KAFKA_BATCH" "$SCALE_RECIPES" "$SCALE_RUNS" "$PORT"; do
   [[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "'$n' is not a positive whole number"
@@ -212,7 +213,7 @@ echo "Reference: pgbench, single-row inserts (one durable commit each), 16 clien
 db "create schema if not exists bench_ref; create table if not exists bench_ref.commits (id bigserial primary key, v integer, at timestamptz default now())"
 printf '\\set v random(1, 1000000)\ninsert into bench_ref.commits (v) values (:v);\n' > "$WORK/ref.sql"
 REF_TPS=$(pgbench -n -c 16 -j 2 -T "$REF_SECONDS" -f "$WORK/ref.sql" 2>/dev/null \
-  | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+  | sed -n 's/^tps = \([0-9]*\).*/\1/p' | head -1)
 [[ -n $REF_TPS ]] || die "pgbench gave no figure"
 db "drop schema bench_ref cascade"
 echo "Reference: $REF_TPS commits/s" >&2
@@ -303,7 +304,7 @@ scenario_paced() {  # scenario_paced NAME RATE
   echo "Scenario $1: open loop at $2 requests/s, ${DURATION} s ..." >&2
   begin_measure
   t0=$(db "select clock_timestamp()")
-  out=$(load paced "http://127.0.0.1:$PORT/hooks/$RECIPE_SLUG" "$2" "$DURATION" "$tag")
+  out=$(load paced "http://127.0.0.1:$PORT/hooks/$RECIPE_SLUG" "$2" "$DURATION" "$tag" "$CLIENTS")
   t1=$(db "select clock_timestamp()")
   kv() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$out"; }
   accepted=$(kv accepted); offered=$(kv offered_per_s); achieved=$(kv accepted_per_s); other=$(kv other)
@@ -362,6 +363,13 @@ EOF
       "$lost" "$doubled" "$2 records → $runs runs; events/s from the first to the last stored event"
   api POST "/api/v1/recipes/$slug/disable" >/dev/null 2>&1 || true
 }
+
+# Warm-up, not measured: the JIT compiles the hot path, pools fill, the embedded broker finishes starting.
+echo "Warm-up: wrk -c$CLIENTS for $WARMUP s (not measured) ..." >&2
+wrm_t0=$(db "select clock_timestamp()")
+timeout --kill-after=10 $((WARMUP + 60)) wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" --timeout 10s \
+  -s "$BENCH_DIR/webhook.lua" "http://127.0.0.1:$PORT/hooks/$RECIPE_SLUG" -- "warmup$RANDOM" >/dev/null 2>&1 || true
+drain "$RECIPE_SLUG" "$wrm_t0"
 
 scenario_closed "webhook closed loop"
 scenario_paced "webhook paced" "$RATE"

@@ -55,9 +55,12 @@ class BackPressureIT {
 
     @Test
     void pastTheBoundWebhooksAreRefusedWithRetryAfterNothingAcceptedIsLostAndRunsStartInArrivalOrder() throws Exception {
-        ServerProcess server = servers.start(PASSWORD, "--braid.kafka.embedded=false",
+        ServerProcess server = servers.create(PASSWORD, "--braid.kafka.embedded=false",
                 "--braid.worker.concurrency=" + WORKERS, "--braid.ingest.max-backlog=" + BOUND,
-                "--braid.ingest.backlog-refresh=200ms");
+                "--braid.ingest.backlog-refresh=200ms").launch();
+        // A first start (initdb of its own PostgreSQL, every migration) takes minutes on a busy shared machine.
+        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> server.anonymous().get("/actuator/health").status() == 200);
         stub.hold("/slow");
         server.braid().saveRecipe("""
                 slug: held
