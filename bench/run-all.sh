@@ -18,7 +18,7 @@
 #   --scale   10,000 enabled recipes (webhook and schedule triggers) and 10 million runs with 3 steps each
 #             written by SQL, the server restarted (start-up time and RSS reported), then closed and paced again
 #
-# Usage: bench/run-all.sh [options]
+# Usage: bench/run-all.sh [options]        (BRAID_JAR=path: run that jar as it is, nothing built)
 #       --quick             short durations and counts: a smoke check of the suite itself (figures meaningless)
 #   -d, --duration S        seconds per webhook scenario                 (60; --quick: 8)
 #       --rate N            the paced scenario's requests/s              (2000)
@@ -40,7 +40,7 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
-JAR=$REPO_DIR/app/target/braid.jar
+JAR=${BRAID_JAR:-$REPO_DIR/app/target/braid.jar}
 RECIPE_SLUG=bench-three-step
 
 QUICK=0; DURATION=""; RATE=2000; CLIENTS=64; MAX_BACKLOG=1000; KAFKA_EVENTS=""; KAFKA_BATCH=""; NO_KAFKA=0
@@ -103,7 +103,9 @@ java_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java
 # ---- the jar: built only when a source is newer -------------------------------------------------------
 
 stale=""
-if [[ -f $JAR ]]; then
+if [[ -n ${BRAID_JAR:-} ]]; then
+  [[ -f $JAR ]] || die "BRAID_JAR=$JAR is no file"
+elif [[ -f $JAR ]]; then
   stale=$(cd "$REPO_DIR" && find . \( -name node_modules -o -name target -o -name .git -o -name .braid \) -prune -o \
             \( -path '*/src/*' -o -name pom.xml \) -newer "$JAR" -type f -print -quit)
 fi
