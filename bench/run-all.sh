@@ -109,7 +109,9 @@ elif [[ -f $JAR ]]; then
   stale=$(cd "$REPO_DIR" && find . \( -name node_modules -o -name target -o -name .git -o -name .braid \) -prune -o \
             \( -path '*/src/*' -o -name pom.xml \) -newer "$JAR" -type f -print -quit)
 fi
-if [[ ! -f $JAR || -n $stale ]]; then
+if [[ -n ${BRAID_JAR:-} ]]; then
+  echo "Running $JAR as it is (BRAID_JAR)" >&2
+elif [[ ! -f $JAR || -n $stale ]]; then
   echo "Building the jar (${stale:+$stale is newer than it}${stale:-none yet}) ..." >&2
   (cd "$REPO_DIR" && ./mvnw -B -q -DskipTests package) || die "the build failed"
 else
