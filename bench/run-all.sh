@@ -319,7 +319,7 @@ scenario_paced() {  # scenario_paced NAME RATE
   bound_s=$(awk -v b="$MAX_BACKLOG" -v r="$rate" 'BEGIN { if (r > 0) printf "%.1f", b / r; else print "-" }')
   row "$1" "$rate" "$(fmt "$p50")" "$(fmt "$p99")" "$(fmt "$r50")" "$(fmt "$r95")" "$(fmt "$r99")" ${cpu% *} ${cpu#* } \
       "$(peak_rss_mb)" "$lost" "$doubled" \
-      "offered $(fmt "$offered")/s, accepted $(fmt "$achieved")/s, refused $other, failed $(kv failed); longest queue wait ${wait} s (bound ÷ throughput ${bound_s} s)"
+      "offered $(fmt "$offered")/s, accepted $(fmt "$achieved")/s, refused $other, failed $(kv failed), left unsent $(kv unsent); longest queue wait ${wait} s (bound ÷ throughput ${bound_s} s)"
 }
 
 scenario_kafka() {  # scenario_kafka NAME COUNT TRIGGER_EXTRA
