@@ -120,6 +120,12 @@ public class Ingestion {
         void cancel();
 
         void run(Target recipe, UUID eventId, UUID runId, ObjectNode trigger);
+
+        /**
+         * After {@link #tryReserve} said no: the run has been queued (committed), or storing it failed. Runs are
+         * served in arrival order, so the capacity's owner must know which queued runs a claim could already see.
+         */
+        void queuedRunStored();
     }
 
     /** The recipe's {@code idempotencyKey} expression failed on an event whose sender waits for the answer. */
@@ -200,9 +206,17 @@ public class Ingestion {
         JsonNode businessKeys = this.businessKeys.of(recipe.recipe(), event.context());
         // A run with a concurrency limit is only ever claimed under its slot group's lock, an ordered run only
         // after the runs of its key ahead of it: neither is pre-leased.
-        if (slot != null || ordering.value() != null || claim == null || !claim.tryReserve()) {
-            return accepted(store(recipe, new EventStore.NewEvent(key.value(), expiry(recipe), event.context(), slot,
-                    ordering.value(), businessKeys)));
+        if (slot != null || ordering.value() != null || claim == null) {
+            return queued(recipe, new EventStore.NewEvent(key.value(), expiry(recipe), event.context(), slot,
+                    ordering.value(), businessKeys));
+        }
+        if (!claim.tryReserve()) {
+            try {
+                return queued(recipe, new EventStore.NewEvent(key.value(), expiry(recipe), event.context(), null, null,
+                        businessKeys));
+            } finally {
+                claim.queuedRunStored();
+            }
         }
         EventStore.Ingested ingested;
         try {
@@ -218,6 +232,10 @@ public class Ingestion {
             claim.run(recipe, ingested.eventId(), ingested.runId(), event.context());
         }
         return accepted(ingested);
+    }
+
+    private Accepted queued(Target recipe, EventStore.NewEvent event) {
+        return accepted(store(recipe, event));
     }
 
     /**

@@ -60,7 +60,7 @@ public class RunNotifications implements SmartLifecycle {
                     st.execute("LISTEN " + RunEvents.CHANNEL);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
-                worker.wake(); // anything queued while we were not listening
+                worker.queued(); // anything queued while we were not listening
                 if (listenedBefore) {
                     receivers.forEach(r -> r.received(RunEventPayload.LOST)); // live events of the gap are gone: clients reload
                 }
@@ -79,7 +79,7 @@ public class RunNotifications implements SmartLifecycle {
                         }
                     }
                     if (queued) {
-                        worker.wake();
+                        worker.queued();
                     }
                 }
             } catch (SQLException | RuntimeException e) {

@@ -440,6 +440,15 @@ public class RunStore {
         });
     }
 
+    /** Due runs no worker has claimed yet (the backlog), read from the runs_claimable index only. */
+    private static final String DUE_COUNT = "select count(*) from runs where %s and next_attempt_at <= now()"
+            .formatted(CLAIM.fromSql("status"));
+
+    /** How many runs are due and unclaimed now, cluster-wide: the backlog that back-pressure bounds. */
+    public long dueCount() {
+        return jdbc.sql(DUE_COUNT).query(Long.class).single();
+    }
+
     /**
      * When the next queued, retrying or waiting run falls due, if any. A limited run that is already
      * due is left out: it waits for a slot, not for a time, and the run that frees the slot wakes

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
+import dev.braid.app.queue.Backlog;
 import dev.braid.app.queue.RunCompletions;
 import dev.braid.app.queue.RunWorker;
 import dev.braid.app.ingest.Ingestion;
@@ -55,13 +56,15 @@ public class WebhookIngress {
     private final Ingestion.Claim claim;
     private final Expressions expressions;
     private final WebhookRateLimits rateLimits;
+    private final Backlog backlog;
     private final TriggerTemplates templates;
     private final JsonMapper json;
     private final Clock clock;
 
     public WebhookIngress(RecipeCatalog catalog, Ingestion ingestion, RunCompletions completions, RunWorker worker,
-                          Expressions expressions, WebhookRateLimits rateLimits, TriggerTemplates templates, JsonMapper json,
-                          Clock clock) {
+                          Expressions expressions, WebhookRateLimits rateLimits, Backlog backlog, TriggerTemplates templates,
+                          JsonMapper json, Clock clock) {
+        this.backlog = backlog;
         this.catalog = catalog;
         this.ingestion = ingestion;
         this.completions = completions;
@@ -92,6 +95,7 @@ public class WebhookIngress {
                         + "; retry after " + seconds + " s", seconds);
             }
         }
+        refuseWhenBacklogFull();
         byte[] raw = readBody(request);
         if (webhook.secret() != null) {
             WebhookSignature.verify(request.getHeader(WebhookSignature.HEADER), raw, secret(slug, webhook.secret()), clock.instant());
@@ -122,6 +126,20 @@ public class WebhookIngress {
         accepted.put("runId", ingested.runId() == null ? null : ingested.runId().toString());
         accepted.put("duplicate", ingested.duplicate());
         return new Answer(HttpStatus.ACCEPTED.value(), accepted, false);
+    }
+
+    /**
+     * Back-pressure ({@code braid.ingest.max-backlog}): past the bound the sender is told to come back when the
+     * runs ahead of it should have been worked off, instead of its run joining a queue whose wait nobody bounds.
+     */
+    private void refuseWhenBacklogFull() {
+        var refusal = backlog.refusal();
+        if (refusal.isPresent()) {
+            long seconds = refusal.getAsLong();
+            throw new IngressException(HttpStatus.SERVICE_UNAVAILABLE, "About " + backlog.estimate()
+                    + " runs are waiting to start, the most this server queues (braid.ingest.max-backlog = " + backlog.bound()
+                    + "); nothing was accepted, send the webhook again in " + seconds + " s", seconds);
+        }
     }
 
     private Answer syncAnswer(RunRow run) {

@@ -34,6 +34,11 @@ record WorkerClaim(RunWorker worker, Clock clock) implements Ingestion.Claim {
     }
 
     @Override
+    public void queuedRunStored() {
+        worker.queuedRunStored();
+    }
+
+    @Override
     public void cancel() {
         worker.cancelReservation();
     }
