@@ -244,11 +244,13 @@ public class EventStore {
     }
 
     /**
-     * One batch run (ARCHITECTURE §3 "Batching") owning many events, in one statement: every event gets its
+     * One batch run (ARCHITECTURE §3 "Batching") owning many events, in one transaction: every event gets its
      * own trigger_events row (its own key, so an event delivered again is dropped) with
      * {@code first_run_id} the batch run, and the run's trigger is {@code header} plus
-     * {@code events: [...]} — the trigger objects of the rows this statement inserted, in input order —
-     * and, with {@code carryCursor}, {@code cursor}: the last of them's. The run has no single
+     * {@code events: [...]} — the trigger objects of the new events, in input order —
+     * and, with {@code carryCursor}, {@code cursor}: the last of them's. The payloads are stored once, in
+     * the run: a row of a batch keeps {@code batch_index}, its place in {@code events}, and no payload
+     * (V25), except on the exact path taken when some events were stored before. The run has no single
      * {@code event_id}. When no event is new, no run is created: empty.
      */
     public Optional<UUID> ingestBatch(String recipe, int recipeVersion, String origin, List<NewEvent> events,
