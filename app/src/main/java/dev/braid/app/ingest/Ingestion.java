@@ -278,7 +278,7 @@ public class Ingestion {
         for (int i = 0; i < stored.size(); i++) {
             out.set(positions.get(i), accepted(stored.get(i)));
         }
-        out.forEach(a -> noted(recipe, a));
+        noted(recipe, out);
         return out;
     }
 
@@ -419,6 +419,26 @@ public class Ingestion {
             case DEAD_LETTER -> metrics.triggerEvent(type, recipe.slug(), "refused");
         }
         return accepted;
+    }
+
+    /** {@link #noted(Target, Accepted)} of many: one counter increment per outcome. */
+    private void noted(Target recipe, List<Accepted> all) {
+        long started = 0;
+        long refused = 0;
+        for (Accepted a : all) {
+            switch (a.outcome()) {
+                case STARTED -> started++;
+                case DUPLICATE -> noted(recipe, a);
+                case DEAD_LETTER -> refused++;
+            }
+        }
+        String type = recipe.recipe().trigger().type().wire();
+        if (started > 0) {
+            metrics.triggerEvents(type, recipe.slug(), "accepted", started);
+        }
+        if (refused > 0) {
+            metrics.triggerEvents(type, recipe.slug(), "refused", refused);
+        }
     }
 
     private static Accepted accepted(EventStore.Ingested ingested) {

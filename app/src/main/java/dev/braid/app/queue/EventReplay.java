@@ -67,8 +67,12 @@ public class EventReplay {
             List<Replayed> done = new ArrayList<>(events.size());
             for (StoredEvent event : events) {
                 // Read inside the transaction: an event deleted with its recipe meanwhile is skipped, not half-replayed.
-                var payload = jdbc.sql("select payload::text from trigger_events where id = ?").param(event.id())
-                        .query(String.class).optional();
+                // An event of a batch run keeps its payload in that run's trigger.events (V25); gone with the run.
+                var payload = jdbc.sql("""
+                        select coalesce(e.payload, r.trigger -> 'events' -> e.batch_index)::text
+                          from trigger_events e left join runs r on e.payload is null and r.id = e.first_run_id
+                         where e.id = ?""").param(event.id())
+                        .query(String.class).list().stream().filter(java.util.Objects::nonNull).findFirst();
                 if (payload.isEmpty()) {
                     continue;
                 }

@@ -56,8 +56,13 @@ public class RunMetrics {
 
     /** {@code braid_trigger_events_total}: an event {@code accepted}, a {@code duplicate}, or {@code refused}. */
     public void triggerEvent(String type, String recipe, String outcome) {
+        triggerEvents(type, recipe, outcome, 1);
+    }
+
+    /** As above for {@code count} events at once (a Kafka poll's). */
+    public void triggerEvents(String type, String recipe, String outcome, long count) {
         Counter.builder("braid.trigger.events").description("Trigger events by outcome")
-                .tags("type", type, "recipe", recipe, "outcome", outcome).register(registry).increment();
+                .tags("type", type, "recipe", recipe, "outcome", outcome).register(registry).increment(count);
     }
 
     /** {@code braid_step_duration_seconds} and {@code braid_step_attempts_total} of one finished step. */

@@ -14,6 +14,10 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -36,9 +40,14 @@ public class EventStore {
     private final JdbcClient jdbc;
     private final JsonColumns json;
     private final RunEvents runEvents;
+    private final TransactionTemplate tx;
 
-    public EventStore(JdbcClient jdbc, JsonColumns json, RunEvents runEvents) {
+    public EventStore(JdbcClient jdbc, JsonColumns json, RunEvents runEvents, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(transactions);
+        // A savepoint inside a caller's transaction (a poll's rows commit with their cursor): a batch that meets a
+        // duplicate rolls back only its own staging before the exact path runs.
+        this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.json = json;
         this.runEvents = runEvents;
     }
@@ -235,11 +244,13 @@ public class EventStore {
     }
 
     /**
-     * One batch run (ARCHITECTURE §3 "Batching") owning many events, in one statement: every event gets its
+     * One batch run (ARCHITECTURE §3 "Batching") owning many events, in one transaction: every event gets its
      * own trigger_events row (its own key, so an event delivered again is dropped) with
      * {@code first_run_id} the batch run, and the run's trigger is {@code header} plus
-     * {@code events: [...]} — the trigger objects of the rows this statement inserted, in input order —
-     * and, with {@code carryCursor}, {@code cursor}: the last of them's. The run has no single
+     * {@code events: [...]} — the trigger objects of the new events, in input order —
+     * and, with {@code carryCursor}, {@code cursor}: the last of them's. The payloads are stored once, in
+     * the run: a row of a batch keeps {@code batch_index}, its place in {@code events}, and no payload
+     * (V25), except on the exact path taken when some events were stored before. The run has no single
      * {@code event_id}. When no event is new, no run is created: empty.
      */
     public Optional<UUID> ingestBatch(String recipe, int recipeVersion, String origin, List<NewEvent> events,
@@ -261,6 +272,68 @@ public class EventStore {
             return Optional.empty();
         }
         moveExpired(recipe, events);
+        UUID runId = Ids.next();
+        if (tx.execute(status -> stageBatch(recipe, recipeVersion, origin, events, header, carryCursor, slot, ordering, keys,
+                runId, status))) {
+            runEvents.run(runId);
+            return Optional.of(runId);
+        }
+        return ingestBatchWithDuplicates(recipe, recipeVersion, origin, events, header, carryCursor, slot, ordering, keys);
+    }
+
+    /**
+     * The batch path as it almost always goes (issue 18): every event is new. The events are staged with their
+     * keys only — no payload, just their place in the run's {@code trigger.events} ({@code batch_index}) — from
+     * three arrays in one insert, and the run's trigger is the one JSON document built here, so each event's
+     * payload is parsed and stored once, in its run. When some key was stored before (a poll read again after a
+     * crash) nothing of it is kept: false, and the caller takes the exact path, which leaves the duplicates out.
+     */
+    private boolean stageBatch(String recipe, int recipeVersion, String origin, List<NewEvent> events, ObjectNode header,
+                               boolean carryCursor, ConcurrencySlots.Slot slot, String ordering, JsonNode keys, UUID runId,
+                               TransactionStatus status) {
+        // text arrays, cast in the statement: the driver sends them as one parameter each
+        String[] ids = new String[events.size()];
+        String[] idempotencyKeys = new String[events.size()];
+        String[] expires = new String[events.size()];
+        ObjectNode trigger = header.deepCopy();
+        ArrayNode all = trigger.putArray("events");
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent e = events.get(i);
+            ids[i] = Ids.next().toString();
+            idempotencyKeys[i] = e.key();
+            expires[i] = e.keyExpiresAt() == null ? null : e.keyExpiresAt().toString();
+            all.add(e.trigger());
+        }
+        if (carryCursor) {
+            JsonNode cursor = events.getLast().trigger().get("cursor");
+            trigger.set("cursor", cursor == null ? NODES.nullNode() : cursor);
+        }
+        int staged = jdbc.sql("""
+                insert into trigger_events (id, recipe, idempotency_key, key_expires_at, first_run_id, batch_index)
+                select id, ?, key, expires, ?, n - 1
+                  from unnest(?::uuid[], ?::text[], ?::timestamptz[]) with ordinality as t(id, key, expires, n)
+                on conflict (recipe, idempotency_key) do nothing""")
+                .params(recipe, runId, ids, idempotencyKeys, expires)
+                .update();
+        if (staged < events.size()) {
+            status.setRollbackOnly();
+            return false;
+        }
+        jdbc.sql("with ev as (select 1)" + RunStore.INSERT_INGESTED.formatted(
+                        "select ?, ?, ?, false, null, null, ?, null, ?, ?, ?, ?, ?", "id"))
+                .params(runId, recipe, recipeVersion, origin, json.write(trigger), slot == null ? null : slot.key(),
+                        slot == null ? null : slot.limit(), ordering, keys == null ? null : json.write(keys))
+                .query(UUID.class).single();
+        return true;
+    }
+
+    /**
+     * The batch path when some events were stored before: each new event's payload in its own row, the run's
+     * events aggregated from the rows this statement inserted, in input order.
+     */
+    private Optional<UUID> ingestBatchWithDuplicates(String recipe, int recipeVersion, String origin, List<NewEvent> events,
+                                                     ObjectNode header, boolean carryCursor, ConcurrencySlots.Slot slot,
+                                                     String ordering, JsonNode keys) {
         ArrayNode rows = NODES.arrayNode();
         for (NewEvent e : events) {
             rows.addObject().put("event_id", Ids.next().toString()).put("key", e.key())

@@ -54,8 +54,8 @@ public final class KafkaTriggerSource implements TriggerSource {
         // Offsets are committed by hand, after the context has stored the events and their runs.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, trigger.startFrom().wire());
-        // Batch mode writes a whole poll in few statements: bigger polls, fewer round trips.
-        int maxPoll = trigger.batch() == null ? 500 : Math.max(500, Math.min(trigger.batch().maxSize(), 5000));
+        // A poll is written in few statements (one per batch, one for all per-event records): bigger polls, fewer commits.
+        int maxPoll = trigger.batch() == null ? 2000 : Math.max(2000, Math.min(trigger.batch().maxSize(), 5000));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll);
         return props;
     }

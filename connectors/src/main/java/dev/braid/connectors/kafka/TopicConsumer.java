@@ -33,7 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The consumer of one recipe version, started by {@link KafkaTriggerSource}: a plain {@link KafkaConsumer}
  * polled by one platform thread, in the recipe's consumer group {@code braid.<slug>}, handing what it
- * reads to the {@link TriggerContext} and committing offsets only after {@code accept} returned.
+ * reads to the {@link TriggerContext} through its {@link OrderedWrites} (a second thread, so the next poll is
+ * read and parsed while the last one is stored) and committing offsets only after {@code accept} returned
+ * for every event before them.
  *
  * <p>Why not spring-kafka's listener container: the two things that matter here are that offsets are
  * committed only after the events and runs are committed to PostgreSQL, and that a micro-batch may
@@ -52,6 +54,10 @@ public final class TopicConsumer implements TriggerSource.Running {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final JsonMapper JSON = JsonMapper.shared();
+    /** Units handed to the writer before the poll loop waits: one being written, one read meanwhile. */
+    private static final int WRITE_DEPTH = 2;
+    /** The longest poll while writes are under way, so their offsets are committed soon after they are stored. */
+    private static final Duration BUSY_POLL = Duration.ofMillis(20);
 
     private final TriggerContext context;
     private final String recipe;
@@ -62,6 +68,9 @@ public final class TopicConsumer implements TriggerSource.Running {
     private final Map<TopicPartition, Long> consumed = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
+    /** The safe offsets last handed to the writer with a unit. */
+    private Map<TopicPartition, Long> handedOver = Map.of();
+    private OrderedWrites writes;
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Set<TopicPartition> assignment = Set.of();
@@ -107,14 +116,16 @@ public final class TopicConsumer implements TriggerSource.Running {
     private void run() {
         while (!stopping) {
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(clientProperties,
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                 OrderedWrites w = new OrderedWrites(context, WRITE_DEPTH, "braid-kafka-" + recipe + "-writer")) {
                 consumer = c;
+                writes = w;
                 if (stopping) {
                     return;
                 }
                 c.subscribe(List.of(settings.topic()), new Rebalance(c));
                 pollUntilStopped(c);
-                flushAndCommit(c, true);
+                flushAndCommit(c);
                 return;
             } catch (RuntimeException e) {
                 log.warn("The Kafka consumer of recipe '" + recipe + "' (topic " + settings.topic() + ") failed; it starts "
@@ -123,6 +134,7 @@ public final class TopicConsumer implements TriggerSource.Running {
                 awaitRetry();
             } finally {
                 consumer = null;
+                writes = null;
                 assignment = Set.of();
             }
         }
@@ -136,13 +148,18 @@ public final class TopicConsumer implements TriggerSource.Running {
                     throw new IllegalStateException("the group took partitions away without a clean revoke");
                 }
                 long now = System.nanoTime();
-                List<TriggerRecord> read = new ArrayList<>();
+                List<OrderedWrites.Write> unit = new ArrayList<>();
+                List<SourceEvent> each = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    read.add(TriggerRecord.read(record, settings.json(), JSON));
+                    ingest(TriggerRecord.read(record, settings.json(), JSON), now, unit, each);
                     consumed.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
-                ingest(read, now);
-                flushAndCommit(c, false);
+                if (!each.isEmpty()) {
+                    unit.add(new OrderedWrites.Each(each));
+                }
+                takeDue(unit, false);
+                handOver(unit);
+                commitStored(c, false);
             }
         } catch (WakeupException e) {
             if (!stopping) {
@@ -151,67 +168,103 @@ public final class TopicConsumer implements TriggerSource.Running {
         }
     }
 
+    /**
+     * How long the next poll may block: until the next batch is due, and briefly while writes are under way so
+     * that their offsets are committed soon after they are stored.
+     */
     private Duration pollTimeout() {
+        long limit = context.pollTimeout().toNanos();
+        if (writes != null && writes.busy()) {
+            limit = Math.min(limit, BUSY_POLL.toNanos());
+        }
         Long untilDue = pending == null ? null : pending.nanosUntilDue(System.nanoTime());
-        return untilDue == null ? context.pollTimeout() : Duration.ofNanos(Math.min(untilDue, context.pollTimeout().toNanos()));
+        return Duration.ofNanos(untilDue == null ? limit : Math.min(untilDue, limit));
     }
 
     /**
-     * Hands the records to the context (per-event: all of a poll in one call; batch: into their group).
-     * An unreadable record becomes a dead letter without a run; either way its offset may be committed.
+     * Sorts one record into the poll's writes (per-event: one list for the whole poll; batch: into its group).
+     * An unreadable record becomes a dead letter without a run, written in its place in the order.
      */
-    private void ingest(List<TriggerRecord> read, long now) {
-        List<SourceEvent> events = new ArrayList<>();
-        for (TriggerRecord r : read) {
-            if (!r.readable()) {
-                context.unreadable(r.position(), r.unreadable(), r.raw());
-                continue;
+    private void ingest(TriggerRecord r, long now, List<OrderedWrites.Write> unit, List<SourceEvent> each) {
+        if (!r.readable()) {
+            if (!each.isEmpty()) {
+                unit.add(new OrderedWrites.Each(List.copyOf(each)));
+                each.clear();
             }
-            SourceEvent event = SourceEvent.of(r.trigger(), r.position());
-            if (pending == null) {
-                events.add(event);
-            } else {
-                pending.add(batchKey(r), new PendingBatches.Pending(new TopicPartition(r.topic(), r.partition()), r.offset(),
-                        event, now));
-            }
+            unit.add(new OrderedWrites.Unreadable(r.position(), r.unreadable(), r.raw()));
+            return;
         }
-        if (!events.isEmpty()) {
-            context.accept(events);
+        SourceEvent event = SourceEvent.of(r.trigger(), r.position());
+        if (pending == null) {
+            each.add(event);
+        } else {
+            pending.add(batchKey(r), new PendingBatches.Pending(new TopicPartition(r.topic(), r.partition()), r.offset(),
+                    event, now));
         }
     }
 
-    /** Writes the batches that are due ({@code all}: every waiting one), then commits what is safe. */
-    private void flushAndCommit(KafkaConsumer<byte[], byte[]> c, boolean all) {
-        if (pending != null) {
-            for (PendingBatches.Group group : pending.takeDue(System.nanoTime(), all)) {
-                // trigger.events in partition and offset order
-                List<SourceEvent> events = group.records().stream()
-                        .sorted(Comparator.comparing((PendingBatches.Pending p) -> p.partition().partition())
-                                .thenComparingLong(PendingBatches.Pending::offset))
-                        .map(PendingBatches.Pending::event).toList();
-                ObjectNode header = NODES.objectNode().put("type", "kafka").put("batch", true).put("topic", settings.topic());
-                if (group.key() != null) {
-                    header.set("key", group.key());
-                }
-                context.accept(header, events);
-            }
+    /** Adds the batches that are due ({@code all}: every waiting one) to the writes. */
+    private void takeDue(List<OrderedWrites.Write> unit, boolean all) {
+        if (pending == null) {
+            return;
         }
-        commit(c);
+        for (PendingBatches.Group group : pending.takeDue(System.nanoTime(), all)) {
+            // trigger.events in partition and offset order
+            List<SourceEvent> events = group.records().stream()
+                    .sorted(Comparator.comparing((PendingBatches.Pending p) -> p.partition().partition())
+                            .thenComparingLong(PendingBatches.Pending::offset))
+                    .map(PendingBatches.Pending::event).toList();
+            ObjectNode header = NODES.objectNode().put("type", "kafka").put("batch", true).put("topic", settings.topic());
+            if (group.key() != null) {
+                header.set("key", group.key());
+            }
+            unit.add(new OrderedWrites.Batch(header, events));
+        }
     }
 
-    private void commit(KafkaConsumer<byte[], byte[]> c) {
-        Map<TopicPartition, Long> waiting = pending == null ? Map.of() : pending.lowestWaiting();
+    /**
+     * Hands the writes to the writer with the offsets safe once they are stored: read so far, never past an
+     * event still waiting for its batch. A poll with nothing to write still moves the safe offsets (records
+     * that only filled a waiting batch do not, as that batch holds them back).
+     */
+    private void handOver(List<OrderedWrites.Write> unit) {
+        Map<TopicPartition, Long> safe = OrderedWrites.safe(consumed, pending == null ? Map.of() : pending.lowestWaiting());
+        if (unit.isEmpty() && safe.equals(handedOver)) {
+            return;
+        }
+        handedOver = safe;
+        writes.submit(new OrderedWrites.Unit(List.copyOf(unit), safe));
+    }
+
+    /** Writes every waiting batch, waits until all is stored and commits it: on stop and before partitions move. */
+    private void flushAndCommit(KafkaConsumer<byte[], byte[]> c) {
+        List<OrderedWrites.Write> unit = new ArrayList<>();
+        takeDue(unit, true);
+        handOver(unit);
+        writes.awaitIdle();
+        commitStored(c, true);
+    }
+
+    /**
+     * Commits the offsets whose events are stored. While consuming, asynchronously (commits are sent and applied
+     * in order; one that fails is covered by the next); on stop and revoke synchronously.
+     */
+    private void commitStored(KafkaConsumer<byte[], byte[]> c, boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        consumed.forEach((partition, next) -> {
-            long safe = Math.min(next, waiting.getOrDefault(partition, next));
-            if (safe > committed.getOrDefault(partition, -1L)) {
+        writes.stored().forEach((partition, safe) -> {
+            if (c.assignment().contains(partition) && (sync || safe > committed.getOrDefault(partition, -1L))) {
                 offsets.put(partition, new OffsetAndMetadata(safe));
             }
         });
-        if (!offsets.isEmpty()) {
-            c.commitSync(offsets);
-            offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        if (offsets.isEmpty()) {
+            return;
         }
+        if (sync) {
+            c.commitSync(offsets);
+        } else {
+            c.commitAsync(offsets, null);
+        }
+        offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
     }
 
     /** A key that fails to evaluate puts the event in the group without a key, as a missing value does. */
@@ -233,6 +286,7 @@ public final class TopicConsumer implements TriggerSource.Running {
         }
         consumed.clear();
         committed.clear();
+        handedOver = Map.of();
         partitionsLost = false;
     }
 
@@ -259,12 +313,14 @@ public final class TopicConsumer implements TriggerSource.Running {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                flushAndCommit(c, true);
+                flushAndCommit(c);
+                writes.drop(partitions);
             }
             partitions.forEach(p -> {
                 consumed.remove(p);
                 committed.remove(p);
             });
+            handedOver = Map.of();
             assignment = Set.copyOf(c.assignment().stream().filter(p -> !partitions.contains(p)).toList());
         }
 

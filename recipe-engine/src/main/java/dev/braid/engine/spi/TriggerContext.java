@@ -11,7 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What a started {@link TriggerSource} may know and do for one recipe version. The server backs it
  * with its one ingestion path, so events from a source get the same idempotency keys, dedupe,
- * concurrency slots and dead letters as a webhook's. Safe to call from any one thread at a time.
+ * concurrency slots and dead letters as a webhook's. {@code accept} and {@code unreadable} are called from
+ * one thread at a time; {@code evaluateKey} from any thread.
  */
 public interface TriggerContext {
 

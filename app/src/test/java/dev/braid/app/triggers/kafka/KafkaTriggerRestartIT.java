@@ -89,6 +89,59 @@ class KafkaTriggerRestartIT {
         second.terminate(Duration.ofSeconds(60));
     }
 
+    /**
+     * Batch mode at the size it is built for (issue 18): 200,000 records already in the topic, batches of 1,000
+     * written while the next polls are read (offsets committed only behind stored batches), SIGKILL once a
+     * fifth of them is stored; the second server re-reads what was not committed. Every record ends in
+     * exactly one batch run, its payload stored once (in the run, the event row keeping its key and place).
+     */
+    @Test
+    void twoHundredThousandRecordsInBatchesWithASigkillMidwayEndInExactlyOneBatchRunEach() throws Exception {
+        int records = 200_000;
+        String topic = "restart-batch-" + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = TestKafka.producer()) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "k" + (i % 1000), "{\"n\": " + i + ", \"store\": \"s" + (i % 7) + "\"}"));
+            }
+        }
+        ServerProcess first = start();
+        first.braid().saveRecipe("""
+                slug: big-batches
+                name: Batches of a large backlog
+                trigger:
+                  kafka: { topic: %s, startFrom: earliest, batch: { maxSize: 1000, maxWait: 1s } }
+                steps:
+                  - id: size
+                    action: core.transform
+                    with: { value: "{{ $count(trigger.events) }}" }
+                """.formatted(topic));
+        String stored = "select count(*) from trigger_events where recipe = 'big-batches'";
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50)).until(() -> servers.count(stored) >= 40_000);
+        first.kill();
+        long before = servers.count(stored);
+        log.info("Killed the server with {} of {} batch events stored", before, records);
+
+        ServerProcess second = start();
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> servers.count(stored) == records);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> servers.count(stored) == records);
+        assertThat(servers.count("select count(distinct idempotency_key) from trigger_events where recipe = 'big-batches'"))
+                .isEqualTo(records);
+        assertThat(servers.count("select coalesce(sum(jsonb_array_length(trigger -> 'events')), 0) from runs where recipe = 'big-batches'"))
+                .as("each record in exactly one batch run").isEqualTo(records);
+        assertThat(servers.count("""
+                select count(distinct (ev -> 'body' ->> 'n')) from runs r, jsonb_array_elements(r.trigger -> 'events') ev
+                 where r.recipe = 'big-batches'""")).isEqualTo(records);
+        assertThat(servers.count("""
+                select count(*) from trigger_events e join runs r on r.id = e.first_run_id
+                 where e.recipe = 'big-batches'
+                   and coalesce(e.payload, r.trigger -> 'events' -> e.batch_index) ->> 'offset'
+                       = split_part(e.idempotency_key, '/', 3)""")).as("every event's payload found from its row").isEqualTo(records);
+        assertThat(servers.count("select count(*) from dead_letters")).isZero();
+        log.info("After the SIGKILL: {} records in {} batch runs", records,
+                servers.count("select count(*) from runs where recipe = 'big-batches'"));
+        second.terminate(Duration.ofSeconds(60));
+    }
+
     private void produce(String topic) {
         try (KafkaProducer<String, String> producer = TestKafka.producer()) {
             for (int i = 0; i < RECORDS; i++) {
