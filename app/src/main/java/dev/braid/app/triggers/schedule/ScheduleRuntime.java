@@ -31,8 +31,11 @@ import dev.braid.app.triggers.TriggerRuntime;
  *
  * <p>A fire later than the misfire threshold is left to Braid's catch-up ({@link ScheduleFires#catchUp}),
  * which knows {@code none}, {@code last} and {@code all} and records scheduled (not actual) fire
- * times. Catch-up runs when this node first sees a recipe version (at start, after downtime) and
- * before every fire. Every {@value #SWEEP_SECONDS} s the node also re-arms a trigger that lost its
+ * times of the stretches the recipe was enabled ({@link dev.braid.app.store.SchedulePeriods}). Catch-up runs
+ * when this node first sees a recipe version (at start, after downtime), before every fire, and at every
+ * refresh for the stretches that ended (a disable or a save) before their fire times were all recorded — so
+ * fire times missed while the firing node was dead run even when the recipe is disabled before Quartz hands
+ * its trigger over. Every {@value #SWEEP_SECONDS} s the node also re-arms a trigger that lost its
  * next fire time (a node that died while firing it).
  *
  * <p>A stored cron that cannot be scheduled (saved before crons were checked at save) is reported
@@ -125,6 +128,14 @@ public class ScheduleRuntime implements TriggerRuntime {
         }
         if (sweep) {
             nextSweep = now.plus(Duration.ofSeconds(SWEEP_SECONDS));
+        }
+        try {
+            // Fire times that fell due in a stretch that has ended since (disabled or saved again, maybe while
+            // the node firing it was dead): the recipe is no longer armed, so nothing else would record them.
+            fires.catchUpClosed(instanceId());
+        } catch (RuntimeException e) {
+            log.warn("Catching up the fire times of disabled or changed schedules failed, trying again at the next "
+                    + "refresh: {}", e.toString());
         }
         known.keySet().retainAll(slugs);
         armed.keySet().retainAll(slugs);
