@@ -16,6 +16,7 @@ import org.quartz.SchedulerException;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.store.RecipeCatalog;
@@ -59,12 +60,16 @@ public class ScheduleRuntime implements TriggerRuntime {
     /** The version and settings whose scheduling failure was logged with its stack trace, by slug. */
     private final Map<String, String> reported = new HashMap<>();
     private Instant nextSweep = Instant.MIN;
+    /** Quartz's misfire threshold: a trigger waiting longer than this for its fire time was handed over. */
+    private final Duration misfireThreshold;
 
-    public ScheduleRuntime(Scheduler scheduler, ScheduleTriggers triggers, ScheduleFires fires, Clock clock) {
+    public ScheduleRuntime(Scheduler scheduler, ScheduleTriggers triggers, ScheduleFires fires, Clock clock,
+                           @Value("${spring.quartz.properties.org.quartz.jobStore.misfireThreshold:60000}") long misfireMillis) {
         this.scheduler = scheduler;
         this.triggers = triggers;
         this.fires = fires;
         this.clock = clock;
+        this.misfireThreshold = Duration.ofMillis(misfireMillis);
     }
 
     @Override
@@ -77,11 +82,14 @@ public class ScheduleRuntime implements TriggerRuntime {
         Set<String> slugs = new HashSet<>();
         Instant now = clock.instant();
         boolean sweep = !now.isBefore(nextSweep);
+        Set<String> handedOver = handedOver(now);
         for (RecipeCatalog.Current recipe : wanted) {
             slugs.add(recipe.slug());
             String seen = recipe.version() + "|" + recipe.recipe().trigger().settings();
             if (seen.equals(known.get(recipe.slug()))) {
-                if (sweep && armed.containsKey(recipe.slug())) {
+                if (handedOver.contains(recipe.slug()) && armed.containsKey(recipe.slug())) {
+                    takeOver(recipe);
+                } else if (sweep && armed.containsKey(recipe.slug())) {
                     rearmIfLost(recipe, armed.get(recipe.slug()));
                 }
                 continue;
@@ -167,6 +175,35 @@ public class ScheduleRuntime implements TriggerRuntime {
             }
         } catch (SchedulerException | RuntimeException e) {
             log.warn("Recipe {}: checking its schedule failed: {}", recipe.slug(), e.toString());
+        }
+    }
+
+    /** The recipes whose trigger Quartz's cluster recovery handed back from a dead node, still to be fired. */
+    private Set<String> handedOver(Instant now) {
+        try {
+            return triggers.handedOver(armed.keySet(), now.minus(misfireThreshold));
+        } catch (SchedulerException | RuntimeException e) {
+            log.warn("Looking for schedules handed over by a dead node failed: {}", e.toString());
+            return Set.of();
+        }
+    }
+
+    /**
+     * A trigger handed back by Quartz's cluster recovery waits for a fire time that is long past until Quartz's
+     * next misfire scan (up to its misfire threshold later): catch up the gap now and arm the next fire time.
+     * A node racing this (the misfire scan, or another node doing the same) records the same fire times, which
+     * are keys, and arms the same next time.
+     */
+    private void takeOver(RecipeCatalog.Current recipe) {
+        try {
+            ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger());
+            Instant now = clock.instant();
+            int caughtUp = fires.catchUp(recipe.slug(), now, instanceId());
+            triggers.arm(recipe.slug(), settings, settings.signature(recipe.version()), now);
+            log.info("Recipe {}: took its schedule over from a dead node, {} missed fire time(s) caught up",
+                    recipe.slug(), caughtUp);
+        } catch (SchedulerException | RuntimeException e) {
+            log.warn("Recipe {}: taking its schedule over failed: {}", recipe.slug(), e.toString());
         }
     }
 
