@@ -181,6 +181,9 @@ public class ScheduleRuntime implements TriggerRuntime {
     /** The recipes whose trigger Quartz's cluster recovery handed back from a dead node, still to be fired. */
     private Set<String> handedOver(Instant now) {
         try {
+            if (scheduler.isInStandbyMode() || armed.isEmpty()) {
+                return Set.of(); // a node whose scheduler stands by fires nothing, not even a take-over
+            }
             return triggers.handedOver(armed.keySet(), now.minus(misfireThreshold));
         } catch (SchedulerException | RuntimeException e) {
             log.warn("Looking for schedules handed over by a dead node failed: {}", e.toString());
