@@ -193,7 +193,9 @@ public class ScheduleRuntime implements TriggerRuntime {
 
     /**
      * A trigger handed back by Quartz's cluster recovery waits for a fire time that is long past until Quartz's
-     * next misfire scan (up to its misfire threshold later): catch up the gap now and arm the next fire time.
+     * next misfire scan (up to its misfire threshold later), and one a dead node was firing is gone until the
+     * {@value #SWEEP_SECONDS} s sweep: catch up the gap now and arm the next fire time. (A trigger merely fired
+     * late on a busy node, or lost when its re-arm failed, is treated the same, as Quartz's misfire scan would.)
      * A node racing this (the misfire scan, or another node doing the same) records the same fire times, which
      * are keys, and arms the same next time.
      */
@@ -202,9 +204,11 @@ public class ScheduleRuntime implements TriggerRuntime {
             ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger());
             Instant now = clock.instant();
             int caughtUp = fires.catchUp(recipe.slug(), now, instanceId());
-            triggers.arm(recipe.slug(), settings, settings.signature(recipe.version()), now);
-            log.info("Recipe {}: took its schedule over from a dead node, {} missed fire time(s) caught up",
-                    recipe.slug(), caughtUp);
+            if (triggers.arm(recipe.slug(), settings, settings.signature(recipe.version()), now).isEmpty()) {
+                armed.remove(recipe.slug()); // its cron's years are over: nothing left to arm
+            }
+            log.info("Recipe {}: its trigger was left unfired past the misfire threshold or lost (a dead node's, handed "
+                    + "back by Quartz); {} missed fire time(s) caught up, armed again", recipe.slug(), caughtUp);
         } catch (SchedulerException | RuntimeException e) {
             log.warn("Recipe {}: taking its schedule over failed: {}", recipe.slug(), e.toString());
         }

@@ -46,7 +46,10 @@ class ScheduleTakeOverIT extends BraidIntegrationTest {
         ServerProcess second = new ServerProcess(Path.of(HOME).toAbsolutePath(), ADMIN_PASSWORD,
                 ServerProcesses.clusterArgs("--braid.worker.poll-interval=60s"));
         try {
-            second.start();
+            // Not ServerProcess.start()'s 2 minutes: on a shared, loaded machine a node has taken 200 s to start.
+            second.launch();
+            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> second.isAlive() && second.anonymous().get("/actuator/health").status() == 200);
             for (String slug : List.of("takeover-disabled", "takeover-kept")) {
                 braid.saveRecipe("""
                         slug: %s
@@ -58,7 +61,7 @@ class ScheduleTakeOverIT extends BraidIntegrationTest {
                         """.formatted(slug));
             }
             reconciler.reconcileNow();
-            await().atMost(Duration.ofSeconds(90)).until(() ->
+            await().atMost(Duration.ofSeconds(180)).until(() ->
                     firedBy("takeover-disabled", "<>", here) >= 5 && firedBy("takeover-kept", "<>", here) >= 5);
 
             second.kill();
