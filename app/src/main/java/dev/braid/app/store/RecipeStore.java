@@ -25,10 +25,12 @@ public class RecipeStore {
 
     private final JdbcClient jdbc;
     private final JsonColumns json;
+    private final SchedulePeriods periods;
 
-    public RecipeStore(JdbcClient jdbc, JsonColumns json) {
+    public RecipeStore(JdbcClient jdbc, JsonColumns json, SchedulePeriods periods) {
         this.jdbc = jdbc;
         this.json = json;
+        this.periods = periods;
     }
 
     /** Creates version 1; {@link DuplicateKeyException} when the slug exists. */
@@ -38,6 +40,7 @@ public class RecipeStore {
                 .params(recipe.slug(), recipe.name(), recipe.enabled(), recipe.trigger().type().wire())
                 .update();
         insertVersion(recipe, 1, source, format, by);
+        periods.switched(recipe.slug());
         return find(recipe.slug()).orElseThrow();
     }
 
@@ -73,6 +76,7 @@ public class RecipeStore {
                  where slug = ?""")
                 .params(recipe.name(), recipe.trigger().type().wire(), next, setEnabled, recipe.enabled(), recipe.slug())
                 .update();
+        periods.switched(recipe.slug());
         return find(recipe.slug());
     }
 
@@ -122,9 +126,19 @@ public class RecipeStore {
                 .list();
     }
 
+    /** Switches the recipe's triggers on or off; a schedule's stretch of enabled time ends or starts at this instant. */
+    @Transactional
     public boolean setEnabled(String slug, boolean enabled) {
-        return jdbc.sql("update recipes set enabled = ?, updated_at = now() where slug = ?")
-                .params(enabled, slug).update() == 1;
+        Optional<Boolean> was = jdbc.sql("select enabled from recipes where slug = ? for update").param(slug)
+                .query(Boolean.class).optional();
+        if (was.isEmpty()) {
+            return false;
+        }
+        jdbc.sql("update recipes set enabled = ?, updated_at = now() where slug = ?").params(enabled, slug).update();
+        if (was.get() != enabled) {
+            periods.switched(slug);
+        }
+        return true;
     }
 
     public boolean delete(String slug) {

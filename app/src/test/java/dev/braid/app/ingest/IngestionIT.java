@@ -91,6 +91,8 @@ class IngestionIT extends BraidIntegrationTest {
                   - { id: echo, action: core.transform, with: { value: "{{ trigger.fireTime }}" } }
                 """);
         Instant at = Instant.parse("2026-11-20T03:00:00Z");
+        // Enabled since before that fire time (a fire outside the recipe's enabled time records nothing).
+        jdbc.sql("update schedule_periods set enabled_from = '2026-11-01T00:00:00Z' where recipe = 'ingest-dup-schedule'").update();
         Ingestion.Accepted fired = fires.fire("ingest-dup-schedule", at, at, "node-a").orElseThrow();
         Ingestion.Accepted firedAgain = fires.fire("ingest-dup-schedule", at, at.plusMillis(5), "node-b").orElseThrow();
         assertThat(fired.duplicate()).isFalse();

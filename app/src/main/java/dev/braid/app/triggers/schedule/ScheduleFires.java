@@ -1,9 +1,8 @@
 package dev.braid.app.triggers.schedule;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -15,8 +14,9 @@ import dev.braid.app.config.BraidProperties;
 import dev.braid.app.ingest.Ingestion;
 import dev.braid.app.ingest.TriggerEvent;
 import dev.braid.app.store.RecipeCatalog;
+import dev.braid.app.store.SchedulePeriods;
+import dev.braid.engine.model.Recipe;
 import dev.braid.engine.model.Trigger;
-import dev.braid.engine.model.TriggerSettings;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,34 +31,49 @@ public class ScheduleFires {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduleFires.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Closed stretches settled per refresh at most (more wait for the next one). */
+    static final int SETTLE_BATCH = 100;
 
     private final RecipeCatalog catalog;
     private final Ingestion ingestion;
     private final JdbcClient jdbc;
+    private final SchedulePeriods periods;
     private final Clock clock;
     private final int maxCatchUp;
+    private final MissedFireTimes missedFireTimes;
 
-    public ScheduleFires(RecipeCatalog catalog, Ingestion ingestion, JdbcClient jdbc, Clock clock,
+    public ScheduleFires(RecipeCatalog catalog, Ingestion ingestion, JdbcClient jdbc, SchedulePeriods periods, Clock clock,
                          BraidProperties properties) {
         this.catalog = catalog;
         this.ingestion = ingestion;
         this.jdbc = jdbc;
+        this.periods = periods;
         this.clock = clock;
         this.maxCatchUp = properties.schedules().maxCatchUp();
+        this.missedFireTimes = new MissedFireTimes(clock, maxCatchUp);
     }
 
     /**
-     * Records one fire of {@code slug}'s schedule: an event keyed by {@code scheduledAt} and its
-     * queued run. Empty when the recipe is gone, disabled or no longer a schedule (a fire racing a
-     * change); otherwise the answer says whether it was a duplicate.
+     * Records one fire of {@code slug}'s schedule: an event keyed by {@code scheduledAt} and its queued run, of
+     * the version that was enabled when it fell due. Empty when the schedule was not on at that time, or
+     * {@code scheduledAt} is not a fire time of that version's cron (a fire racing a disable or a change);
+     * otherwise the answer says whether it was a duplicate.
      */
     public Optional<Ingestion.Accepted> fire(String slug, Instant scheduledAt, Instant firedAt, String firedBy) {
-        Optional<RecipeCatalog.Current> current = catalog.current(slug)
-                .filter(c -> c.enabled() && c.recipe().trigger().type() == Trigger.Type.SCHEDULE);
-        if (current.isEmpty()) {
+        Optional<SchedulePeriods.Period> period = periods.at(slug, scheduledAt);
+        if (period.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(ingest(current.get(), scheduledAt, firedAt, firedBy, "trigger"));
+        Optional<Version> version = version(period.get());
+        if (version.isEmpty() || !MissedFireTimes.isFireTime(version.get().settings(), scheduledAt)) {
+            return Optional.empty();
+        }
+        return Optional.of(ingest(version.get().target(), scheduledAt, firedAt, firedBy));
+    }
+
+    /** Stores one fire time of a stretch's version as a run of origin {@code trigger}. */
+    private Ingestion.Accepted ingest(Ingestion.Target target, Instant scheduledAt, Instant firedAt, String firedBy) {
+        return ingestion.accept(target, TriggerEvent.of(trigger(scheduledAt, firedAt, firedBy), ScheduleSettings.key(scheduledAt)));
     }
 
     /** Stores one fire time with the given run origin ({@code trigger} or {@code backfill}). */
@@ -88,54 +103,101 @@ public class ScheduleFires {
     }
 
     /**
-     * Catch-up (ARCHITECTURE §2 {@code catchUp}): the fire times after the later of the last recorded one
-     * and the recipe's last save or enable (a disabled recipe misses nothing), up to {@code upTo}.
-     * {@code none} records nothing, {@code last} the most recent of them, {@code all} each of them —
-     * at most {@code braid.schedules.max-catch-up}, the most recent, the older ones are skipped with a
-     * warning. Safe to run on every node at once: the fire times are keys.
+     * Catch-up (README "Schedules, catch-up and backfill") of every stretch of the recipe's enabled time that may
+     * still hold missed fire times, up to {@code upTo}: see {@link MissedFireTimes} for which fire times, each
+     * recorded with the version enabled when it fell due — also when the recipe has been disabled or changed
+     * since. A closed stretch caught up to its end is settled. Safe to run on every node at once: the fire times
+     * are keys. Returns how many runs it started.
      */
     public int catchUp(String slug, Instant upTo, String firedBy) {
-        Optional<RecipeCatalog.Current> current = catalog.current(slug)
-                .filter(c -> c.enabled() && c.recipe().trigger().type() == Trigger.Type.SCHEDULE);
-        if (current.isEmpty()) {
-            return 0;
-        }
-        ScheduleSettings settings = ScheduleSettings.of(current.get().recipe().trigger());
-        if (settings.catchUp() == TriggerSettings.Schedule.CatchUp.NONE) {
-            return 0;
-        }
-        Instant since = missedSince(slug);
-        int keep = settings.catchUp() == TriggerSettings.Schedule.CatchUp.LAST ? 1 : maxCatchUp;
-        // One more than kept, to tell whether older ones were dropped.
-        List<Instant> missed = settings.latestFireTimes(since, upTo, keep + 1);
-        if (missed.size() > keep) {
-            if (settings.catchUp() == TriggerSettings.Schedule.CatchUp.ALL) {
-                log.warn("Recipe {}: more than {} missed fire times since {}; catching up only the latest {} "
-                        + "(braid.schedules.max-catch-up); backfill the rest if needed", slug, keep, since, keep);
-            }
-            missed = missed.subList(missed.size() - keep, missed.size());
-        }
-        Instant now = clock.instant();
         int started = 0;
-        for (Instant at : missed) {
-            if (!ingest(current.get(), at, now, firedBy, "trigger").duplicate()) {
-                started++;
+        for (SchedulePeriods.Period period : periods.unsettled(slug)) {
+            if (period.from().isBefore(upTo)) {
+                started += catchUp(period, upTo, firedBy);
             }
-        }
-        if (started > 0) {
-            log.info("Recipe {}: caught up {} missed fire time(s) up to {} (catchUp: {})", slug, started, upTo,
-                    settings.catchUp().wire());
         }
         return started;
     }
 
-    /** The later of the latest recorded fire time and the recipe's last save or enable. */
-    Instant missedSince(String slug) {
-        Timestamp updated = jdbc.sql("select updated_at from recipes where slug = ?").param(slug)
-                .query(Timestamp.class).optional().orElse(Timestamp.from(clock.instant()));
-        Instant since = updated.toInstant();
-        Optional<Instant> last = lastFireTime(slug);
-        return last.filter(l -> l.isAfter(since)).orElse(since);
+    /**
+     * Catches up the closed stretches of every recipe not settled yet — a recipe disabled or saved again while
+     * the node firing it was dead, or before any node recorded the fire times that fell due — and settles them.
+     * Every node runs it at every trigger refresh. Returns how many runs it started.
+     */
+    public int catchUpClosed(String firedBy) {
+        int started = 0;
+        for (SchedulePeriods.Period period : periods.closedUnsettled(SETTLE_BATCH)) {
+            started += catchUp(period, period.until(), firedBy);
+        }
+        return started;
+    }
+
+    private int catchUp(SchedulePeriods.Period period, Instant upTo, String firedBy) {
+        Optional<Version> version = version(period);
+        if (version.isEmpty()) {
+            settleIfOver(period, upTo);
+            return 0;
+        }
+        ScheduleSettings settings = version.get().settings();
+        MissedFireTimes.Missed missed = missedFireTimes.of(settings, period.from(), period.until(),
+                lastFireTime(period), upTo);
+        if (missed.capped()) {
+            log.warn("Recipe {}: more than {} missed fire times in its enabled stretch from {}; catching up only the "
+                    + "latest {} (braid.schedules.max-catch-up); backfill the rest if needed", period.recipe(),
+                    maxCatchUp, period.from(), maxCatchUp);
+        }
+        Instant now = clock.instant();
+        int started = 0;
+        for (Instant at : missed.times()) {
+            if (!ingest(version.get().target(), at, now, firedBy).duplicate()) {
+                started++;
+            }
+        }
+        if (started > 0) {
+            log.info("Recipe {}: caught up {} missed fire time(s) of version {} up to {} (catchUp: {}{})", period.recipe(),
+                    started, period.version(), missed.times().getLast(), settings.catchUp().wire(),
+                    period.open() ? "" : ", enabled until " + period.until());
+        }
+        settleIfOver(period, upTo);
+        return started;
+    }
+
+    private void settleIfOver(SchedulePeriods.Period period, Instant upTo) {
+        if (!period.open() && !upTo.isBefore(period.until())) {
+            periods.settle(period.id());
+        }
+    }
+
+    /** A stretch's version: its schedule settings and what a run of it is. Empty when it cannot run. */
+    private record Version(ScheduleSettings settings, Ingestion.Target target) {}
+
+    private Optional<Version> version(SchedulePeriods.Period period) {
+        try {
+            Recipe recipe = catalog.version(period.recipe(), period.version());
+            if (recipe.trigger().type() != Trigger.Type.SCHEDULE) {
+                return Optional.empty();
+            }
+            return Optional.of(new Version(ScheduleSettings.of(recipe.trigger()),
+                    new Ingestion.Target(period.recipe(), period.version(), recipe, "trigger")));
+        } catch (IllegalStateException | IllegalArgumentException | java.time.DateTimeException
+                 | dev.braid.engine.parse.RecipeValidationException e) {
+            // Deleted meanwhile, or a cron stored before crons were checked at save (InvalidCron): nothing fires.
+            log.debug("Recipe {} version {}: its schedule cannot run: {}", period.recipe(), period.version(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The latest fire time recorded within the stretch ({@code from < t <= until}). */
+    private Optional<Instant> lastFireTime(SchedulePeriods.Period period) {
+        // Keys are whole-second UTC instants of one format, so their text order is time order: from < t is
+        // t >= the next whole second after from, t <= until is t <= until's whole second.
+        String lowest = ScheduleSettings.key(period.from().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1));
+        String highest = period.open() ? "~" /* after every key */ : ScheduleSettings.key(period.until().truncatedTo(ChronoUnit.SECONDS));
+        return jdbc.sql("""
+                select idempotency_key from trigger_events
+                 where recipe = ? and idempotency_key >= ? and idempotency_key <= ? and payload ->> 'type' = 'schedule'
+                 order by idempotency_key desc limit 1""")
+                .params(period.recipe(), lowest, highest).query(String.class).optional().map(Instant::parse);
     }
 
     /**

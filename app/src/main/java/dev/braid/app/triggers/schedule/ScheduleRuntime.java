@@ -16,6 +16,7 @@ import org.quartz.SchedulerException;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.store.RecipeCatalog;
@@ -31,8 +32,11 @@ import dev.braid.app.triggers.TriggerRuntime;
  *
  * <p>A fire later than the misfire threshold is left to Braid's catch-up ({@link ScheduleFires#catchUp}),
  * which knows {@code none}, {@code last} and {@code all} and records scheduled (not actual) fire
- * times. Catch-up runs when this node first sees a recipe version (at start, after downtime) and
- * before every fire. Every {@value #SWEEP_SECONDS} s the node also re-arms a trigger that lost its
+ * times of the stretches the recipe was enabled ({@link dev.braid.app.store.SchedulePeriods}). Catch-up runs
+ * when this node first sees a recipe version (at start, after downtime), before every fire, and at every
+ * refresh for the stretches that ended (a disable or a save) before their fire times were all recorded — so
+ * fire times missed while the firing node was dead run even when the recipe is disabled before Quartz hands
+ * its trigger over. Every {@value #SWEEP_SECONDS} s the node also re-arms a trigger that lost its
  * next fire time (a node that died while firing it).
  *
  * <p>A stored cron that cannot be scheduled (saved before crons were checked at save) is reported
@@ -56,12 +60,16 @@ public class ScheduleRuntime implements TriggerRuntime {
     /** The version and settings whose scheduling failure was logged with its stack trace, by slug. */
     private final Map<String, String> reported = new HashMap<>();
     private Instant nextSweep = Instant.MIN;
+    /** Quartz's misfire threshold: a trigger waiting longer than this for its fire time was handed over. */
+    private final Duration misfireThreshold;
 
-    public ScheduleRuntime(Scheduler scheduler, ScheduleTriggers triggers, ScheduleFires fires, Clock clock) {
+    public ScheduleRuntime(Scheduler scheduler, ScheduleTriggers triggers, ScheduleFires fires, Clock clock,
+                           @Value("${spring.quartz.properties.org.quartz.jobStore.misfireThreshold:60000}") long misfireMillis) {
         this.scheduler = scheduler;
         this.triggers = triggers;
         this.fires = fires;
         this.clock = clock;
+        this.misfireThreshold = Duration.ofMillis(misfireMillis);
     }
 
     @Override
@@ -74,11 +82,14 @@ public class ScheduleRuntime implements TriggerRuntime {
         Set<String> slugs = new HashSet<>();
         Instant now = clock.instant();
         boolean sweep = !now.isBefore(nextSweep);
+        Set<String> handedOver = handedOver(now);
         for (RecipeCatalog.Current recipe : wanted) {
             slugs.add(recipe.slug());
             String seen = recipe.version() + "|" + recipe.recipe().trigger().settings();
             if (seen.equals(known.get(recipe.slug()))) {
-                if (sweep && armed.containsKey(recipe.slug())) {
+                if (handedOver.contains(recipe.slug()) && armed.containsKey(recipe.slug())) {
+                    takeOver(recipe);
+                } else if (sweep && armed.containsKey(recipe.slug())) {
                     rearmIfLost(recipe, armed.get(recipe.slug()));
                 }
                 continue;
@@ -126,6 +137,14 @@ public class ScheduleRuntime implements TriggerRuntime {
         if (sweep) {
             nextSweep = now.plus(Duration.ofSeconds(SWEEP_SECONDS));
         }
+        try {
+            // Fire times that fell due in a stretch that has ended since (disabled or saved again, maybe while
+            // the node firing it was dead): the recipe is no longer armed, so nothing else would record them.
+            fires.catchUpClosed(instanceId());
+        } catch (RuntimeException e) {
+            log.warn("Catching up the fire times of disabled or changed schedules failed, trying again at the next "
+                    + "refresh: {}", e.toString());
+        }
         known.keySet().retainAll(slugs);
         armed.keySet().retainAll(slugs);
         reported.keySet().retainAll(slugs);
@@ -156,6 +175,42 @@ public class ScheduleRuntime implements TriggerRuntime {
             }
         } catch (SchedulerException | RuntimeException e) {
             log.warn("Recipe {}: checking its schedule failed: {}", recipe.slug(), e.toString());
+        }
+    }
+
+    /** The recipes whose trigger Quartz's cluster recovery handed back from a dead node, still to be fired. */
+    private Set<String> handedOver(Instant now) {
+        try {
+            if (scheduler.isInStandbyMode() || armed.isEmpty()) {
+                return Set.of(); // a node whose scheduler stands by fires nothing, not even a take-over
+            }
+            return triggers.handedOver(armed.keySet(), now.minus(misfireThreshold));
+        } catch (SchedulerException | RuntimeException e) {
+            log.warn("Looking for schedules handed over by a dead node failed: {}", e.toString());
+            return Set.of();
+        }
+    }
+
+    /**
+     * A trigger handed back by Quartz's cluster recovery waits for a fire time that is long past until Quartz's
+     * next misfire scan (up to its misfire threshold later), and one a dead node was firing is gone until the
+     * {@value #SWEEP_SECONDS} s sweep: catch up the gap now and arm the next fire time. (A trigger merely fired
+     * late on a busy node, or lost when its re-arm failed, is treated the same, as Quartz's misfire scan would.)
+     * A node racing this (the misfire scan, or another node doing the same) records the same fire times, which
+     * are keys, and arms the same next time.
+     */
+    private void takeOver(RecipeCatalog.Current recipe) {
+        try {
+            ScheduleSettings settings = ScheduleSettings.of(recipe.recipe().trigger());
+            Instant now = clock.instant();
+            int caughtUp = fires.catchUp(recipe.slug(), now, instanceId());
+            if (triggers.arm(recipe.slug(), settings, settings.signature(recipe.version()), now).isEmpty()) {
+                armed.remove(recipe.slug()); // its cron's years are over: nothing left to arm
+            }
+            log.info("Recipe {}: its trigger was left unfired past the misfire threshold or lost (a dead node's, handed "
+                    + "back by Quartz); {} missed fire time(s) caught up, armed again", recipe.slug(), caughtUp);
+        } catch (SchedulerException | RuntimeException e) {
+            log.warn("Recipe {}: taking its schedule over failed: {}", recipe.slug(), e.toString());
         }
     }
 

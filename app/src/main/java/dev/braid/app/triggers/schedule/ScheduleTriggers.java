@@ -2,6 +2,7 @@ package dev.braid.app.triggers.schedule;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,6 +15,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,9 +39,33 @@ public class ScheduleTriggers {
     static final String AT = "at";
 
     private final Scheduler scheduler;
+    private final JdbcClient jdbc;
 
-    public ScheduleTriggers(Scheduler scheduler) {
+    public ScheduleTriggers(Scheduler scheduler, JdbcClient jdbc) {
         this.scheduler = scheduler;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * The recipes whose trigger a dead node left behind, as Quartz's cluster recovery hands it back: one waiting
+     * for a fire time older than {@code misfiredBefore} (the node had acquired it; Quartz's own misfire scan fires
+     * it up to a misfire threshold later), or none at all (the node died while firing it: recovery deleted the
+     * spent trigger). {@code armed}: the recipes this node armed. One query for all recipes, on Quartz's table.
+     */
+    Set<String> handedOver(Set<String> armed, Instant misfiredBefore) throws SchedulerException {
+        Set<String> left = new HashSet<>(armed);
+        Set<String> handedOver = new HashSet<>();
+        jdbc.sql("select trigger_name, trigger_state, next_fire_time from qrtz_triggers where sched_name = ? and trigger_group = ?")
+                .params(scheduler.getSchedulerName(), GROUP)
+                .query(rs -> {
+                    String slug = rs.getString(1);
+                    if (left.remove(slug) && "WAITING".equals(rs.getString(2))
+                            && rs.getLong(3) < misfiredBefore.toEpochMilli()) {
+                        handedOver.add(slug);
+                    }
+                });
+        handedOver.addAll(left);
+        return handedOver;
     }
 
     static TriggerKey key(String slug) {

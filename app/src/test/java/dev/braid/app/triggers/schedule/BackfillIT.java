@@ -198,5 +198,8 @@ class BackfillIT extends BraidIntegrationTest {
                     action: %s
                     with: %s
                 """.formatted(slug, action, with));
+        // Enabled since the start of November, so that the tests' fire times of 20 and 22 November fell due while
+        // it was (a fire outside the recipe's enabled time records nothing).
+        jdbc.sql("update schedule_periods set enabled_from = '2026-11-01T00:00:00Z' where recipe = ?").param(slug).update();
     }
 }

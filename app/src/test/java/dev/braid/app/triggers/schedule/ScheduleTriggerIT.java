@@ -323,6 +323,7 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     """.formatted(slug, mode));
             // The recipe has been enabled since 2010 and last fired in 2012; the node was down since.
             jdbc.sql("update recipes set updated_at = '2010-01-01T00:00:00Z' where slug = ?").param(slug).update();
+            jdbc.sql("update schedule_periods set enabled_from = '2010-01-01T00:00:00Z' where recipe = ?").param(slug).update();
             assertThat(fires.fire(slug, Instant.parse("2012-02-29T11:00:00Z"), Instant.parse("2012-02-29T11:00:00.004Z"), "test"))
                     .isPresent();
             fires.catchUp(slug, Instant.parse("2026-11-29T03:00:00Z"), "test");
@@ -349,6 +350,11 @@ class ScheduleTriggerIT extends BraidIntegrationTest {
                     with: { value: "{{ trigger.scheduledAt }}" }
                 """);
         jdbc.sql("update recipes set updated_at = '2021-01-01T00:00:00Z' where slug = 'leap-enabled-late'").update();
+        // Enabled from 2010 until just after the 2012 fire, then off until 2021.
+        jdbc.sql("update schedule_periods set enabled_from = '2021-01-01T00:00:00Z' where recipe = 'leap-enabled-late'").update();
+        jdbc.sql("""
+                insert into schedule_periods (recipe, version, enabled_from, enabled_until)
+                values ('leap-enabled-late', 1, '2010-01-01T00:00:00Z', '2012-03-01T00:00:00Z')""").update();
         fires.fire("leap-enabled-late", Instant.parse("2012-02-29T11:00:00Z"), Instant.parse("2012-02-29T11:00:00Z"), "test");
         fires.catchUp("leap-enabled-late", Instant.parse("2026-11-29T03:00:00Z"), "test");
         assertThat(fireTimes("leap-enabled-late")).containsExactly("2012-02-29T11:00:00Z", "2024-02-29T11:00:00Z");
