@@ -108,7 +108,14 @@ final class S3Client implements AutoCloseable {
                 ctx.clock().instant());
         Duration timeout = timeout(ctx);
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout);
-        request.headers().forEach(builder::header);
+        try {
+            request.headers().forEach(builder::header);
+        } catch (IllegalArgumentException e) {
+            // A content type or metadata value that HTTP cannot carry (a line break, a non-ASCII character).
+            throw ActionException.fatal(dev.braid.connectors.schema.JsonSchema.INVALID, request.describe()
+                    + ": a header cannot be sent as written (" + e.getMessage() + "); metadata and contentType must be "
+                    + "plain ASCII text", e);
+        }
         signed.forEach(builder::header);
         PutBody body = request.body();
         builder.method(request.method(), body == null ? HttpRequest.BodyPublishers.noBody()
