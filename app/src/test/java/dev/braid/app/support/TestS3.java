@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -42,17 +41,22 @@ public final class TestS3 implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", 0);
-        properties.put("server.address", "127.0.0.1");
-        properties.put("http.port", 0);
-        properties.put("com.adobe.testing.s3mock.store.root", root.toString());
-        properties.put("com.adobe.testing.s3mock.store.initial-buckets", String.join(",", buckets));
-        properties.put("spring.boot.enableautoconfiguration", false);
-        properties.put("spring.main.banner-mode", "off");
-        properties.put("spring.jmx.enabled", false);
-        properties.put("logging.level.com.adobe.testing", "WARN");
-        context = new SpringApplicationBuilder(S3MockApplication.class, Web.class).properties(properties).run();
+        // Command-line arguments and no configuration file: Braid's application.yml would move S3Mock to port 8080,
+        // and S3Mock's own application.properties is shadowed by the test resources' empty one.
+        context = new SpringApplicationBuilder(S3MockApplication.class, Web.class).run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--http.port=0",
+                "--com.adobe.testing.s3mock.store.root=" + root,
+                "--com.adobe.testing.s3mock.store.initial-buckets=" + String.join(",", buckets),
+                "--com.adobe.testing.s3mock.max-payload-size=64MB",
+                "--spring.main.banner-mode=off",
+                "--spring.jmx.enabled=false",
+                "--logging.level.com.adobe.testing=WARN",
+                "--com.adobe.testing.s3mock.httpPort=0",
+                "--com.adobe.testing.s3mock.store.region=us-east-1",
+                "--spring.boot.enableautoconfiguration=false",
+                "--spring.config.location=optional:classpath:/s3mock-none.properties");
         port = context.getBean(S3MockApplication.class).getHttpPort();
     }
 

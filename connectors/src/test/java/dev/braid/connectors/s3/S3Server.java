@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -38,16 +36,18 @@ final class S3Server implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", 0);
-        properties.put("server.address", "127.0.0.1");
-        properties.put("http.port", 0);
-        properties.put("com.adobe.testing.s3mock.store.root", root.toString());
-        properties.put("com.adobe.testing.s3mock.store.initial-buckets", String.join(",", buckets));
-        properties.put("com.adobe.testing.s3mock.max-payload-size", "64MB");
-        properties.put("logging.level.root", "WARN");
-        properties.put("spring.main.banner-mode", "off");
-        context = new SpringApplicationBuilder(S3MockApplication.class, Loopback.class).properties(properties).run();
+        // Command-line arguments: they outrank any configuration file on the class path.
+        context = new SpringApplicationBuilder(S3MockApplication.class, Loopback.class).run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--http.port=0",
+                "--com.adobe.testing.s3mock.store.root=" + root,
+                "--com.adobe.testing.s3mock.store.initial-buckets=" + String.join(",", buckets),
+                "--com.adobe.testing.s3mock.max-payload-size=64MB",
+                "--spring.main.banner-mode=off",
+                "--spring.jmx.enabled=false",
+                "--logging.level.com.adobe.testing=WARN",
+                "--logging.level.root=WARN");
         port = context.getBean(S3MockApplication.class).getHttpPort();
     }
 
