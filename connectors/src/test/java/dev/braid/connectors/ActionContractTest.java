@@ -142,7 +142,7 @@ public abstract class ActionContractTest {
         ActionException e = failure(fixture.transientFailureInput().orElseThrow());
 
         assertThat(e.retryable()).isTrue();
-        assertThat(e.type()).matches("[a-z_]+\\.[a-z_.]+");
+        assertThat(e.type()).matches("[a-z0-9_]+\\.[a-z0-9_.]+");
     }
 
     @Test
@@ -153,7 +153,7 @@ public abstract class ActionContractTest {
 
         assertThat(e.retryable()).isFalse();
         assertThat(e.retryAfter()).isEmpty();
-        assertThat(e.type()).matches("[a-z_]+\\.[a-z_.]+");
+        assertThat(e.type()).matches("[a-z0-9_]+\\.[a-z0-9_.]+");
     }
 
     @Test

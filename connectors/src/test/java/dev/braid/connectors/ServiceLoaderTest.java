@@ -39,7 +39,7 @@ class ServiceLoaderTest {
                     .containsExactlyInAnyOrderElementsOf(declared);
             // The built-in connectors of the README's catalogue, all of them declared.
             assertThat(registry.connectors()).extracting(Connector::name)
-                    .containsExactlyInAnyOrder("core", "http", "sql", "mail", "kafka", "mqtt", "amqp", "openapi");
+                    .containsExactlyInAnyOrder("core", "http", "sql", "mail", "kafka", "mqtt", "amqp", "openapi", "s3");
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.braid.connectors.egress.EgressGuard;
 import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.ActionException;
 import tools.jackson.core.JacksonException;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.braid.connectors.egress.EgressGuard;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -3,6 +3,7 @@ package dev.braid.connectors.http;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.braid.connectors.egress.HostResolver;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.ActionException;

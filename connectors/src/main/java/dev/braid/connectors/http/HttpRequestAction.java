@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.braid.connectors.egress.EgressGuard;
+import dev.braid.connectors.egress.HostResolver;
 import dev.braid.connectors.schema.Inputs;
 import dev.braid.connectors.schema.JsonSchema;
 import dev.braid.engine.spi.Action;
@@ -79,7 +81,7 @@ public final class HttpRequestAction implements Action {
             // Nothing leaves the process: the request is described as it would have been sent.
             return ActionResult.of(DryRun.describe(request, HttpAuth.from(connection.path("auth"))));
         }
-        Exchange exchange = new Exchange(client.get(), EgressGuard.of(connection.path("egress"), resolver),
+        Exchange exchange = new Exchange(client.get(), EgressGuard.of("http", connection.path("egress"), resolver),
                 HttpAuth.from(connection.path("auth")), tokens, ctx, with.path("followRedirects").asBoolean(true), request);
         Pagination pagination = Pagination.from(with.get("paginate"));
         if (pagination != null) {

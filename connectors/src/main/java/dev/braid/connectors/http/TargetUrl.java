@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import dev.braid.connectors.egress.EgressGuard;
 import dev.braid.connectors.schema.JsonSchema;
 import dev.braid.engine.spi.ActionException;
 import tools.jackson.databind.JsonNode;

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.braid.connectors.egress.EgressGuard;
+import dev.braid.connectors.egress.HostResolver;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.ActionException;
@@ -131,7 +133,7 @@ class EgressGuardTest {
     };
 
     private static ActionException guardRefusal(String allow, String url) {
-        EgressGuard guard = EgressGuard.of(json("{allow: " + allow + "}"), CLOUD_NAMES);
+        EgressGuard guard = EgressGuard.of("http", json("{allow: " + allow + "}"), CLOUD_NAMES);
         return catchThrowableOfType(ActionException.class, () -> guard.check(java.net.URI.create(url), "GET " + url));
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.braid.connectors.egress.HostResolver;
 import dev.braid.connectors.RecordingRunLog;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.ActionContext;

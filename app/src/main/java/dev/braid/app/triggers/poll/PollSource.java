@@ -26,8 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  * timeouts and egress rules as steps: a {@code query} is the {@code sql.query} action with the cursor
  * bound to {@code :cursor}; an {@code action} gets its {@code with}. Templates in both are rendered by
  * {@link TriggerTemplates} over {@code {cursor, secrets}}, and the secret values are masked in what
- * the read logs or fails with. Rows are the output's {@code rows}, else its {@code body} when that is
- * an array, else {@code body.items}.
+ * the read logs or fails with. Rows are the output's {@code rows}, else its {@code items} (a listing such as
+ * {@code s3.list}'s), else its {@code body} when that is an array, else {@code body.items}.
  */
 @Component
 class PollSource {
@@ -113,6 +113,9 @@ class PollSource {
     private static List<JsonNode> rows(JsonNode output, String action) throws ActionException {
         JsonNode rows = output.path("rows");
         if (!rows.isArray()) {
+            rows = output.path("items");
+        }
+        if (!rows.isArray()) {
             rows = output.path("body");
         }
         if (!rows.isArray()) {
@@ -120,7 +123,7 @@ class PollSource {
         }
         if (!rows.isArray()) {
             throw ActionException.fatal("poll.output", "The output of " + action
-                    + " has no rows: a poll reads an array from 'rows', 'body' or 'body.items'");
+                    + " has no rows: a poll reads an array from 'rows', 'items', 'body' or 'body.items'");
         }
         List<JsonNode> list = new ArrayList<>(rows.size());
         rows.forEach(list::add);

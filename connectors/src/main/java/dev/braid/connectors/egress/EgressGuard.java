@@ -1,4 +1,4 @@
-package dev.braid.connectors.http;
+package dev.braid.connectors.egress;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -34,9 +34,7 @@ import tools.jackson.databind.JsonNode;
  * cannot pin the address we checked; a name whose answer changes between our check and that second
  * lookup can slip through. Literal addresses are not affected.
  */
-final class EgressGuard {
-
-    static final String DENIED = "http.egress_denied";
+public final class EgressGuard {
 
     /** Refused unless {@code egress.allow} covers the address. */
     private static final List<Cidr> LINK_LOCAL = List.of(Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"));
@@ -53,16 +51,18 @@ final class EgressGuard {
             Cidr.parse("192.0.0.192"),       // Oracle Cloud metadata (legacy address)
             Cidr.parse("100.100.100.200"));  // Alibaba Cloud metadata, inside 100.64.0.0/10
 
+    private final String connector;
     private final List<Cidr> allowed;
     private final HostResolver resolver;
 
-    private EgressGuard(List<Cidr> allowed, HostResolver resolver) {
+    private EgressGuard(String connector, List<Cidr> allowed, HostResolver resolver) {
+        this.connector = connector;
         this.allowed = allowed;
         this.resolver = resolver;
     }
 
     /** The problems of a connection's {@code egress} settings, with paths below {@code connection.egress}. */
-    static List<String> problems(JsonNode egress) {
+    public static List<String> problems(JsonNode egress) {
         List<String> problems = new ArrayList<>();
         JsonNode allow = egress.path("allow");
         for (int i = 0; allow.isArray() && i < allow.size(); i++) {
@@ -78,20 +78,24 @@ final class EgressGuard {
         return problems;
     }
 
-    /** @param egress the connection's {@code egress}, already valid */
-    static EgressGuard of(JsonNode egress, HostResolver resolver) {
+    /**
+     * @param connector the connector whose requests it guards: its name prefixes the error types
+     *                  ({@code http.egress_denied}, {@code s3.connection})
+     * @param egress the connection's {@code egress}, already valid
+     */
+    public static EgressGuard of(String connector, JsonNode egress, HostResolver resolver) {
         List<Cidr> allowed = new ArrayList<>();
         egress.path("allow").forEach(c -> allowed.add(Cidr.parse(c.stringValue())));
-        return new EgressGuard(List.copyOf(allowed), resolver);
+        return new EgressGuard(connector, List.copyOf(allowed), resolver);
     }
 
     /**
-     * Throws a fatal {@value #DENIED} when the URI's host is or resolves to a denied address, a
-     * retryable {@code http.connection} when it does not resolve at all.
+     * Throws a fatal {@code <connector>.egress_denied} when the URI's host is or resolves to a denied address, a
+     * retryable {@code <connector>.connection} when it does not resolve at all.
      *
      * @param describe the request as messages show it
      */
-    void check(URI uri, String describe) throws ActionException {
+    public void check(URI uri, String describe) throws ActionException {
         String host = hostOf(uri);
         if (host == null) {
             throw ActionException.fatal(JsonSchema.INVALID, describe + ": the URL names no host");
@@ -99,13 +103,13 @@ final class EgressGuard {
         for (InetAddress address : addresses(host, describe)) {
             InetAddress effective = unmapped(address);
             if (METADATA.stream().anyMatch(c -> c.contains(effective))) {
-                throw ActionException.fatal(DENIED, describe + " was refused: host '" + host + "' is the address "
+                throw ActionException.fatal(connector + ".egress_denied", describe + " was refused: host '" + host + "' is the address "
                         + effective.getHostAddress() + ", a cloud metadata endpoint, which hands out the server's "
                         + "cloud credentials; recipes may not call it, whatever the connection's egress.allow says");
             }
             if (LINK_LOCAL.stream().anyMatch(c -> c.contains(effective))
                     && allowed.stream().noneMatch(c -> c.contains(effective))) {
-                throw ActionException.fatal(DENIED, describe + " was refused: host '" + host + "' is the address "
+                throw ActionException.fatal(connector + ".egress_denied", describe + " was refused: host '" + host + "' is the address "
                         + effective.getHostAddress() + ", which is link-local; "
                         + "list its range in the connection's egress.allow if this is intended");
             }
@@ -117,7 +121,7 @@ final class EgressGuard {
      * registry-based authority (an octal address such as {@code 0251.0376.0251.0376}), the host part
      * of that authority.
      */
-    static String hostOf(URI uri) {
+    public static String hostOf(URI uri) {
         String host = uri.getHost();
         if (host == null) {
             String authority = uri.getRawAuthority();
@@ -153,12 +157,12 @@ final class EgressGuard {
             }
             return resolver.resolve(host);
         } catch (UnknownHostException e) {
-            throw ActionException.retryable(HttpFailure.CONNECTION, describe + " failed: unknown host", e);
+            throw ActionException.retryable(connector + ".connection", describe + " failed: unknown host", e);
         }
     }
 
     /** IPv4-mapped ({@code ::ffff:a.b.c.d}), IPv4-compatible and NAT64 ({@code 64:ff9b::/96}) addresses as IPv4. */
-    static InetAddress unmapped(InetAddress address) {
+    public static InetAddress unmapped(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address;
         }
@@ -251,12 +255,12 @@ final class EgressGuard {
      * filling the remaining bytes ({@code 2852039166}, {@code 0xa9fea9fe}, {@code 0251.0376.0251.0376},
      * {@code 169.254.43518}).
      */
-    static final class Ipv4Literal {
+    public static final class Ipv4Literal {
 
         private Ipv4Literal() {}
 
         /** The four bytes, or {@code null} when the text is not such a literal. */
-        static byte[] parse(String text) {
+        public static byte[] parse(String text) {
             if (text.isEmpty() || text.endsWith(".")) {
                 return null;
             }
