@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-import org.apache.sshd.sftp.client.SftpClient;
-
 import dev.braid.connectors.files.FileActions;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.ActionContext;
@@ -59,8 +57,8 @@ public final class SftpConnector implements Connector, AutoCloseable {
     private SftpFileStore open(ActionContext context) throws ActionException {
         SftpSettings settings = SftpSettings.from(context.connection());
         Duration wait = context.remaining();
-        SftpClient sftp = sessions.open(settings, wait);
-        return new SftpFileStore(sftp, settings);
+        SftpSessions.Channel channel = sessions.open(settings, wait);
+        return new SftpFileStore(channel.sftp(), settings, channel.release());
     }
 
     @Override

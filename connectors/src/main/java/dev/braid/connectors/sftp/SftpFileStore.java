@@ -31,9 +31,12 @@ final class SftpFileStore implements FileStore {
     private final SftpSettings settings;
     private final Set<String> folders = new HashSet<>();
 
-    SftpFileStore(SftpClient sftp, SftpSettings settings) {
+    private final Runnable release;
+
+    SftpFileStore(SftpClient sftp, SftpSettings settings, Runnable release) {
         this.sftp = sftp;
         this.settings = settings;
+        this.release = release;
     }
 
     @Override
@@ -205,6 +208,10 @@ final class SftpFileStore implements FileStore {
 
     @Override
     public void close() throws IOException {
-        sftp.close();
+        try {
+            sftp.close();
+        } finally {
+            release.run();
+        }
     }
 }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
@@ -38,20 +40,50 @@ final class SftpSessions implements AutoCloseable {
 
     private final Map<SftpSettings, Endpoint> endpoints = new ConcurrentHashMap<>();
 
-    /** A new SFTP channel on the settings' session, waiting at most {@code wait} to connect and log in. */
-    SftpClient open(SftpSettings settings, Duration wait) throws ActionException {
+    /**
+     * Channels open at once on one session: OpenSSH's sshd allows 10 per connection by default ({@code MaxSessions}),
+     * and a refused channel would fail a step that only had to wait.
+     */
+    static final int CHANNELS_PER_SESSION = 8;
+
+    /** An SFTP channel on the settings' session and what closes it. */
+    record Channel(SftpClient sftp, Runnable release) {}
+
+    /**
+     * A new SFTP channel on the settings' session, waiting at most {@code wait} for a free channel, to connect and
+     * to log in; {@link Channel#release()} must follow its close.
+     */
+    Channel open(SftpSettings settings, Duration wait) throws ActionException {
         Endpoint endpoint = endpoints.computeIfAbsent(settings, Endpoint::new);
         try {
+            if (!endpoint.channels.tryAcquire(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS)) {
+                throw ActionException.retryable("sftp.busy", "All " + CHANNELS_PER_SESSION + " channels to "
+                        + settings.describe() + " stayed busy for " + wait.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ActionException.retryable("sftp.unavailable", "Interrupted while waiting for a channel to " + settings.describe());
+        }
+        try {
             ClientSession session = endpoint.session(wait);
+            SftpClient sftp;
             try {
-                return SftpClientFactory.instance().createSftpClient(session);
+                sftp = SftpClientFactory.instance().createSftpClient(session);
             } catch (IOException stale) {
+                if (session.isOpen()) {
+                    throw stale;
+                }
                 // The server closed the session since its last use: once more on a new one.
                 endpoint.drop(session);
-                return SftpClientFactory.instance().createSftpClient(endpoint.session(wait));
+                sftp = SftpClientFactory.instance().createSftpClient(endpoint.session(wait));
             }
-        } catch (IOException e) {
-            throw failure(settings, endpoint.check, e);
+            return new Channel(sftp, endpoint.channels::release);
+        } catch (IOException | RuntimeException e) {
+            endpoint.channels.release();
+            if (e instanceof IOException io) {
+                throw failure(settings, endpoint.check, io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -93,6 +125,7 @@ final class SftpSessions implements AutoCloseable {
     private static final class Endpoint {
         final SftpSettings settings;
         final HostKeyCheck check;
+        final Semaphore channels = new Semaphore(CHANNELS_PER_SESSION, true);
         private SshClient client;
         private ClientSession session;
 

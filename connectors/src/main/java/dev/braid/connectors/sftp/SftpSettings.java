@@ -22,7 +22,7 @@ record SftpSettings(String host, int port, String username, String password, Str
                 "username": {"type": "string", "minLength": 1, "description": "The user to log in as."},
                 "password": {"type": "string", "x-secret": true, "description": "Password of that user (write-only); or privateKey."},
                 "privateKey": {"type": "string", "x-secret": true,
-                               "description": "A private key in OpenSSH or PEM form (write-only), e.g. \\"{{ secrets.PARTNER_SFTP_KEY }}\\"; or password."},
+                               "description": "A private key's whole text in OpenSSH or PEM form (write-only, sealed like a password); or password."},
                 "passphrase": {"type": "string", "x-secret": true, "description": "The private key's passphrase, when it has one (write-only)."},
                 "hostKey": {"type": "string", "pattern": "^(SHA256:)?[A-Za-z0-9+/]{43}=?$",
                             "description": "The server's host key fingerprint, SHA256:… as ssh-keygen -lf or ssh-keyscan | ssh-keygen -lf - prints it; a server presenting another key is refused."},

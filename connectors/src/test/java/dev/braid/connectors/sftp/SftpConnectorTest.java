@@ -155,6 +155,28 @@ class SftpConnectorTest {
     }
 
     @Test
+    void aPrivateKeyLogsInAndTextThatIsNoKeyIsFatal() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        ObjectNode withKey = (ObjectNode) json(server.connection());
+        withKey.remove("password");
+        withKey.put("privateKey", pem);
+        ObjectNode noKey = withKey.deepCopy();
+        noKey.put("privateKey", "not a key");
+
+        JsonNode listed = connector.actions().get("list").execute(aContext().connection(withKey).build(), object("{}")).output();
+        ActionException e = catchThrowableOfType(ActionException.class,
+                () -> connector.actions().get("list").execute(aContext().connection(noKey).build(), object("{}")));
+
+        assertThat(listed.path("count").asInt()).isZero();
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.type()).isIn("sftp.key", "sftp.auth");
+    }
+
+    @Test
     void aRefusedConnectionIsRetryable() throws Exception {
         int closed;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
