@@ -37,10 +37,12 @@ class ConnectorArchitectureTest {
             .ignoreDependency(resideInAPackage("dev.braid.connectors.openapi.."),
                     com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo(dev.braid.connectors.http.HttpConnector.class))
             .ignoreDependency(DescribedPredicate.alwaysTrue(), resideInAPackage("dev.braid.connectors.egress.."))
-            .because("each connector ships alone; the JSON Schema helper in schema and the message triggers' common "
-                    + "part in source (settings schema, payload reading, waiting batches) and the egress guard of the connectors "
-                    + "that call out over HTTP (http, s3) in egress are the shared pieces; "
-                    + "openapi is http.request driven by a document, so it owns an HttpConnector");
+            .ignoreDependency(resideInAPackage("dev.braid.connectors.sftp.."), resideInAPackage("dev.braid.connectors.files.."))
+            .because("each connector ships alone; the JSON Schema helper in schema, the message triggers' common "
+                    + "part in source (settings schema, payload reading, waiting batches), the egress guard of the connectors "
+                    + "that call out over HTTP (http, s3) in egress and the file actions of files (which sftp runs over its "
+                    + "own file system) are the shared pieces; openapi is http.request driven by a document, so it owns an "
+                    + "HttpConnector");
 
     @ArchTest
     static final ArchRule connectorPackagesHaveNoCycles = slices()

@@ -38,7 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code idempotencyKey}), with one run per row — or, with {@code batch}, one run per
  *       {@code maxSize} rows holding {@code trigger.events}; a row whose key expression fails is a
  *       dead letter and does not hold the cursor back;</li>
- *   <li>store the new cursor (the last row's) — and commit all of it together.</li>
+ *   <li>store the new cursor (the last row's) — and commit all of it together;</li>
+ *   <li>after the commit, let the read's action mark the rows as taken when it keeps such a mark
+ *       ({@link dev.braid.engine.spi.AfterPollCommit}: {@code sftp.newFiles} moves the files to a done folder).</li>
  * </ol>
  * A failure anywhere rolls back events, runs and cursor alike: the rows are read again next time,
  * and rows already ingested by a lost commit race are dropped by their keys.
@@ -49,6 +51,7 @@ public class PollCycle {
     /** Advisory lock namespace of pollers (first int; the second is hashtext(slug)). */
     static final int LOCK_CLASS = 0x4272_6406;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PollCycle.class);
 
     /** What a poll did: {@code skipped} when another node holds the recipe or polled just now. */
     record Outcome(boolean skipped, int rows, int newEvents, int runs, JsonNode cursor) {
@@ -56,6 +59,9 @@ public class PollCycle {
             return new Outcome(true, 0, 0, 0, null);
         }
     }
+
+    /** A committed poll and what its read still has to mark once the commit is durable. */
+    private record Committed(Outcome outcome, List<JsonNode> rows, PollSource.Acknowledgement acknowledgement) {}
 
     private final PollSource source;
     private final PollCursors cursors;
@@ -87,8 +93,9 @@ public class PollCycle {
      * recorded for the trigger health board once the poll has rolled back, and thrown on.
      */
     Outcome poll(RecipeCatalog.Current recipe, Instant notBefore) {
+        Committed committed;
         try {
-            return pollInTransaction(recipe, notBefore);
+            committed = pollInTransaction(recipe, notBefore);
         } catch (RuntimeException e) {
             try {
                 cursors.failed(recipe.slug(), e.getMessage() == null ? e.toString() : e.getMessage(), clock.instant());
@@ -97,26 +104,53 @@ public class PollCycle {
             }
             throw e;
         }
+        acknowledge(recipe.slug(), committed);
+        return committed.outcome();
     }
 
-    private Outcome pollInTransaction(RecipeCatalog.Current recipe, Instant notBefore) {
+    /**
+     * After the commit, never inside it (ARCHITECTURE §3): the read's action marks the rows as taken (moves the files).
+     * A failure leaves them where they are; the next poll reads them again, and their keys start nothing.
+     */
+    private void acknowledge(String slug, Committed committed) {
+        if (committed.rows().isEmpty()) {
+            return;
+        }
+        try {
+            committed.acknowledgement().afterCommit(committed.rows());
+        } catch (ActionException | RuntimeException e) {
+            String message = "Polling recipe " + slug + ": its " + committed.rows().size()
+                    + " row(s) are stored with their runs, but marking them as taken failed" + (e instanceof ActionException a
+                    ? " (" + a.type() + "): " : ": ") + e.getMessage() + "; the next poll tries again";
+            log.warn(message);
+            try {
+                cursors.failed(slug, message, clock.instant());
+            } catch (RuntimeException unrecorded) {
+                log.warn("Recording that failure failed too: {}", unrecorded.getMessage());
+            }
+        }
+    }
+
+    private Committed pollInTransaction(RecipeCatalog.Current recipe, Instant notBefore) {
         return transactions.execute(tx -> {
             Boolean locked = jdbc.sql("select pg_try_advisory_xact_lock(?, hashtext(?))")
                     .params(LOCK_CLASS, recipe.slug()).query(Boolean.class).single();
             if (!locked) {
-                return Outcome.skip();
+                return new Committed(Outcome.skip(), List.of(), PollSource.Acknowledgement.NONE);
             }
             polledHere.put(recipe.slug(), clock.instant());
             Optional<PollCursors.Stored> stored = cursors.find(recipe.slug());
             if (notBefore != null && stored.isPresent() && stored.get().polledAt().isAfter(notBefore)) {
-                return Outcome.skip();
+                return new Committed(Outcome.skip(), List.of(), PollSource.Acknowledgement.NONE);
             }
             TriggerSettings.Poll settings = (TriggerSettings.Poll) recipe.recipe().trigger().settings();
             JsonNode cursor = stored.map(PollCursors.Stored::cursor)
                     .orElse(settings.initialCursor() == null ? NODES.nullNode() : settings.initialCursor());
             List<JsonNode> rows;
+            PollSource.Read read;
             try {
-                rows = source.read(recipe.slug(), settings, cursor);
+                read = source.read(recipe.slug(), settings, cursor);
+                rows = read.rows();
             } catch (ActionException e) {
                 throw new PollFailure(recipe.slug(), e);
             }
@@ -164,7 +198,7 @@ public class PollCycle {
                 }
             }
             cursors.save(recipe.slug(), next, !next.equals(cursor), clock.instant());
-            return new Outcome(false, rows.size(), fresh, started, next);
+            return new Committed(new Outcome(false, rows.size(), fresh, started, next), rows, read.acknowledgement());
         });
     }
 

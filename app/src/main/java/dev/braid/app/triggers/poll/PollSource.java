@@ -16,6 +16,7 @@ import dev.braid.engine.expr.ExpressionException;
 import dev.braid.engine.model.TriggerSettings;
 import dev.braid.engine.spi.Action;
 import dev.braid.engine.spi.ActionException;
+import dev.braid.engine.spi.AfterPollCommit;
 import dev.braid.engine.spi.ConnectorRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -27,7 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
  * bound to {@code :cursor}; an {@code action} gets its {@code with}. Templates in both are rendered by
  * {@link TriggerTemplates} over {@code {cursor, secrets}}, and the secret values are masked in what
  * the read logs or fails with. Rows are the output's {@code rows}, else its {@code items} (a listing such as
- * {@code s3.list}'s), else its {@code body} when that is an array, else {@code body.items}.
+ * {@code s3.list}'s), else its {@code body} when that is an array, else {@code body.items}. An action that marks
+ * what it read ({@link AfterPollCommit}, e.g. {@code sftp.newFiles} moving files to a done folder) is called again
+ * with the rows once the poll committed.
  */
 @Component
 class PollSource {
@@ -49,7 +52,21 @@ class PollSource {
         this.timeout = properties.poll().timeout();
     }
 
-    List<JsonNode> read(String slug, TriggerSettings.Poll settings, JsonNode cursor) throws ActionException {
+    /**
+     * A poll's rows and, when its action marks rows as taken ({@link AfterPollCommit}), what to call once they are
+     * committed: the same action, context and rendered input as the read.
+     */
+    record Read(List<JsonNode> rows, Acknowledgement acknowledgement) {}
+
+    /** Marks the committed rows of a read as taken; {@link #NONE} for actions that keep no such mark. */
+    @FunctionalInterface
+    interface Acknowledgement {
+        Acknowledgement NONE = rows -> { };
+
+        void afterCommit(List<JsonNode> rows) throws ActionException;
+    }
+
+    Read read(String slug, TriggerSettings.Poll settings, JsonNode cursor) throws ActionException {
         String actionName = settings.query() != null ? "sql.query" : settings.action();
         Action action = connectors.action(actionName)
                 .orElseThrow(() -> ActionException.fatal("poll.action", "Unknown action '" + actionName + "'"));
@@ -84,7 +101,20 @@ class PollSource {
         } catch (ActionException e) {
             throw masked(e, masker);
         }
-        return rows(output, actionName);
+        List<JsonNode> rows = rows(output, actionName);
+        if (!(action instanceof AfterPollCommit marking)) {
+            return new Read(rows, Acknowledgement.NONE);
+        }
+        JsonNode settingsUsed = connection;
+        JsonNode renderedInput = input;
+        return new Read(rows, committed -> {
+            try {
+                marking.afterCommit(PollActionContext.of(slug, settingsUsed, clock.instant().plus(timeout), clock, masker),
+                        renderedInput, committed);
+            } catch (ActionException e) {
+                throw masked(e, masker);
+            }
+        });
     }
 
     /** The failure is logged by the poll loop: without the secret values the read was made with. */
