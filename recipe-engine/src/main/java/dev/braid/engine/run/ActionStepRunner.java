@@ -134,10 +134,15 @@ final class ActionStepRunner {
     /**
      * A connection guard said not now (an open circuit, a spent rate limit): the step waits in the
      * queue until {@code until} without spending an attempt — its record keeps the attempts made so far.
+     * A run whose deadline comes first wakes at its deadline, and fails there with {@code run.timeout}.
      */
     private Flow deferred(String path, Optional<StepRecord> previous, JsonNode input, Instant startedAt,
                           ConnectionGuards.Admission.Deferred d) {
         int attemptsMade = previous.map(r -> Math.max(0, r.attempts())).orElse(0);
+        Instant deadline = walk.request.deadline();
+        if (deadline != null && deadline.isBefore(d.until())) {
+            d = new ConnectionGuards.Admission.Deferred(deadline, d.reason(), d.detail());
+        }
         ObjectNode output = NODES.objectNode();
         output.put(Walk.DEFERRED, d.reason());
         output.put("until", d.until().toString());
