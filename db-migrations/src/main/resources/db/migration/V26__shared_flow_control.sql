@@ -3,6 +3,8 @@
 -- flow_rate_windows: one row per rate-limited connection, rolled over to the current slice window of the
 -- connection's rate limit on the database's clock. A node leases tokens of the window's budget with one
 -- statement (granted grows, never past budget); a lease of an older window than the row's takes nothing.
+-- next_slot_ms hands the calls that found no token their times to come back, one token's share of the period
+-- apart cluster-wide (epoch ms on the database's clock), so deferred runs wake about as fast as tokens come.
 create table flow_rate_windows (
     connection text primary key,
     slice_ms   integer not null check (slice_ms > 0),
@@ -10,7 +12,8 @@ create table flow_rate_windows (
     budget     integer not null check (budget >= 0),
     granted    integer not null check (granted >= 0 and granted <= budget),
     taken      integer not null default 0,
-    leased_by  text
+    leased_by  text,
+    next_slot_ms bigint not null default 0
 );
 
 -- flow_circuits: a row per connection whose circuit is open or half-open; no row (or a row written under other

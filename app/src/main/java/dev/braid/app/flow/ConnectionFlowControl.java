@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 import dev.braid.app.connections.ConnectionStore;
@@ -116,7 +117,15 @@ public class ConnectionFlowControl implements ConnectionGuards {
             return new Admission.Deferred(clock.instant().plus(STARTING_RECHECK), "starting",
                     connection + " is still starting (Braid's own Kafka starts in the background)");
         }
-        return guard(connection).admit();
+        Guard guard = guard(connection);
+        try {
+            return guard.admit(false);
+        } catch (DataAccessException e) {
+            // The shared state cannot be read now: wait a little rather than fail the run or call unguarded.
+            log.warn("Flow control of connection {} could not reach the database: {}", connection, e.toString());
+            return new Admission.Deferred(clock.instant().plus(STARTING_RECHECK), guard.rate != null ? "rate-limit" : "circuit",
+                    connection + " flow control could not be checked: the database did not answer");
+        }
     }
 
     /**
@@ -212,6 +221,8 @@ public class ConnectionFlowControl implements ConnectionGuards {
         /** The shared circuit as last read (null: closed) and when it was read. */
         volatile FlowLedger.Circuit circuit;
         volatile Instant circuitReadAt = Instant.MIN;
+        /** One read of the shared circuit at a time; calls meanwhile use the last read. */
+        final java.util.concurrent.locks.ReentrantLock reading = new java.util.concurrent.locks.ReentrantLock();
         final Counter deferredByRate;
         final Counter deferredByCircuit;
 
@@ -224,7 +235,17 @@ public class ConnectionFlowControl implements ConnectionGuards {
             this.breakerText = breaker == null ? null : String.valueOf(stored.get("circuitBreaker"));
             this.window = breaker == null ? null : new CircuitWindow(breaker);
             this.rate = settings.rateLimit() == null ? null : new RateBudget(connection, RateSlices.of(settings.rateLimit()),
-                    clock, (c, slices, want) -> ledger.lease(c, slices, want, node), leaseCounts(connection));
+                    clock, new RateBudget.Leases() {
+                        @Override
+                        public RateBudget.Lease lease(String c, RateSlices slices, int want) {
+                            return ledger.lease(c, slices, want, node);
+                        }
+
+                        @Override
+                        public long slot(String c, RateSlices slices) {
+                            return ledger.slot(c, slices);
+                        }
+                    }, leaseCounts(connection));
             this.deferredByRate = rate == null ? null : counter("rate-limit");
             this.deferredByCircuit = breaker == null ? null : counter("circuit");
             if (!settings.none()) {
@@ -251,8 +272,12 @@ public class ConnectionFlowControl implements ConnectionGuards {
 
         /** The shared circuit, read again when the last read is older than {@code circuit-sync}. */
         FlowLedger.Circuit circuit(Instant now) {
-            if (!now.isBefore(circuitReadAt.plus(flow.circuitSync()))) {
-                seen(ledger.circuit(connection, breakerText).orElse(null), now);
+            if (!now.isBefore(circuitReadAt.plus(flow.circuitSync())) && reading.tryLock()) {
+                try {
+                    seen(ledger.circuit(connection, breakerText).orElse(null), now);
+                } finally {
+                    reading.unlock();
+                }
             }
             return circuit;
         }
@@ -266,7 +291,7 @@ public class ConnectionFlowControl implements ConnectionGuards {
             circuitReadAt = now;
         }
 
-        Admission admit() {
+        Admission admit(boolean retried) {
             Instant now = clock.instant();
             FlowLedger.Circuit open = breaker == null ? null : circuit(now);
             if (open != null) {
@@ -298,8 +323,9 @@ public class ConnectionFlowControl implements ConnectionGuards {
                     if (rate != null) {
                         rate.giveBack();
                     }
+                    // another node's probe, or a probe that already failed and opened it again: decide on a fresh read
                     seen(ledger.circuit(connection, breakerText).orElse(null), now);
-                    return circuit == null ? admit() : probing(now);
+                    return retried ? probing(now) : admit(true);
                 }
                 seen(probe.get(), now);
                 return new Admission.Granted(probeTicket(probe.get().generation()));
@@ -315,7 +341,7 @@ public class ConnectionFlowControl implements ConnectionGuards {
                     // a 4xx is the target answering sanely: it counts as a success
                     float tripped = window.record(error != null && error.retryable());
                     if (tripped >= 0) {
-                        trip(tripped);
+                        report(() -> trip(tripped));
                     }
                 }
             });
@@ -338,14 +364,29 @@ public class ConnectionFlowControl implements ConnectionGuards {
             seen(opened, now);
         }
 
+        /**
+         * Writes an outcome to the shared circuit; when the database does not answer the call's own result stands
+         * (an unreported probe stops counting after {@code probe-timeout}).
+         */
+        private void report(Runnable write) {
+            try {
+                write.run();
+            } catch (DataAccessException e) {
+                log.warn("The outcome of a call through {} could not be written to the shared circuit: {}", connection,
+                        e.toString());
+            }
+        }
+
         private Ticket probeTicket(long generation) {
             return new Ticket() {
                 @Override
                 public void succeeded() {
-                    if (ledger.probeSucceeded(connection, generation, breaker.halfOpenCalls())) {
-                        log.info("Circuit of connection {} closed after a successful probe on node {}", connection, node);
-                        seen(null, clock.instant());
-                    }
+                    report(() -> {
+                        if (ledger.probeSucceeded(connection, generation, breaker.halfOpenCalls())) {
+                            log.info("Circuit of connection {} closed after a successful probe on node {}", connection, node);
+                            seen(null, clock.instant());
+                        }
+                    });
                 }
 
                 @Override
@@ -354,9 +395,11 @@ public class ConnectionFlowControl implements ConnectionGuards {
                         succeeded();
                         return;
                     }
-                    Instant now = clock.instant();
-                    ledger.reopen(connection, generation, now, breaker.openFor(), node);
-                    seen(ledger.circuit(connection, breakerText).orElse(null), now);
+                    report(() -> {
+                        Instant now = clock.instant();
+                        ledger.reopen(connection, generation, now, breaker.openFor(), node);
+                        seen(ledger.circuit(connection, breakerText).orElse(null), now);
+                    });
                 }
             };
         }

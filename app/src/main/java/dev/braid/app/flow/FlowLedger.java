@@ -64,6 +64,22 @@ public class FlowLedger {
                 .single();
     }
 
+    /**
+     * When a call that found no token should come back: the next free slot of the connection, slots one token's
+     * share of the period apart cluster-wide, none before the current window ends; in milliseconds from now.
+     */
+    long slot(String connection, RateSlices slices) {
+        return jdbc.sql("""
+                with clock as (select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as ms)
+                update flow_rate_windows set next_slot_ms =
+                    greatest(next_slot_ms, ((select ms from clock) / :slice + 1) * :slice) + :spacing
+                where connection = :connection
+                returning next_slot_ms - :spacing - (select ms from clock) as wait_ms""")
+                .param("slice", slices.sliceMillis()).param("spacing", slices.spacingMillis())
+                .param("connection", connection)
+                .query(Long.class).optional().orElse(slices.sliceMillis());
+    }
+
     /** The current slice window of a rate-limited connection as the cluster sees it, for operators. */
     public Optional<RateWindow> rateWindow(String connection) {
         return jdbc.sql("""

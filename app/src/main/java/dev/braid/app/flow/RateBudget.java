@@ -14,19 +14,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * calls wanted in its previous window, at least one and at most the window's budget, so an idle node does not
  * hoard tokens that a busy node could use.
  *
- * <p>A call that finds no token is not held: the caller is told when to come back. Those times are spaced one
- * request's share of the period apart from the end of the current window on, so a crowd of deferred runs wakes
- * spread over the next windows instead of all at once.
+ * <p>A call that finds no token is not held: the caller is told when to come back, at a slot the cluster hands
+ * out one token's share of the period apart from the end of the current window on, so a crowd of deferred runs
+ * wakes about as fast as tokens come instead of all at once (each wake that finds no token costs a park in the
+ * queue). That is one short statement per deferred call, beside the run's own writes to park it.
  */
 final class RateBudget {
 
     /** The database's answer to a lease: tokens taken, and how long the window they belong to still lasts. */
     record Lease(int taken, long remainingMillis) {}
 
-    /** Takes up to {@code want} tokens of the current window of {@code slices} for {@code connection}. */
-    @FunctionalInterface
+    /** The shared budget ({@link FlowLedger}). */
     interface Leases {
+        /** Takes up to {@code want} tokens of the current window of {@code slices} for {@code connection}. */
         Lease lease(String connection, RateSlices slices, int want);
+
+        /** How many milliseconds from now a call that found no token should come back (a cluster-wide slot). */
+        long slot(String connection, RateSlices slices);
     }
 
     private final String connection;
@@ -43,7 +47,6 @@ final class RateBudget {
     private boolean spent;
     private int demand;
     private int previousDemand;
-    private long nextDeferral = Long.MIN_VALUE;
 
     /** This node's leases and the tokens they brought, for its meters. */
     record Counts(AtomicLong leases, AtomicLong tokens) {}
@@ -91,9 +94,7 @@ final class RateBudget {
                 }
                 spent = true;
             }
-            long at = Math.max(nextDeferral, Math.max(lapsesAt, now + 1));
-            nextDeferral = at + slices.spacingMillis();
-            return Instant.ofEpochMilli(at);
+            return Instant.ofEpochMilli(now + Math.max(1, leases.slot(connection, slices)));
         } finally {
             lock.unlock();
         }

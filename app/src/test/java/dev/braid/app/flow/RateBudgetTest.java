@@ -47,17 +47,31 @@ class RateBudgetTest {
     final List<Integer> asks = new ArrayList<>();
     final RateBudget.Counts counts = new RateBudget.Counts(new AtomicLong(), new AtomicLong());
 
-    final RateBudget budget = new RateBudget("api", slices, clock, (c, s, want) -> {
-        asks.add(want);
-        long now = clock.millis();
-        long w = now / s.sliceMillis();
-        if (w != window) {
-            window = w;
-            granted = 0;
+    /** The next free slot the database would hand out (epoch millis). */
+    long nextSlot;
+
+    final RateBudget budget = new RateBudget("api", slices, clock, new RateBudget.Leases() {
+        @Override
+        public RateBudget.Lease lease(String c, RateSlices s, int want) {
+            asks.add(want);
+            long now = clock.millis();
+            long w = now / s.sliceMillis();
+            if (w != window) {
+                window = w;
+                granted = 0;
+            }
+            int taken = Math.min(s.budget(w) - granted, want);
+            granted += taken;
+            return new RateBudget.Lease(taken, s.sliceMillis() - now % s.sliceMillis());
         }
-        int taken = Math.min(s.budget(w) - granted, want);
-        granted += taken;
-        return new RateBudget.Lease(taken, s.sliceMillis() - now % s.sliceMillis());
+
+        @Override
+        public long slot(String c, RateSlices s) {
+            long now = clock.millis();
+            long slot = Math.max(nextSlot, (now / s.sliceMillis() + 1) * s.sliceMillis());
+            nextSlot = slot + s.spacingMillis();
+            return slot - now;
+        }
     }, counts);
 
     @Test
@@ -88,7 +102,7 @@ class RateBudgetTest {
     }
 
     @Test
-    void aSpentWindowIsNotAskedAgainAndDeferredCallsAreSpreadFromItsEnd() {
+    void aSpentWindowIsNotLeasedAgainAndDeferredCallsComeBackAtTheirSlots() {
         int given = 0;
         List<Instant> deferred = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -102,9 +116,10 @@ class RateBudgetTest {
         assertThat(given).isEqualTo(2);
         int asked = asks.size();
         assertThat(budget.take()).isNotNull();
-        assertThat(asks).as("spent: no statement until the window ends").hasSize(asked);
+        assertThat(asks).as("spent: no lease until the window ends").hasSize(asked);
         long end = clock.millis + 250;
-        assertThat(deferred).extracting(Instant::toEpochMilli).containsExactly(end, end + 100, end + 200, end + 300);
+        assertThat(deferred).as("one token's share apart from the window's end")
+                .extracting(Instant::toEpochMilli).containsExactly(end, end + 100, end + 200, end + 300);
     }
 
     @Test
