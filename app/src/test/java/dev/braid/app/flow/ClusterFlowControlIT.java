@@ -43,9 +43,13 @@ class ClusterFlowControlIT extends BraidIntegrationTest {
 
     @Test
     void threeNodesKeepOneRateLimitAndOneCircuit() throws Exception {
-        // one after the other: two JVMs starting at once on a small machine may each miss the start timeout
-        ServerProcess second = servers.start(ADMIN_PASSWORD, ServerProcesses.clusterArgs());
-        ServerProcess third = servers.start(ADMIN_PASSWORD, ServerProcesses.clusterArgs());
+        // launched together, with more time to start than ServerProcess.start gives: a busy machine needs it
+        ServerProcess second = servers.create(ADMIN_PASSWORD, ServerProcesses.clusterArgs()).launch();
+        ServerProcess third = servers.create(ADMIN_PASSWORD, ServerProcesses.clusterArgs()).launch();
+        for (ServerProcess server : List.of(second, third)) {
+            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> server.isAlive() && server.anonymous().get("/actuator/health").status() == 200);
+        }
         List<ApiClient> nodes = List.of(api, second.api(), third.api());
         List<ApiClient> hooks = List.of(anonymous, second.anonymous(), third.anonymous());
 
