@@ -20,6 +20,7 @@ import dev.braid.app.connections.ConnectionStore;
 import dev.braid.app.connections.ConnectionTest;
 import dev.braid.app.connections.Connections;
 import dev.braid.app.flow.ConnectionFlowControl;
+import dev.braid.app.flow.FlowLedger;
 import dev.braid.app.flow.FlowSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -41,9 +42,11 @@ public class ConnectionsController {
 
     private final ConnectionTest tests;
     private final ConnectionOperations operations;
+    private final FlowLedger ledger;
 
     public ConnectionsController(Connections connections, ConnectionStore store, ConnectionFlowControl flowControl,
-                                 ConnectionTest tests, ConnectionOperations operations) {
+                                 ConnectionTest tests, ConnectionOperations operations, FlowLedger ledger) {
+        this.ledger = ledger;
         this.tests = tests;
         this.operations = operations;
         this.connections = connections;
@@ -53,18 +56,56 @@ public class ConnectionsController {
 
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record View(String name, String connector, JsonNode settings, List<String> secretFields,
-                       JsonNode circuitBreaker, JsonNode rateLimit,
+                       JsonNode circuitBreaker, JsonNode rateLimit, JsonNode flowState,
                        java.time.Instant createdAt, java.time.Instant updatedAt) {
-        static View of(ConnectionStore.Stored s, JsonNode flow) {
+        static View of(ConnectionStore.Stored s, JsonNode flow, JsonNode flowState) {
             return new View(s.name(), s.connector(), s.settings(),
                     s.secrets().propertyNames().stream().sorted().toList(),
                     flow == null ? null : flow.get("circuitBreaker"), flow == null ? null : flow.get("rateLimit"),
-                    s.createdAt(), s.updatedAt());
+                    flowState, s.createdAt(), s.updatedAt());
         }
     }
 
     private View view(ConnectionStore.Stored s) {
-        return View.of(s, store.flowControl(s.name()).orElse(null));
+        return View.of(s, store.flowControl(s.name()).orElse(null), null);
+    }
+
+    /**
+     * The cluster-wide flow state of one connection: {@code circuit} (state as this node last read it, at most
+     * {@code braid.flow.circuit-sync} old; when open: openedAt, openUntil, openedBy, failureRate) and
+     * {@code rateLimit} (slice length, budgets per slice, the worst case in any period, the current window and
+     * this node's leases).
+     */
+    private JsonNode flowState(String name) {
+        return flowControl.view(name).map(v -> {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            if (v.circuitState() != null) {
+                ObjectNode c = out.putObject("circuit");
+                c.put("state", v.circuitState());
+                if (v.circuit() != null) {
+                    c.put("openedAt", v.circuit().openedAt().toString());
+                    c.put("openUntil", v.circuit().openUntil().toString());
+                    c.put("openedBy", v.circuit().openedBy());
+                    c.put("failureRate", Math.round(v.circuit().failureRate()));
+                }
+            }
+            if (v.slices() != null) {
+                ObjectNode r = out.putObject("rateLimit");
+                r.put("scope", "cluster");
+                r.put("sliceMs", v.slices().sliceMillis());
+                var budgets = r.putArray("budgetPerSlice");
+                for (int b : v.slices().budgets()) {
+                    budgets.add(b);
+                }
+                r.put("worstCasePerPeriod", v.slices().worstCase());
+                r.put("nodeLeases", v.leases());
+                r.put("nodeLeasedTokens", v.leasedTokens());
+                ledger.rateWindow(name).ifPresent(w -> r.putObject("currentWindow")
+                        .put("startsAt", w.startsAt().toString()).put("budget", w.budget()).put("granted", w.granted())
+                        .put("lastLeasedBy", w.lastLeasedBy()));
+            }
+            return (JsonNode) out;
+        }).orElse(null);
     }
 
     @GetMapping
@@ -74,7 +115,8 @@ public class ConnectionsController {
 
     @GetMapping("/{name}")
     public View get(@PathVariable String name) {
-        return store.find(name).map(this::view).orElseThrow(() -> notFound(name));
+        ConnectionStore.Stored found = store.find(name).orElseThrow(() -> notFound(name));
+        return View.of(found, store.flowControl(name).orElse(null), flowState(name));
     }
 
     /** {@code {circuitBreaker, rateLimit}} from the body, checked; null when neither is given. */

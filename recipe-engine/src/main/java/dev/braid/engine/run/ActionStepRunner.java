@@ -93,6 +93,11 @@ final class ActionStepRunner {
                 .filter(r -> r.status() == StepStatus.WAITING && r.output() != null && !r.output().has(Walk.DEFERRED))
                 .map(StepRecord::output);
         ConnectionGuards.Ticket ticket = ConnectionGuards.Ticket.NONE;
+        if (!action.pure()) {
+            walk.checkpoints.record(new StepRecord(path, StepStatus.RUNNING, attempt, input, null, null, startedAt, null), true);
+        }
+        // Asked after the durable RUNNING record, right before the call: a rate limit's token is spent when the
+        // request goes out, not a checkpoint's write earlier.
         if (!action.pure() && connectionName != null) {
             switch (request.guards().admit(connectionName)) {
                 case ConnectionGuards.Admission.Deferred d -> {
@@ -100,9 +105,6 @@ final class ActionStepRunner {
                 }
                 case ConnectionGuards.Admission.Granted g -> ticket = g.ticket();
             }
-        }
-        if (!action.pure()) {
-            walk.checkpoints.record(new StepRecord(path, StepStatus.RUNNING, attempt, input, null, null, startedAt, null), true);
         }
         StepContext context = new StepContext(request.runId(), path, attempt, connection.get(),
                 deadline(step, startedAt), request.dryRun(), log(path), walk.clock, resumed);
@@ -134,10 +136,15 @@ final class ActionStepRunner {
     /**
      * A connection guard said not now (an open circuit, a spent rate limit): the step waits in the
      * queue until {@code until} without spending an attempt — its record keeps the attempts made so far.
+     * A run whose deadline comes first wakes at its deadline, and fails there with {@code run.timeout}.
      */
     private Flow deferred(String path, Optional<StepRecord> previous, JsonNode input, Instant startedAt,
                           ConnectionGuards.Admission.Deferred d) {
         int attemptsMade = previous.map(r -> Math.max(0, r.attempts())).orElse(0);
+        Instant deadline = walk.request.deadline();
+        if (deadline != null && deadline.isBefore(d.until())) {
+            d = new ConnectionGuards.Admission.Deferred(deadline, d.reason(), d.detail());
+        }
         ObjectNode output = NODES.objectNode();
         output.put(Walk.DEFERRED, d.reason());
         output.put("until", d.until().toString());
