@@ -58,6 +58,8 @@ class ThreeNodeClusterIT {
     /** Shorter than the defaults so the test is quick; the bounds are computed from them. */
     static final String[] NODE_SETTINGS = {"--braid.cluster.heartbeat=1s", "--braid.worker.lease=10s",
             "--braid.worker.heartbeat=3s", "--braid.worker.reap-interval=2s"};
+    /** A survivor's trigger refresh (2 s) plus the start of its Debezium engine, which is slow on a loaded machine. */
+    static final Duration CDC_TAKE_OVER = Duration.ofSeconds(30);
     static final Duration LEASES_RETURN_WITHIN = Duration.ofSeconds(10 + 2);
     /** Share of each feed sent, paced, during the rolling restart; the rest is sent at once when nodes are killed. */
     static final double PACED_SHARE = 0.6;
@@ -89,27 +91,39 @@ class ThreeNodeClusterIT {
                 senders.add(Thread.ofPlatform().start(() -> insertChanges(pg, changes)));
             }
 
-            // Rolling restart: one node at a time, SIGTERM (the graceful drain), start again, wait healthy.
-            for (ServerProcess node : nodes) {
-                Duration stop = node.terminate(Duration.ofSeconds(90));
-                long restart = System.nanoTime();
-                node.start(BraidCluster.START_WITHIN);
-                System.out.printf("CLUSTER rolling restart of node :%d: SIGTERM -> exit %d ms, start -> healthy %d ms; "
-                        + "sent so far %s%n", node.port(), stop.toMillis(), ms(System.nanoTime() - restart),
-                        progress(hooks, records, changes));
+            try {
+                restartAndKill(cluster, nodes, hooks, records, changes);
+            } catch (Exception | AssertionError e) {
+                hooks.abort();
+                records.abort();
+                changes.abort();
+                throw e;
             }
-            awaitReaders(cluster, nodes);
-
-            killAndMeasureTakeOver(cluster, nodes, hooks, records, changes);
-
             for (Thread sender : senders) {
                 sender.join(Duration.ofMinutes(3));
                 assertThat(sender.isAlive()).as("a sender still running after 3 minutes").isFalse();
             }
             assertThat(hooks.failures.get() + records.failures.get() + changes.failures.get()).as("send failures").isZero();
+            assertThat(hooks.next.get()).as("webhooks given out").isGreaterThanOrEqualTo(WEBHOOKS);
             verifyExactlyOnce(pg);
             System.out.printf("CLUSTER total %d s%n", ms(System.nanoTime() - began) / 1000);
         }
+    }
+
+    private void restartAndKill(BraidCluster cluster, List<ServerProcess> nodes, Feed hooks, Feed records, Feed changes)
+            throws Exception {
+        // Rolling restart: one node at a time, SIGTERM (the graceful drain), start again, wait healthy.
+        for (ServerProcess node : nodes) {
+            Duration stop = node.terminate(Duration.ofSeconds(90));
+            long restart = System.nanoTime();
+            node.start(BraidCluster.START_WITHIN);
+            System.out.printf("CLUSTER rolling restart of node :%d: SIGTERM -> exit %d ms, start -> healthy %d ms; "
+                    + "sent so far %s%n", node.port(), stop.toMillis(), ms(System.nanoTime() - restart),
+                    progress(hooks, records, changes));
+        }
+        awaitReaders(cluster, nodes);
+
+        killAndMeasureTakeOver(cluster, nodes, hooks, records, changes);
     }
 
     private void setUp(BraidCluster cluster, ServerProcess node) throws Exception {
@@ -272,12 +286,12 @@ class ThreeNodeClusterIT {
             }
             return at[0] > 0 && at[1] > 0 && at[2] > 0 && at[3] > 0 && at[4] > 0;
         });
-        System.out.printf("CLUSTER take-over after SIGKILL: CDC source %d ms (bound 10 s), Kafka partitions %d ms (bound: "
+        System.out.printf("CLUSTER take-over after SIGKILL: CDC source %d ms (bound 30 s), Kafka partitions %d ms (bound: "
                         + "session timeout %d s + 10 s), schedule fired by a survivor %d ms (%s; bound 20 s), leases back "
                         + "%d ms (bound: lease + reap %d s), shown dead %d ms (dead-after 15 s + heartbeat 1 s)%n",
                 at[0], at[1], SESSION_TIMEOUT.toSeconds(), at[2], firerKilled ? "the firer was killed" : "the firer lived",
                 at[3], LEASES_RETURN_WITHIN.toSeconds(), at[4]);
-        assertThat(Duration.ofMillis(at[0])).as("CDC take-over").isLessThanOrEqualTo(Duration.ofSeconds(10));
+        assertThat(Duration.ofMillis(at[0])).as("CDC take-over").isLessThanOrEqualTo(CDC_TAKE_OVER);
         assertThat(Duration.ofMillis(at[1])).as("Kafka take-over").isLessThanOrEqualTo(SESSION_TIMEOUT.plusSeconds(10));
         assertThat(Duration.ofMillis(at[2])).as("schedule take-over").isLessThanOrEqualTo(Duration.ofSeconds(20));
         assertThat(Duration.ofMillis(at[3])).as("leases back").isLessThanOrEqualTo(LEASES_RETURN_WITHIN.plusSeconds(5));
@@ -326,6 +340,9 @@ class ThreeNodeClusterIT {
     private void postWebhook(BraidCluster cluster, int i) {
         for (int attempt = 0; ; attempt++) {
             List<ServerProcess> alive = cluster.alive();
+            if (alive.isEmpty()) {
+                throw new IllegalStateException("no node is alive for webhook " + i);
+            }
             ServerProcess node = alive.get((i + attempt) % alive.size());
             try {
                 HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(
@@ -412,12 +429,19 @@ class ThreeNodeClusterIT {
         final long start = System.nanoTime();
         volatile int limit;
         volatile boolean released;
+        volatile boolean aborted;
 
         Feed(String name, int total, double rate) {
             this.name = name;
             this.total = total;
             this.rate = rate;
             this.limit = (int) (total * PACED_SHARE);
+        }
+
+        /** The test failed: senders stop after their current item. */
+        void abort() {
+            aborted = true;
+            release();
         }
 
         void release() {
@@ -427,7 +451,7 @@ class ThreeNodeClusterIT {
 
         /** Sends items until all are given out; a failing item is counted, not retried. */
         void drain(java.util.function.IntConsumer send) {
-            for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+            for (int i = next.getAndIncrement(); i < total && !aborted; i = next.getAndIncrement()) {
                 while (!released) {
                     long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
                     if (i < limit && wait <= 0) {
