@@ -60,6 +60,11 @@ class ThreeNodeClusterIT {
             "--braid.worker.heartbeat=3s", "--braid.worker.reap-interval=2s"};
     /** A survivor's trigger refresh (2 s) plus the start of its Debezium engine, which is slow on a loaded machine. */
     static final Duration CDC_TAKE_OVER = Duration.ofSeconds(30);
+    /**
+     * Quartz sees the firer's check-in lapse (clusterCheckinInterval 5 s plus its 7.5 s grace) at a survivor's next
+     * check-in; measured 5.8 s and 25.1 s at load averages of 35-50 on 2 cores (issue 19 item 7 states the bound).
+     */
+    static final Duration SCHEDULE_TAKE_OVER = Duration.ofSeconds(30);
     static final Duration LEASES_RETURN_WITHIN = Duration.ofSeconds(10 + 2);
     /** Share of each feed sent, paced, during the rolling restart; the rest is sent at once when nodes are killed. */
     static final double PACED_SHARE = 0.6;
@@ -287,13 +292,13 @@ class ThreeNodeClusterIT {
             return at[0] > 0 && at[1] > 0 && at[2] > 0 && at[3] > 0 && at[4] > 0;
         });
         System.out.printf("CLUSTER take-over after SIGKILL: CDC source %d ms (bound 30 s), Kafka partitions %d ms (bound: "
-                        + "session timeout %d s + 10 s), schedule fired by a survivor %d ms (%s; bound 20 s), leases back "
+                        + "session timeout %d s + 10 s), schedule fired by a survivor %d ms (%s; bound 30 s), leases back "
                         + "%d ms (bound: lease + reap %d s), shown dead %d ms (dead-after 15 s + heartbeat 1 s)%n",
                 at[0], at[1], SESSION_TIMEOUT.toSeconds(), at[2], firerKilled ? "the firer was killed" : "the firer lived",
                 at[3], LEASES_RETURN_WITHIN.toSeconds(), at[4]);
         assertThat(Duration.ofMillis(at[0])).as("CDC take-over").isLessThanOrEqualTo(CDC_TAKE_OVER);
         assertThat(Duration.ofMillis(at[1])).as("Kafka take-over").isLessThanOrEqualTo(SESSION_TIMEOUT.plusSeconds(10));
-        assertThat(Duration.ofMillis(at[2])).as("schedule take-over").isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(Duration.ofMillis(at[2])).as("schedule take-over").isLessThanOrEqualTo(SCHEDULE_TAKE_OVER);
         assertThat(Duration.ofMillis(at[3])).as("leases back").isLessThanOrEqualTo(LEASES_RETURN_WITHIN.plusSeconds(5));
         for (ServerProcess victim : victims) {
             long restart = System.nanoTime();
