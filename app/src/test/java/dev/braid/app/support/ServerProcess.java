@@ -22,6 +22,7 @@ public final class ServerProcess implements AutoCloseable {
     private final int port;
     private final String password;
     private final List<String> extraArgs;
+    private List<String> jvmOptions = List.of();
     private Process process;
 
     public ServerProcess(Path home, String password, String... extraArgs) {
@@ -32,10 +33,21 @@ public final class ServerProcess implements AutoCloseable {
         this.extraArgs = List.of(extraArgs);
     }
 
+    /** Further JVM options of every later start (before the main class), e.g. a quicker JIT for tests of many nodes. */
+    public ServerProcess jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
     public ServerProcess start() {
+        return start(Duration.ofSeconds(120));
+    }
+
+    /** Starts the JVM and waits at most {@code atMost} for its health check (several nodes starting at once share the cores). */
+    public ServerProcess start(Duration atMost) {
         launch();
         ApiClient anonymous = ApiClient.anonymous(port);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("The server exited early; see " + log);
@@ -50,6 +62,7 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("dev.braid.app.BraidApplication");
@@ -92,6 +105,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** The HTTP port, the same across restarts of this server. */
+    public int port() {
+        return port;
     }
 
     /** SIGTERM and wait: a graceful stop. */
