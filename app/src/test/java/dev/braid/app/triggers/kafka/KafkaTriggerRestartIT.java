@@ -132,10 +132,16 @@ class KafkaTriggerRestartIT {
                 select count(distinct (ev -> 'body' ->> 'n')) from runs r, jsonb_array_elements(r.trigger -> 'events') ev
                  where r.recipe = 'big-batches'""")).isEqualTo(records);
         assertThat(servers.count("""
-                select count(*) from trigger_events e join runs r on r.id = e.first_run_id
+                with stored as (
+                    select r.id as run_id, (t.n - 1)::int as batch_index, t.event
+                      from runs r, jsonb_array_elements(r.trigger -> 'events') with ordinality as t(event, n)
+                     where r.recipe = 'big-batches')
+                select count(*) from trigger_events e
+                  left join stored s on s.run_id = e.first_run_id and s.batch_index = e.batch_index
                  where e.recipe = 'big-batches'
-                   and coalesce(e.payload, r.trigger -> 'events' -> e.batch_index) ->> 'offset'
-                       = split_part(e.idempotency_key, '/', 3)""")).as("every event's payload found from its row").isEqualTo(records);
+                   and coalesce(e.payload, s.event) ->> 'offset' = split_part(e.idempotency_key, '/', 3)""")).as(
+                "every event's payload found from its row (each run's events read once: a lookup per event would "
+                + "decompress the whole batch 200,000 times)").isEqualTo(records);
         assertThat(servers.count("select count(*) from dead_letters")).isZero();
         log.info("After the SIGKILL: {} records in {} batch runs", records,
                 servers.count("select count(*) from runs where recipe = 'big-batches'"));
