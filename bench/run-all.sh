@@ -15,6 +15,8 @@
 #   overload  open loop at 2x the closed-loop throughput, with the back-pressure bound (--max-backlog) set
 #   kafka     records already in a topic, a recipe consuming from the earliest offset: one run per event
 #   kafka-batch  the same with batch: {maxSize: 1000, maxWait: 1s}
+#   --retention  paced at half the closed-loop throughput, then 1 million old runs (3 steps each, past the
+#             14-day history retention) written by SQL and the same load again while the server prunes them
 #   --scale   10,000 enabled recipes (webhook and schedule triggers) and 10 million runs with 3 steps each
 #             written by SQL, the server restarted (start-up time and RSS reported), then closed and paced again
 #
@@ -27,6 +29,7 @@
 #       --kafka-events N    records of the per-event Kafka scenario      (100000; --quick: 5000)
 #       --kafka-batch N     records of the batch Kafka scenario          (500000; --quick: 20000)
 #       --no-kafka          leave the Kafka scenarios out
+#       --retention         add the pruning-under-load scenario (--retention-runs N old runs, 1000000)
 #       --scale             add the scale-of-state scenario (minds the disk: ~15 GB for 10 M runs)
 #       --scale-recipes N   (10000)      --scale-runs N (10000000)
 #       --db URL            jdbc:postgresql://127.0.0.1:PORT/DB?user=U&password=P (loopback only) instead of the
@@ -44,7 +47,7 @@ JAR=${BRAID_JAR:-$REPO_DIR/app/target/braid.jar}
 RECIPE_SLUG=bench-three-step
 
 QUICK=0; DURATION=""; RATE=2000; CLIENTS=64; MAX_BACKLOG=1000; KAFKA_EVENTS=""; KAFKA_BATCH=""; NO_KAFKA=0
-SCALE=0; SCALE_RECIPES=10000; SCALE_RUNS=10000000; DB_URL=""; KAFKA=""; PORT=18080; OUT=""; KEEP=0
+RETENTION=0; RETENTION_RUNS=1000000; SCALE=0; SCALE_RECIPES=10000; SCALE_RUNS=10000000; DB_URL=""; KAFKA=""; PORT=18080; OUT=""; KEEP=0
 
 ORIGINAL_ARGS="$*"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -60,6 +63,8 @@ while (( $# > 0 )); do
     --kafka-events) KAFKA_EVENTS=$2; shift 2 ;;
     --kafka-batch) KAFKA_BATCH=$2; shift 2 ;;
     --no-kafka) NO_KAFKA=1; shift ;;
+    --retention) RETENTION=1; shift ;;
+    --retention-runs) RETENTION_RUNS=$2; shift 2 ;;
     --scale) SCALE=1; shift ;;
     --scale-recipes) SCALE_RECIPES=$2; shift 2 ;;
     --scale-runs) SCALE_RUNS=$2; shift 2 ;;
@@ -144,6 +149,8 @@ stop_server() {
 
 SERVER_ARGS=(--server.port="$PORT" --server.address=127.0.0.1 --braid.home="$HOME_DIR" --braid.admin.password="$PASSWORD"
              --braid.samples.load=false --braid.ingest.max-backlog="$MAX_BACKLOG")
+# with --retention the pruner looks every 5 s (default 1 m), so its passes fall inside the measured minute
+(( RETENTION )) && SERVER_ARGS+=(--braid.retention.interval=5s)
 if [[ -n $DB_URL ]]; then
   [[ $DB_URL == jdbc:postgresql://127.0.0.1[:/]* || $DB_URL == jdbc:postgresql://localhost[:/]* ]] \
     || die "--db must be a jdbc:postgresql:// URL on 127.0.0.1 or localhost"
@@ -385,6 +392,22 @@ if (( ! NO_KAFKA )) && [[ -n $KAFKA || -z $DB_URL ]]; then
   scenario_kafka "kafka batch" "$KAFKA_BATCH" ", batch: { maxSize: 1000, maxWait: 1s }"
 fi
 
+RETENTION_NOTE=""
+if (( RETENTION )); then
+  half=$(awk -v r="$CLOSED_RATE" 'BEGIN { printf "%d", (r > 0 ? r : 500) / 2 }')
+  scenario_paced "webhook paced at $half/s, nothing to prune" "$half"
+  echo "Retention: $RETENTION_RUNS old runs with 3 steps each by SQL ..." >&2
+  t=$SECONDS
+  psql -X -q -v ON_ERROR_STOP=1 -v runs="$RETENTION_RUNS" -v recipe="$RECIPE_SLUG" -f "$BENCH_DIR/retention-history.sql" >&2
+  old_steps() { db "select count(*) from step_runs s join runs r on r.id = s.run_id where r.recipe = '$RECIPE_SLUG' and r.created_at < now() - interval '15 days'"; }
+  before=$(old_steps)
+  scenario_paced "webhook paced at $half/s while pruning $RETENTION_RUNS runs' history" "$half"
+  after=$(old_steps)
+  RETENTION_NOTE="$RETENTION_RUNS old runs written in $((SECONDS - t - DURATION)) s or so; $((before - after)) of their $before step records pruned during the second paced minute (and its drain)"
+  ROWS[-1]="${ROWS[-1]%|} $((before - after)) old step records pruned meanwhile |"
+  echo "  $RETENTION_NOTE" >&2
+fi
+
 STARTUP_EMPTY=$STARTUP_S
 SCALE_NOTE=""
 if (( SCALE )); then
@@ -421,7 +444,7 @@ EOF
   printf '%s\n' "${ROWS[@]}"
   cat <<EOF
 
-Start-up (launch → healthy): $STARTUP_EMPTY s on an empty database.${SCALE_NOTE:+ Scale: $SCALE_NOTE.}
+Start-up (launch → healthy): $STARTUP_EMPTY s on an empty database.${SCALE_NOTE:+ Scale: $SCALE_NOTE.}${RETENTION_NOTE:+ Retention: $RETENTION_NOTE.}
 
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(uname -sr);
 PostgreSQL $(db "show server_version") (fsync=$(db "show fsync"), synchronous_commit=$(db "show synchronous_commit"), shared_buffers=$(db "show shared_buffers")),
