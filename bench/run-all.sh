@@ -398,7 +398,8 @@ if (( RETENTION )); then
   scenario_paced "webhook paced at $half/s, nothing to prune" "$half"
   echo "Retention: $RETENTION_RUNS old runs with 3 steps each by SQL ..." >&2
   t=$SECONDS
-  psql -X -q -v ON_ERROR_STOP=1 -v runs="$RETENTION_RUNS" -v recipe="$RECIPE_SLUG" -f "$BENCH_DIR/retention-history.sql" >&2
+  psql -X -q -v ON_ERROR_STOP=1 -v runs="$RETENTION_RUNS" -v recipe="$RECIPE_SLUG" -v days_ago=30 -v one_commit=on \
+    -f "$BENCH_DIR/scale-history.sql" >&2
   old_steps() { db "select count(*) from step_runs s join runs r on r.id = s.run_id where r.recipe = '$RECIPE_SLUG' and r.created_at < now() - interval '15 days'"; }
   before=$(old_steps)
   scenario_paced "webhook paced at $half/s while pruning $RETENTION_RUNS runs' history" "$half"

@@ -9,8 +9,6 @@ import org.springframework.stereotype.Service;
 
 import dev.braid.app.refusal.Conflict;
 import dev.braid.app.refusal.Invalid;
-import dev.braid.app.refusal.NotFound;
-import dev.braid.app.secrets.Masker;
 import dev.braid.engine.spi.ActionException;
 import dev.braid.engine.spi.Connector;
 import dev.braid.engine.spi.ConnectorRegistry;
@@ -38,22 +36,15 @@ public class ConnectionOperations {
     }
 
     public JsonNode of(String name) {
-        Connections.Resolved connection = connections.resolve(name)
-                .orElseThrow(() -> new NotFound("No connection named '" + name + "' exists"));
-        Connector connector = connectors.connector(connection.connector())
-                .orElseThrow(() -> new Conflict("Connection '" + name + "' uses the connector '" + connection.connector()
-                        + "', which this server does not have"));
-        Masker masker = new Masker();
-        masker.addAll(connection.secrets());
-        ConnectionTest.TestContext context = new ConnectionTest.TestContext("connection-operations/" + name,
-                connection.settings(), clock.instant().plus(TIMEOUT), clock, masker);
+        ConnectorCall call = ConnectorCall.open(connections, connectors, clock, name, "connection-operations", TIMEOUT);
+        Connector connector = call.connector();
         try {
-            return connector.operations(context).orElseThrow(() -> Invalid.errors("Connection '" + name + "' is a '"
+            return connector.operations(call.context()).orElseThrow(() -> Invalid.errors("Connection '" + name + "' is a '"
                     + connector.name() + "' connection, which has no operations of its own; operations are listed for "
                     + "openapi connections (its actions are in GET /api/v1/connectors)",
                     List.of(Map.of("path", "name", "message", "'" + name + "' is not an openapi connection"))));
         } catch (ActionException e) {
-            throw new Conflict("The operations of connection '" + name + "' cannot be listed: " + masker.mask(e.getMessage()));
+            throw new Conflict("The operations of connection '" + name + "' cannot be listed: " + call.masker().mask(e.getMessage()));
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.braid.app.connections;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -10,14 +9,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import dev.braid.app.refusal.Conflict;
-import dev.braid.app.refusal.NotFound;
 import dev.braid.app.secrets.Masker;
-import dev.braid.engine.spi.ActionContext;
 import dev.braid.engine.spi.ActionException;
 import dev.braid.engine.spi.Connector;
 import dev.braid.engine.spi.ConnectorRegistry;
-import dev.braid.engine.spi.RunLog;
-import tools.jackson.databind.JsonNode;
 
 /**
  * "Test this connection": the connector reaches its system with the stored settings, secrets opened
@@ -44,19 +39,13 @@ public class ConnectionTest {
     }
 
     public Result test(String name) {
-        Connections.Resolved connection = connections.resolve(name)
-                .orElseThrow(() -> new NotFound("No connection named '" + name + "' exists"));
-        Connector connector = connectors.connector(connection.connector())
-                .orElseThrow(() -> new Conflict("Connection '" + name + "' uses the connector '" + connection.connector()
-                        + "', which this server does not have"));
-        Masker masker = new Masker();
-        masker.addAll(connection.secrets());
-        TestContext context = new TestContext("connection-test/" + name, connection.settings(),
-                clock.instant().plus(TIMEOUT), clock, masker);
+        ConnectorCall call = ConnectorCall.open(connections, connectors, clock, name, "connection-test", TIMEOUT);
+        Connector connector = call.connector();
+        Masker masker = call.masker();
         long started = System.nanoTime();
         Optional<String> found;
         try {
-            found = connector.testConnection(context);
+            found = connector.testConnection(call.context());
         } catch (ActionException e) {
             return new Result(false, masker.mask(e.getMessage()), millisSince(started));
         } catch (RuntimeException e) {
@@ -72,30 +61,5 @@ public class ConnectionTest {
 
     private static long millisSince(long started) {
         return Duration.ofNanos(System.nanoTime() - started).toMillis();
-    }
-
-    /** Not a run (a test, a listing of operations): log lines go to the server log, masked. */
-    record TestContext(String runId, JsonNode connection, Instant deadline, Clock clock, Masker masker)
-            implements ActionContext {
-
-        @Override
-        public String stepPath() {
-            return "test";
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public boolean dryRun() {
-            return false;
-        }
-
-        @Override
-        public RunLog log() {
-            return (level, text) -> log.info("{}: {} {}", runId, level, masker.mask(text));
-        }
     }
 }
