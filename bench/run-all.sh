@@ -15,6 +15,7 @@
 #   overload  open loop at 2x the closed-loop throughput, with the back-pressure bound (--max-backlog) set
 #   kafka     records already in a topic, a recipe consuming from the earliest offset: one run per event
 #   kafka-batch  the same with batch: {maxSize: 1000, maxWait: 1s}
+#   --sse N   the closed loop again with N clients streaming every live event (GET /api/v1/events)
 #   --retention  paced at half the closed-loop throughput, then 1 million old runs (3 steps each, past the
 #             14-day history retention) written by SQL and the same load again while the server prunes them
 #   --scale   10,000 enabled recipes (webhook and schedule triggers) and 10 million runs with 3 steps each
@@ -29,6 +30,7 @@
 #       --kafka-events N    records of the per-event Kafka scenario      (100000; --quick: 5000)
 #       --kafka-batch N     records of the batch Kafka scenario          (500000; --quick: 20000)
 #       --no-kafka          leave the Kafka scenarios out
+#       --sse N             add the closed loop with N live-event streams connected (issue 15: 50)
 #       --retention         add the pruning-under-load scenario (--retention-runs N old runs, 1000000)
 #       --scale             add the scale-of-state scenario (minds the disk: ~15 GB for 10 M runs)
 #       --scale-recipes N   (10000)      --scale-runs N (10000000)
@@ -47,7 +49,7 @@ JAR=${BRAID_JAR:-$REPO_DIR/app/target/braid.jar}
 RECIPE_SLUG=bench-three-step
 
 QUICK=0; DURATION=""; RATE=2000; CLIENTS=64; MAX_BACKLOG=1000; KAFKA_EVENTS=""; KAFKA_BATCH=""; NO_KAFKA=0
-RETENTION=0; RETENTION_RUNS=1000000; SCALE=0; SCALE_RECIPES=10000; SCALE_RUNS=10000000; DB_URL=""; KAFKA=""; PORT=18080; OUT=""; KEEP=0
+SSE=0; RETENTION=0; RETENTION_RUNS=1000000; SCALE=0; SCALE_RECIPES=10000; SCALE_RUNS=10000000; DB_URL=""; KAFKA=""; PORT=18080; OUT=""; KEEP=0
 
 ORIGINAL_ARGS="$*"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -63,6 +65,7 @@ while (( $# > 0 )); do
     --kafka-events) KAFKA_EVENTS=$2; shift 2 ;;
     --kafka-batch) KAFKA_BATCH=$2; shift 2 ;;
     --no-kafka) NO_KAFKA=1; shift ;;
+    --sse) SSE=$2; shift 2 ;;
     --retention) RETENTION=1; shift ;;
     --retention-runs) RETENTION_RUNS=$2; shift 2 ;;
     --scale) SCALE=1; shift ;;
@@ -383,6 +386,19 @@ timeout --kill-after=10 $((WARMUP + 60)) wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" --t
 drain "$RECIPE_SLUG" "$wrm_t0"
 
 scenario_closed "webhook closed loop"
+if (( SSE > 0 )); then
+  # Each stream reads every event of every recipe (no filter): the fan-out's worst case. Bytes received are counted.
+  SSE_PIDS=()
+  for i in $(seq "$SSE"); do
+    curl -sN -u "admin:$PASSWORD" "http://127.0.0.1:$PORT/api/v1/events" -o "$WORK/sse-$i.out" &
+    SSE_PIDS+=($!)
+  done
+  sleep 2
+  scenario_closed "webhook closed loop, $SSE live-event streams"
+  kill "${SSE_PIDS[@]}" 2>/dev/null || true
+  wait "${SSE_PIDS[@]}" 2>/dev/null || true
+  ROWS[-1]="${ROWS[-1]%|} each stream received $(( $(cat "$WORK"/sse-*.out | wc -c) / SSE / 1024 )) KB |"
+fi
 scenario_paced "webhook paced" "$RATE"
 overload=$(awk -v r="$CLOSED_RATE" 'BEGIN { printf "%d", (r > 0 ? r : 500) * 2 }')
 scenario_paced "overload 2× (max-backlog $MAX_BACKLOG)" "$overload"
