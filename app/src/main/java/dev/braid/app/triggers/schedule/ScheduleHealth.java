@@ -1,6 +1,5 @@
 package dev.braid.app.triggers.schedule;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -13,6 +12,7 @@ import org.quartz.Trigger;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.braid.app.store.SchedulePeriods;
 import dev.braid.engine.model.TriggerSettings;
 
 /**
@@ -26,7 +26,10 @@ public class ScheduleHealth {
 
     /** How far back missed fire times are counted. */
     public static final Duration LOOK_BACK = Duration.ofHours(24);
-    /** A fire time this recent may still be being recorded (Quartz's misfire threshold is a minute). */
+    /**
+     * A fire time this recent may still be being recorded: Quartz's misfire threshold (5 s) plus a take-over after
+     * a node died (at most 11.5 s plus a refresh, README "Cluster"), with room to spare.
+     */
     static final Duration IN_FLIGHT = Duration.ofMinutes(1);
     /** At most this many fire times are compared (a per-second cron has 86,400 a day): the latest ones. */
     static final int MAX_COMPARED = 1440;
@@ -37,11 +40,13 @@ public class ScheduleHealth {
     private final Scheduler scheduler;
     private final ScheduleFires fires;
     private final JdbcClient jdbc;
+    private final SchedulePeriods periods;
 
-    public ScheduleHealth(Scheduler scheduler, ScheduleFires fires, JdbcClient jdbc) {
+    public ScheduleHealth(Scheduler scheduler, ScheduleFires fires, JdbcClient jdbc, SchedulePeriods periods) {
         this.scheduler = scheduler;
         this.fires = fires;
         this.jdbc = jdbc;
+        this.periods = periods;
     }
 
     public Status of(String slug, TriggerSettings.Schedule schedule, Instant now) throws SchedulerException {
@@ -52,9 +57,9 @@ public class ScheduleHealth {
             next = at != null ? Instant.parse(at) : armed.getNextFireTime().toInstant();
         }
         Instant last = fires.lastFireTime(slug).orElse(null);
-        // Only since the recipe's last save or enable: a disabled recipe misses nothing.
-        Instant saved = jdbc.sql("select updated_at from recipes where slug = ?").param(slug).query(Timestamp.class)
-                .optional().map(Timestamp::toInstant).orElse(now);
+        // Only since the schedule's current stretch began (its last enable or new version): a disabled recipe
+        // misses nothing, and the fire times of earlier stretches are catch-up's (schedule_periods).
+        Instant saved = periods.at(slug, now).map(SchedulePeriods.Period::from).orElse(now);
         Instant from = saved.isAfter(now.minus(LOOK_BACK)) ? saved : now.minus(LOOK_BACK);
         Instant upTo = now.minus(IN_FLIGHT);
         if (!upTo.isAfter(from)) {
