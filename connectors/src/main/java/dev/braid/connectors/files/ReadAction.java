@@ -64,23 +64,32 @@ final class ReadAction extends FileAction {
     @Override
     ObjectNode run(ActionContext ctx, FileStore store, JsonNode with) throws IOException, ActionException {
         List<String> paths = paths(with);
-        FileInfo file = find(store, paths);
         long max = with.path("maxBytes").asLong(DEFAULT_MAX_BYTES);
-        if (file.size() > max) {
-            throw ActionException.fatal(connector + ".too_large", connector + ".read: " + file.path() + " is " + file.size()
-                    + " bytes, more than maxBytes " + max + "; raise maxBytes if the run may hold it, or split the file");
-        }
         String as = text(with, "as", "text");
-        ObjectNode out = file.toJson();
-        try (InputStream in = store.read(file.path())) {
-            InputStream bounded = new Bounded(in, max, file.path());
-            switch (as) {
-                case "json" -> out.set("content", json(bounded, file.path()));
-                case "base64" -> out.put("content", base64(bounded, file.size()));
-                default -> out.put("content", text(bounded, file.size()));
+        for (int look = 1; ; look++) {
+            FileInfo file = find(store, paths);
+            if (file.size() > max) {
+                throw ActionException.fatal(connector + ".too_large", connector + ".read: " + file.path() + " is " + file.size()
+                        + " bytes, more than maxBytes " + max + "; raise maxBytes if the run may hold it, or split the file");
+            }
+            ObjectNode out = file.toJson();
+            try (InputStream in = store.read(file.path())) {
+                InputStream bounded = new Bounded(in, max, file.path());
+                switch (as) {
+                    case "json" -> out.set("content", json(bounded, file.path()));
+                    case "base64" -> out.put("content", base64(bounded, file.size()));
+                    default -> out.put("content", text(bounded, file.size()));
+                }
+                return out;
+            } catch (java.nio.file.NoSuchFileException e) {
+                // Found, then renamed to another of the paths before it was opened (a poll moves its files after its
+                // commit, while their runs may already read them): look again. An open file stays readable whatever
+                // its name becomes, so only the open can meet this.
+                if (paths.size() == 1 || look == 3) {
+                    throw e;
+                }
             }
         }
-        return out;
     }
 
     private List<String> paths(JsonNode with) throws ActionException {

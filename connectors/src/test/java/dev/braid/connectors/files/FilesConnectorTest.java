@@ -89,4 +89,39 @@ class FilesConnectorTest {
         assertThat(relative.getMessage()).contains("connection.root");
         assertThat(missing.type()).isEqualTo("files.not_found");
     }
+
+    @Test
+    void aReadOfSeveralPathsFindsAFileMovedBetweenTheLookAndTheOpen() throws Exception {
+        // A poll with processed: move renames its files after its commit while their runs may already read them
+        // ([done/x, inbox/x]): found in the inbox, then moved before the open, the read looks again.
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.createDirectories(root.resolve("inbox"));
+        Files.createDirectories(root.resolve("done"));
+        Files.writeString(root.resolve("inbox/order-7.json"), "{\"id\": 7}");
+        FileStore local = new LocalFileStore(root);
+        java.util.concurrent.atomic.AtomicBoolean moved = new java.util.concurrent.atomic.AtomicBoolean();
+        FileStore movingUnderfoot = new FileStore() {
+            public String describe() { return local.describe(); }
+            public FileInfo stat(String path) throws java.io.IOException { return local.stat(path); }
+            public boolean exists(String path) throws java.io.IOException { return local.exists(path); }
+            public java.io.InputStream read(String path) throws java.io.IOException {
+                if (path.equals("inbox/order-7.json") && moved.compareAndSet(false, true)) {
+                    local.rename("inbox/order-7.json", "done/order-7.json", false);
+                }
+                return local.read(path);
+            }
+            public java.io.OutputStream create(String path) throws java.io.IOException { return local.create(path); }
+            public void rename(String from, String to, boolean replace) throws java.io.IOException { local.rename(from, to, replace); }
+            public void delete(String path) throws java.io.IOException { local.delete(path); }
+            public java.util.List<FileInfo> list(String d, boolean recursive) throws java.io.IOException { return local.list(d, recursive); }
+            public void close() throws java.io.IOException { local.close(); }
+        };
+        ReadAction read = new ReadAction("files", connection -> movingUnderfoot);
+
+        JsonNode out = read.run(ctx(root), movingUnderfoot, object("{path: ['done/order-7.json', 'inbox/order-7.json'], as: 'json'}"));
+
+        assertThat(moved).isTrue();
+        assertThat(out.path("path").asString()).isEqualTo("done/order-7.json");
+        assertThat(out.path("content").path("id").asInt()).isEqualTo(7);
+    }
 }
