@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * <ul>
  * <li>a rate limit is a budget of tokens per slice window ({@link RateSlices}); each node leases tokens of the
  * current window ({@link RateBudget}), about once per window when busy, so n nodes together send at most the
- * limit (plus one slice's budget in any period), not n times it;</li>
+ * limit (plus one slice's budget in any period), not n times it; a call waits until its token is due, so the
+ * calls of all nodes are spread one token's share of the period apart;</li>
  * <li>each node counts its own calls' outcomes ({@link CircuitWindow}); the first whose window trips opens the
  * circuit for all. A node reads the shared circuit at most every {@code braid.flow.circuit-sync}, so the others
  * stop within that time. Once open for {@code openFor} it is half-open: {@code halfOpenCalls} probes at once
@@ -304,33 +305,34 @@ public class ConnectionFlowControl implements ConnectionGuards {
                     return probing(now);
                 }
             }
+            RateBudget.Taken token = null;
             if (rate != null) {
-                Instant until = rate.take();
-                if (until != null) {
+                token = rate.take();
+                if (!token.granted()) {
                     count(deferredByRate);
-                    return new Admission.Deferred(until, "rate-limit", connection + " rate limit of "
-                            + settings.rateLimit().requests() + " per " + settings.rateLimit().per()
+                    return new Admission.Deferred(Instant.ofEpochMilli(token.at()), "rate-limit", connection
+                            + " rate limit of " + settings.rateLimit().requests() + " per " + settings.rateLimit().per()
                             + " reached (cluster-wide)");
                 }
             }
             if (breaker == null) {
-                return new Admission.Granted(Ticket.NONE);
+                return paced(token, new Admission.Granted(Ticket.NONE));
             }
             if (open != null) {
                 Optional<FlowLedger.Circuit> probe = ledger.claimProbe(connection, breakerText, now,
                         breaker.halfOpenCalls(), flow.probeTimeout());
                 if (probe.isEmpty()) {
-                    if (rate != null) {
-                        rate.giveBack();
+                    if (token != null) {
+                        rate.giveBack(token.at());
                     }
                     // another node's probe, or a probe that already failed and opened it again: decide on a fresh read
                     seen(ledger.circuit(connection, breakerText).orElse(null), now);
                     return retried ? probing(now) : admit(true);
                 }
                 seen(probe.get(), now);
-                return new Admission.Granted(probeTicket(probe.get().generation()));
+                return paced(token, new Admission.Granted(probeTicket(probe.get().generation())));
             }
-            return new Admission.Granted(new Ticket() {
+            return paced(token, new Admission.Granted(new Ticket() {
                 @Override
                 public void succeeded() {
                     window.record(false);
@@ -344,7 +346,29 @@ public class ConnectionFlowControl implements ConnectionGuards {
                         report(() -> trip(tripped));
                     }
                 }
-            });
+            }));
+        }
+
+        /**
+         * Waits until the rate token is due (at most one slice window) before the call goes out. Interrupted (the
+         * node stops), the token goes back and the run comes back when it would have been due.
+         */
+        private Admission paced(RateBudget.Taken token, Admission.Granted granted) {
+            if (token == null) {
+                return granted;
+            }
+            long wait = token.at() - clock.millis();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    rate.giveBack(token.at());
+                    return new Admission.Deferred(Instant.ofEpochMilli(token.at()), "rate-limit",
+                            connection + " stopped while waiting for its rate token");
+                }
+            }
+            return granted;
         }
 
         private Admission probing(Instant now) {

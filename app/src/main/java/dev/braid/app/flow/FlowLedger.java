@@ -30,7 +30,9 @@ public class FlowLedger {
     /**
      * Takes up to {@code want} tokens of the current slice window of {@code connection}: the row rolls over to a
      * newer window (a new budget), grows {@code granted} within one, and gives nothing to a lease computed for an
-     * older window than the row's (a statement that waited for the row lock behind a newer one).
+     * older window than the row's (a statement that waited for the row lock behind a newer one). The tokens are
+     * numbered within their window in the order the cluster leased them ({@code first} is the number of the first),
+     * which fixes when each is due ({@link RateBudget}).
      */
     RateBudget.Lease lease(String connection, RateSlices slices, int want, String node) {
         return jdbc.sql("""
@@ -55,12 +57,13 @@ public class FlowLedger {
                                  when excluded.window_no = f.window_no then least(f.budget, f.granted + :want) - f.granted
                                  else 0 end,
                     leased_by = excluded.leased_by
-                returning taken, (select ms from w) as now_ms""")
+                returning taken, granted - taken as first, budget, (select ms from w) as now_ms""")
                 .param("connection", connection).param("slice", slices.sliceMillis())
                 .param("budgets", slices.budgetsLiteral()).param("n", slices.budgets().length)
                 .param("want", want).param("node", node)
                 .query((rs, i) -> new RateBudget.Lease(rs.getInt("taken"),
-                        slices.sliceMillis() - Math.floorMod(rs.getLong("now_ms"), slices.sliceMillis())))
+                        slices.sliceMillis() - Math.floorMod(rs.getLong("now_ms"), slices.sliceMillis()),
+                        rs.getInt("first"), rs.getInt("budget")))
                 .single();
     }
 

@@ -74,6 +74,15 @@ class ClusterFlowControlIT extends BraidIntegrationTest {
                     connection: %s
                     with: { method: POST, url: "/hammer", body: "{{ trigger.body }}" }
                 """.formatted(slug, connection));
+        // A node's first call through the connection starts its HTTP client and opens connections: up to a second on
+        // this machine, which moves the first tokens of every node into a later second (15 in one second at a cold
+        // start, paced ~100 ms apart after it). One call per node first, so what is measured is the budget.
+        for (int node = 0; node < hooks.size(); node++) {
+            assertThat(hooks.get(node).postJson("/hooks/" + slug, Map.of("node", node, "warm-up", true)).status())
+                    .isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> sql.runCount(slug, "succeeded") == hooks.size());
+        int warmUp = stub.received("/hammer").size();
         int perNode = 50;
         for (int i = 0; i < perNode; i++) {
             for (int node = 0; node < hooks.size(); node++) {
@@ -85,7 +94,7 @@ class ClusterFlowControlIT extends BraidIntegrationTest {
         System.out.printf("Cluster rate limit: %d webhooks posted at %s%n", total, Instant.now());
         try {
             await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> sql.runCount(slug, "succeeded") == total);
+                    .until(() -> sql.runCount(slug, "succeeded") == total + hooks.size());
         } finally {
             System.out.printf("Cluster rate limit at %s: the stub saw %d calls; runs by status %s; node views %s%n",
                     Instant.now(), stub.received("/hammer").size(),
@@ -95,7 +104,7 @@ class ClusterFlowControlIT extends BraidIntegrationTest {
                             .toString()).toList());
         }
 
-        List<Long> at = stub.received("/hammer").stream().map(r -> r.at().toEpochMilli()).sorted().toList();
+        List<Long> at = stub.received("/hammer").stream().skip(warmUp).map(r -> r.at().toEpochMilli()).sorted().toList();
         Map<Long, Integer> perSecond = new TreeMap<>();
         at.forEach(t -> perSecond.merge(t / 1000, 1, Integer::sum));
         int worstSliding = mostWithin(at, 1000);
@@ -118,13 +127,12 @@ class ClusterFlowControlIT extends BraidIntegrationTest {
                 tokensPerNode, leasesPerNode);
 
         assertThat(at).hasSize(total);
-        // At the token the bound is exact: the limit plus one window's budget in any period (RateSlicesTest, and
-        // ConnectionFlowControlIT on two nodes in one process). The target sees arrivals: three server processes and
-        // a test JVM on two cores can hold a thread between its token and its request for hundreds of milliseconds,
-        // which moves tokens of earlier windows into a later second (15 in one calendar second once, with another
-        // build running). Over ten seconds that jitter is small against the budget: at most ten periods' limit plus
-        // two windows' budget arrive, where three nodes each keeping 10/s for themselves would send 150 in 5 s.
-        assertThat(worstTenSeconds).as("calls in any 10 s").isLessThanOrEqualTo(10 * 10 + 2 * (slices.worstCase() - 10));
+        // At the token any interval of a period holds the limit plus at most one window's budget (RateSlicesTest), and
+        // pacing spreads the tokens one share of the period apart (ConnectionFlowControlIT: 11 in any second on two
+        // nodes in one process). The target sees arrivals, which a busy machine can delay after the token; that
+        // jitter is what the bound's one window of slack has to absorb.
+        assertThat(worstSliding).as("calls in any 1 s").isLessThanOrEqualTo(slices.worstCase());
+        assertThat(worstTenSeconds).as("calls in any 10 s").isLessThanOrEqualTo(10 * 10 + slices.worstCase() - 10);
         // n nodes each keeping 10/s for themselves would have needed about a third of the time
         assertThat(seconds).isGreaterThanOrEqualTo((total - slices.worstCase()) / 10.0 - 1);
         assertThat(tokensPerNode).as("every node called the target").allSatisfy(t -> assertThat(t).isPositive());

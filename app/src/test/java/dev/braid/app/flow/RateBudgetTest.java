@@ -50,7 +50,7 @@ class RateBudgetTest {
     /** The next free slot the database would hand out (epoch millis). */
     long nextSlot;
 
-    final RateBudget budget = new RateBudget("api", slices, clock, new RateBudget.Leases() {
+    final RateBudget.Leases leases = new RateBudget.Leases() {
         @Override
         public RateBudget.Lease lease(String c, RateSlices s, int want) {
             asks.add(want);
@@ -62,7 +62,7 @@ class RateBudgetTest {
             }
             int taken = Math.min(s.budget(w) - granted, want);
             granted += taken;
-            return new RateBudget.Lease(taken, s.sliceMillis() - now % s.sliceMillis());
+            return new RateBudget.Lease(taken, s.sliceMillis() - now % s.sliceMillis(), granted - taken, s.budget(w));
         }
 
         @Override
@@ -72,7 +72,8 @@ class RateBudgetTest {
             nextSlot = slot + s.spacingMillis();
             return slot - now;
         }
-    }, counts);
+    };
+    final RateBudget budget = new RateBudget("api", slices, clock, leases, counts);
 
     @Test
     void aBusyNodeLeasesAboutOncePerWindowAndNeverTakesMoreThanTheBudget() {
@@ -80,7 +81,7 @@ class RateBudgetTest {
         // 20 calls every 10 ms for 2 s: far more demand than 10/s
         for (int tick = 0; tick < 200; tick++) {
             for (int call = 0; call < 20; call++) {
-                if (budget.take() == null) {
+                if (budget.take().granted()) {
                     grantedCalls++;
                 }
             }
@@ -94,9 +95,9 @@ class RateBudgetTest {
     @Test
     void tokensLapseAtTheEndOfTheirWindow() {
         clock.millis += 200; // 50 ms left of a window of 2
-        assertThat(budget.take()).isNull();
+        assertThat(budget.take().granted()).isTrue();
         clock.millis += 50; // the next window: the token left over is gone, a new lease brings the new budget
-        assertThat(budget.take()).isNull();
+        assertThat(budget.take().granted()).isTrue();
         assertThat(asks).hasSize(2);
         assertThat(counts.tokens().get()).isEqualTo(2);
     }
@@ -106,16 +107,16 @@ class RateBudgetTest {
         int given = 0;
         List<Instant> deferred = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            Instant until = budget.take();
-            if (until == null) {
+            RateBudget.Taken taken = budget.take();
+            if (taken.granted()) {
                 given++;
             } else {
-                deferred.add(until);
+                deferred.add(Instant.ofEpochMilli(taken.at()));
             }
         }
         assertThat(given).isEqualTo(2);
         int asked = asks.size();
-        assertThat(budget.take()).isNotNull();
+        assertThat(budget.take().granted()).isFalse();
         assertThat(asks).as("spent: no lease until the window ends").hasSize(asked);
         long end = clock.millis + 250;
         assertThat(deferred).as("one token's share apart from the window's end")
@@ -124,12 +125,34 @@ class RateBudgetTest {
 
     @Test
     void anIdleNodeAsksForOneTokenAtATimeSoOthersCanUseTheRest() {
-        assertThat(budget.take()).isNull();
+        assertThat(budget.take().granted()).isTrue();
         clock.millis += 1000;
-        assertThat(budget.take()).isNull();
+        RateBudget.Taken last = budget.take();
+        assertThat(last.granted()).isTrue();
         assertThat(asks).containsExactly(1, 1);
-        budget.giveBack();
-        assertThat(budget.take()).as("a token given back is used again without a statement").isNull();
+        budget.giveBack(last.at());
+        assertThat(budget.take()).as("a token given back is used again without a statement").isEqualTo(last);
         assertThat(asks).hasSize(2);
+    }
+
+    @Test
+    void tokensAreDueOneSharePartApartAcrossNodesSoAnyPeriodHoldsTheLimit() {
+        // two nodes on one database (the fake above): each asks for whole windows, the database numbers the tokens
+        RateBudget other = new RateBudget("api", slices, clock, leases, counts);
+        List<Long> dues = new ArrayList<>();
+        for (int tick = 0; tick < 100; tick++) { // 2 s, 20 calls every 20 ms alternating between the nodes
+            for (int call = 0; call < 20; call++) {
+                RateBudget.Taken taken = (call % 2 == 0 ? budget : other).take();
+                if (taken.granted()) {
+                    dues.add(taken.at());
+                }
+            }
+            clock.millis += 20;
+        }
+        long start = 1_767_225_600_000L;
+        assertThat(dues).as("10/s: windows of 2, 3, 2, 3 tokens paced 125 and 83 ms apart").hasSize(20)
+                .doesNotHaveDuplicates()
+                .map(at -> at - start).containsExactlyInAnyOrder(0L, 125L, 250L, 333L, 416L, 500L, 625L, 750L, 833L, 916L,
+                        1000L, 1125L, 1250L, 1333L, 1416L, 1500L, 1625L, 1750L, 1833L, 1916L);
     }
 }
