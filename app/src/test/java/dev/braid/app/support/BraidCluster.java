@@ -23,11 +23,8 @@ public final class BraidCluster implements AutoCloseable {
     public static final String PASSWORD = "cluster-admin-password";
     /** How long a node may take to become healthy: nodes starting together share the cores. */
     public static final java.time.Duration START_WITHIN = java.time.Duration.ofMinutes(10);
-    /**
-     * JVM options for tests that start and restart many nodes: the client compiler only and the serial collector
-     * start a node on about half the CPU; not for benchmarks (the code runs slower once warm).
-     */
-    public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    /** JVM options for tests that start and restart many nodes ({@link ServerProcess#QUICK_START}); not for benchmarks. */
+    public static final List<String> QUICK_START = ServerProcess.QUICK_START;
 
     /**
      * The recipe of the webhook benchmark (bench/bench-three-step.yaml, ARCHITECTURE §8) under slug {@code %s}: a
