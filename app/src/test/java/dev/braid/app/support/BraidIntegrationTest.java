@@ -24,7 +24,10 @@ import org.springframework.test.context.DynamicPropertySource;
         // The test database stops in a JVM shutdown hook, possibly before the context: fail fast then, and do not
         // wait the default 30 s per shutdown phase for a drain that needs it (the fork would be killed for it).
         "spring.datasource.hikari.connection-timeout=2000",
-        "spring.lifecycle.timeout-per-shutdown-phase=3s"
+        "spring.lifecycle.timeout-per-shutdown-phase=3s",
+        // Quartz's scheduler thread, finding the database gone, waits its retry interval (15 s) before it sees the
+        // shutdown; the context's close joins it
+        "spring.quartz.properties.org.quartz.scheduler.dbFailureRetryInterval=500"
 })
 public abstract class BraidIntegrationTest {
 
