@@ -25,9 +25,9 @@ import org.springframework.test.context.DynamicPropertySource;
         // wait the default 30 s per shutdown phase for a drain that needs it (the fork would be killed for it).
         "spring.datasource.hikari.connection-timeout=2000",
         "spring.lifecycle.timeout-per-shutdown-phase=3s",
-        // Quartz's scheduler thread, finding the database gone, waits its retry interval (15 s) before it sees the
-        // shutdown; the context's close joins it
-        "spring.quartz.properties.org.quartz.scheduler.dbFailureRetryInterval=500"
+        // A schedule job still writing its completion when the database went retries until the job store shuts
+        // down, which Quartz does only after waiting for its jobs: the JVM hung until surefire killed it
+        "spring.quartz.wait-for-jobs-to-complete-on-shutdown=false"
 })
 public abstract class BraidIntegrationTest {
 
