@@ -1,6 +1,18 @@
 // The recipe drawn with React Flow at ELK's positions: one node per step, painted with the test run.
 import { useEffect, useMemo, useState } from 'react';
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  Handle,
+  MarkerType,
+  Position,
+  ReactFlow,
+  useNodesInitialized,
+  useReactFlow,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Graph, GraphNode } from './graph';
 import { layout, NODE_HEIGHT, NODE_WIDTH, type Box } from './layout';
@@ -12,6 +24,21 @@ export type StepData = {
   selected: boolean;
   onOpenRecipe?: (slug: string) => void;
 };
+
+const FIT = { padding: 0.15, maxZoom: 1 };
+
+/**
+ * Fits the drawing into view whenever its layout changes, once React Flow has measured the nodes: the fit on
+ * mount alone sometimes ran before that and left the canvas showing none of the graph (seen after a test run).
+ */
+function FitOnLayout({ layoutKey }: { layoutKey: string }) {
+  const { fitView } = useReactFlow();
+  const measured = useNodesInitialized();
+  useEffect(() => {
+    if (measured) void fitView(FIT);
+  }, [measured, layoutKey, fitView]);
+  return null;
+}
 
 const ICONS: Record<string, string> = { trigger: '⚡', action: '▶', if: '◆', foreach: '↻', call: '↗', stop: '■', fail: '✖', unknown: '?' };
 
@@ -142,7 +169,7 @@ export function GraphView({ graph, runs, selected, onSelect, onOpenRecipe }: Pro
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        fitViewOptions={FIT}
         minZoom={0.2}
         maxZoom={1.5}
         nodesDraggable={false}
@@ -153,6 +180,7 @@ export function GraphView({ graph, runs, selected, onSelect, onOpenRecipe }: Pro
       >
         <Background gap={16} size={1} />
         <Controls showInteractive={false} />
+        <FitOnLayout layoutKey={layoutKey} />
       </ReactFlow>
     </div>
   );
