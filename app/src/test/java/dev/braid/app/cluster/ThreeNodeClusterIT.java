@@ -79,7 +79,7 @@ class ThreeNodeClusterIT {
         long began = System.nanoTime();
         try (BraidCluster cluster = BraidCluster.infrastructure()) {
             long infra = System.nanoTime();
-            List<ServerProcess> nodes = cluster.startNodes(3, BraidCluster.QUICK_START, NODE_SETTINGS);
+            List<ServerProcess> nodes = cluster.startNodes(3, ServerProcess.QUICK_START, NODE_SETTINGS);
             System.out.printf("CLUSTER start: PostgreSQL and Kafka broker process in %d ms, 3 nodes healthy in %d ms (logs in %s)%n",
                     ms(infra - began), ms(System.nanoTime() - infra), cluster.dir().toAbsolutePath());
             ExternalPostgres pg = cluster.postgres();

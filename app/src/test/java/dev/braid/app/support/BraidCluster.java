@@ -23,8 +23,6 @@ public final class BraidCluster implements AutoCloseable {
     public static final String PASSWORD = "cluster-admin-password";
     /** How long a node may take to become healthy: nodes starting together share the cores. */
     public static final java.time.Duration START_WITHIN = java.time.Duration.ofMinutes(10);
-    /** JVM options for tests that start and restart many nodes ({@link ServerProcess#QUICK_START}); not for benchmarks. */
-    public static final List<String> QUICK_START = ServerProcess.QUICK_START;
 
     /**
      * The recipe of the webhook benchmark (bench/bench-three-step.yaml, ARCHITECTURE §8) under slug {@code %s}: a
@@ -83,7 +81,7 @@ public final class BraidCluster implements AutoCloseable {
         return startNodes(count, List.of(), extra);
     }
 
-    /** {@link #startNodes(int, String...)} with further JVM options for the nodes (see {@link #QUICK_START}). */
+    /** {@link #startNodes(int, String...)} with further JVM options for the nodes (see {@link ServerProcess#QUICK_START}). */
     public List<ServerProcess> startNodes(int count, List<String> jvmOptions, String... extra) {
         List<ServerProcess> created = new ArrayList<>();
         synchronized (this) {

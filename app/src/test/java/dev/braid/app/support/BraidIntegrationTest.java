@@ -21,13 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "braid.samples.load=false",
         "braid.worker.poll-interval=60s",
         "braid.home=" + BraidIntegrationTest.HOME,
-        // The test database stops in a JVM shutdown hook, possibly before the context: fail fast then, and do not
-        // wait the default 30 s per shutdown phase for a drain that needs it (the fork would be killed for it).
-        "spring.datasource.hikari.connection-timeout=2000",
-        "spring.lifecycle.timeout-per-shutdown-phase=3s",
-        // A schedule job still writing its completion when the database went retries until the job store shuts
-        // down, which Quartz does only after waiting for its jobs: the JVM hung until surefire killed it
-        "spring.quartz.wait-for-jobs-to-complete-on-shutdown=false"
+        // The test database stops in a JVM shutdown hook, possibly before the context: fail fast then.
+        "spring.datasource.hikari.connection-timeout=2000"
 })
 public abstract class BraidIntegrationTest {
 
