@@ -9,6 +9,7 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useStore,
   type Edge,
   type Node,
   type NodeProps,
@@ -28,15 +29,17 @@ export type StepData = {
 const FIT = { padding: 0.15, maxZoom: 1 };
 
 /**
- * Fits the drawing into view whenever its layout changes, once React Flow has measured the nodes: the fit on
- * mount alone sometimes ran before that and left the canvas showing none of the graph (seen after a test run).
+ * Fits the drawing into view whenever its layout or the pane's size changes, once React Flow has measured the
+ * nodes and set up its zoom. React Flow's own fit skips silently when its zoom is not set up yet, which a
+ * loaded machine showed: the canvas kept its default view, with the lower half of a tall recipe out of sight.
  */
 function FitOnLayout({ layoutKey }: { layoutKey: string }) {
   const { fitView } = useReactFlow();
   const measured = useNodesInitialized();
+  const pane = useStore((s) => (s.panZoom && s.width > 0 && s.height > 0 ? `${s.width}x${s.height}` : ''));
   useEffect(() => {
-    if (measured) void fitView(FIT);
-  }, [measured, layoutKey, fitView]);
+    if (measured && pane) void fitView(FIT);
+  }, [measured, pane, layoutKey, fitView]);
   return null;
 }
 

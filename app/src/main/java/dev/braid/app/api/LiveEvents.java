@@ -16,9 +16,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -44,8 +46,10 @@ import tools.jackson.databind.node.ObjectNode;
  * This node's live-event streams ({@code GET /api/v1/events}, ARCHITECTURE §10). What every node's writers
  * announce ({@link RunEvents}) arrives on the node's one listening connection; one feed thread reads the
  * summaries of the announced runs in one query per batch — only while some client is connected or was within
- * the replay window — renders each event once, keeps it in a ring for resumes and offers it to each matching
- * client's bounded queue. A client whose queue is full (it reads slower than runs change) is dropped: the
+ * the replay window — renders each event once, keeps it in a ring for resumes and offers the batch, as one
+ * {@link Chunk} per filter, to each matching client's bounded queue. A client that takes gzip gets the chunk
+ * compressed, once for all such clients ({@link GzipChunks}): the bytes each stream costs are most of what 50
+ * streams cost. A client whose queue is full (it reads slower than runs change) is dropped: the
  * feed never waits for a client, and a client's writes are non-blocking, so a client that stops reading
  * holds nothing but its own queue.
  *
@@ -61,10 +65,49 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int INBOX = 10_000;
     private static final int STREAM_BUFFER = 64 * 1024;
-    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final Chunk PREAMBLE = new Chunk("retry: 2000\n: live events\n\n".getBytes(StandardCharsets.UTF_8), 0);
+    private static final Chunk KEEP_ALIVE = new Chunk(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8), 0);
 
     /** One rendered event; {@code recipe} null: for every client. */
     record Event(long seq, String recipe, Instant at, byte[] frame) {}
+
+    /**
+     * Events that go to a client together: their frames, and (for the clients that take gzip) those frames
+     * compressed, once for every client that gets the same events.
+     */
+    static final class Chunk {
+        final byte[] plain;
+        final int events;
+        private volatile byte[] deflated;
+
+        Chunk(byte[] plain, int events) {
+            this.plain = plain;
+            this.events = events;
+        }
+
+        static Chunk of(List<Event> events) {
+            int size = 0;
+            for (Event e : events) {
+                size += e.frame().length;
+            }
+            byte[] plain = new byte[size];
+            int at = 0;
+            for (Event e : events) {
+                System.arraycopy(e.frame(), 0, plain, at, e.frame().length);
+                at += e.frame().length;
+            }
+            return new Chunk(plain, events.size());
+        }
+
+        byte[] deflated() {
+            byte[] d = deflated;
+            if (d == null) {
+                d = GzipChunks.deflate(plain); // only the feed, or the one client a chunk is for, comes here
+                deflated = d;
+            }
+            return d;
+        }
+    }
 
     private final RunStore runs;
     private final LiveEventSettings settings;
@@ -200,13 +243,22 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
             }
             to = List.copyOf(clients);
         }
+        // one chunk per filter: the clients that want the same events share its bytes (and its compression)
+        Map<String, Chunk> chunks = new HashMap<>();
         for (Client c : to) {
-            for (Event e : events) {
-                if (e.recipe() == null || c.recipe == null || c.recipe.equals(e.recipe())) {
-                    c.offer(e);
+            Chunk chunk = chunks.computeIfAbsent(c.recipe == null ? "" : c.recipe,
+                    r -> Chunk.of(events.stream().filter(e -> matches(e, c.recipe)).toList()));
+            if (chunk.events > 0) {
+                if (c.gzip) {
+                    chunk.deflated(); // here, once, rather than by the first of the woken writers, racing
                 }
+                c.offer(chunk);
             }
         }
+    }
+
+    private static boolean matches(Event e, String recipe) {
+        return e.recipe() == null || recipe == null || recipe.equals(e.recipe());
     }
 
     private byte[] frame(long n, String type, String data) {
@@ -237,15 +289,21 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
         response.setBufferSize(STREAM_BUFFER); // a batch of events in few socket writes
+        boolean gzip = settings.compress() && GzipChunks.accepted(request.getHeader("Accept-Encoding"));
+        response.setHeader("Vary", "Accept-Encoding");
+        if (gzip) {
+            response.setHeader("Content-Encoding", "gzip");
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        Client client = new Client(recipe, async, response.getOutputStream());
+        Client client = new Client(recipe, gzip, async, response.getOutputStream());
         synchronized (ring) {
             String gap = resume(client, lastEventId);
             if (gap != null) {
                 client.queue.clear();
-                client.queue.offer(new Event(seq, null, clock.instant(), frame(seq, "reload",
-                        NODES.objectNode().put("reason", gap).toString())));
+                client.queued.set(1);
+                client.queue.add(Chunk.of(List.of(new Event(seq, null, clock.instant(), frame(seq, "reload",
+                        NODES.objectNode().put("reason", gap).toString())))));
             }
             clients.add(client);
         }
@@ -272,11 +330,18 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
             return "Last-Event-ID '" + lastEventId + "' is older than the " + settings.replayWindow().toSeconds()
                     + " s (at most " + settings.replayEvents() + " events) this node keeps";
         }
+        List<Event> missed = new ArrayList<>();
         for (Event e : ring) {
-            if (e.seq() > last && (e.recipe() == null || client.recipe == null || client.recipe.equals(e.recipe()))
-                    && !client.queue.offer(e)) {
-                return "more events were missed since Last-Event-ID '" + lastEventId + "' than a stream replays";
+            if (e.seq() > last && matches(e, client.recipe)) {
+                missed.add(e);
             }
+        }
+        if (missed.size() > settings.clientQueue()) {
+            return "more events were missed since Last-Event-ID '" + lastEventId + "' than a stream replays";
+        }
+        if (!missed.isEmpty()) {
+            client.queued.set(missed.size());
+            client.queue.add(Chunk.of(missed));
         }
         return null;
     }
@@ -287,32 +352,50 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
         }
     }
 
-    /** One stream: a bounded queue and a virtual thread writing it with non-blocking writes. */
+    /**
+     * One stream: a queue bounded in events and a virtual thread writing it with non-blocking writes, as the
+     * events' frames or (gzip) their shared compressed form.
+     */
     private final class Client implements WriteListener, AsyncListener {
         final String recipe;
-        final ArrayBlockingQueue<Event> queue = new ArrayBlockingQueue<>(settings.clientQueue());
+        final boolean gzip;
+        final ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>();
+        final AtomicInteger queued = new AtomicInteger();
+        final GzipChunks.Sent sent = new GzipChunks.Sent();
         final Semaphore signal = new Semaphore(0);
         final AsyncContext async;
         final ServletOutputStream out;
         volatile boolean done;
 
-        Client(String recipe, AsyncContext async, ServletOutputStream out) {
+        Client(String recipe, boolean gzip, AsyncContext async, ServletOutputStream out) {
             this.recipe = recipe;
+            this.gzip = gzip;
             this.async = async;
             this.out = out;
         }
 
-        void offer(Event e) {
+        void offer(Chunk chunk) {
             if (done) {
                 return;
             }
-            if (queue.offer(e)) {
+            int waiting = queued.addAndGet(chunk.events);
+            if (waiting <= settings.clientQueue()) {
+                queue.add(chunk);
                 signal.release();
             } else {
                 dropped.incrementAndGet();
-                log.info("A live event stream reads too slowly ({} events waiting); it is dropped", queue.size());
+                log.info("A live event stream reads too slowly ({} events waiting); it is dropped", waiting - chunk.events);
                 end();
             }
+        }
+
+        /** What goes on the wire for {@code chunk}. */
+        private byte[] encoded(Chunk chunk) {
+            if (!gzip) {
+                return chunk.plain;
+            }
+            sent.add(chunk.plain);
+            return chunk.deflated();
         }
 
         void end() {
@@ -334,7 +417,13 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
          */
         private void write() {
             try {
-                byte[] pending = "retry: 2000\n: live events\n\n".getBytes(StandardCharsets.UTF_8);
+                byte[] pending = encoded(PREAMBLE);
+                if (gzip) {
+                    byte[] start = new byte[GzipChunks.HEADER.length + pending.length];
+                    System.arraycopy(GzipChunks.HEADER, 0, start, 0, GzipChunks.HEADER.length);
+                    System.arraycopy(pending, 0, start, GzipChunks.HEADER.length, pending.length);
+                    pending = start;
+                }
                 boolean unflushed = false;
                 long lastWrite = System.nanoTime();
                 while (!done) {
@@ -343,8 +432,11 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
                         continue;
                     }
                     if (pending == null) {
-                        Event e = queue.poll();
-                        pending = e == null ? null : e.frame();
+                        Chunk c = queue.poll();
+                        if (c != null) {
+                            queued.addAndGet(-c.events);
+                            pending = encoded(c);
+                        }
                     }
                     if (pending != null) {
                         out.write(pending);
@@ -364,8 +456,12 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
                     }
                     boolean woken = signal.tryAcquire(settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
                     if (!woken && System.nanoTime() - lastWrite >= settings.heartbeat().toNanos()) {
-                        pending = KEEP_ALIVE;
+                        pending = encoded(KEEP_ALIVE);
                     }
+                }
+                if (gzip && !running.get() && out.isReady()) {
+                    out.write(sent.end()); // the server stops: a complete gzip stream (a dropped client just ends)
+                    out.flush();
                 }
             } catch (IOException | IllegalStateException e) {
                 log.debug("A live event stream closed: {}", e.getMessage());

@@ -130,6 +130,47 @@ class LiveEventsIT extends BraidIntegrationTest {
     }
 
     @Test
+    void aClientThatTakesGzipGetsTheSameEventsCompressed() {
+        braid.saveRecipe(QUICK.formatted("live-gzip"));
+        try (EventStream plain = EventStream.open(port, ADMIN_PASSWORD, "?recipe=live-gzip");
+             EventStream gzip = EventStream.openTakingGzip(port, ADMIN_PASSWORD, "?recipe=live-gzip")) {
+            assertThat(plain.encoding()).isEqualTo("identity");
+            assertThat(gzip.encoding()).isEqualTo("gzip");
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                ids.add(braid.webhook("live-gzip", "{\"n\": " + i + "}"));
+            }
+            for (EventStream stream : List.of(plain, gzip)) {
+                for (String id : ids) {
+                    stream.await(e -> e.type().equals("run") && e.run().path("id").asString().equals(id)
+                            && e.run().path("status").asString().equals("succeeded"), Duration.ofSeconds(10));
+                }
+            }
+            // the same batches: the same events with the same ids, whichever encoding carried them
+            Set<String> runs = Set.copyOf(ids);
+            assertThat(ofRuns(gzip, runs)).isEqualTo(ofRuns(plain, runs)).hasSizeGreaterThanOrEqualTo(600);
+        }
+    }
+
+    /** The status line and headers of a response, read byte by byte so nothing after them is taken. */
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    private static List<String> ofRuns(EventStream stream, Set<String> runs) {
+        return stream.events().stream().filter(e -> runs.contains(e.run().path("id").asString()))
+                .map(e -> e.id() + " " + e.type() + " " + e.data()).toList();
+    }
+
+    @Test
     void aRunCreatedOnAnotherNodeIsSeenHereWithinASecond() {
         braid.saveRecipe(QUICK.formatted("live-two-nodes"));
         ServerProcess other = servers.start(ADMIN_PASSWORD, ServerProcesses.clusterArgs());
@@ -198,8 +239,12 @@ class LiveEventsIT extends BraidIntegrationTest {
                     + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8))
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            InputStream in = stuck.getInputStream(); // never read
-            await().atMost(Duration.ofSeconds(5)).until(() -> live.clients() == 2);
+            InputStream in = stuck.getInputStream();
+            // its headers, so the server has it among its streams (streams of earlier tests' closed browsers and
+            // clients may still be counted until a write to them fails); from now on it never reads
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 200");
+            int streams = live.clients();
 
             List<Long> latencies = new ArrayList<>();
             ExecutorService senders = Executors.newFixedThreadPool(4);
@@ -230,11 +275,10 @@ class LiveEventsIT extends BraidIntegrationTest {
                 senders.shutdownNow();
             }
             assertThat(live.dropped()).isGreaterThan(droppedBefore);
-            await().atMost(Duration.ofSeconds(5)).until(() -> live.clients() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> live.clients() <= streams - 1);
             // The reading client is still served, and the server still answers.
             String after = braid.webhook("live-slow", "{\"n\": -1}");
             reading.await(e -> e.run().path("id").asString().equals(after), Duration.ofSeconds(5));
-            assertThat(in).isNotNull();
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.braid.app.support;
 
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
@@ -37,10 +42,12 @@ public final class EventStream implements AutoCloseable {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Thread reader;
-    private volatile Stream<String> lines;
-    private volatile int status;
+    private final InputStream body;
+    private final Stream<String> lines;
+    private final int status;
+    private final String encoding;
 
-    private EventStream(int port, String username, String password, String query, String lastEventId) {
+    private EventStream(int port, String username, String password, String query, String lastEventId, boolean gzip) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events" + query))
                 .header("Accept", "text/event-stream")
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
@@ -48,14 +55,26 @@ public final class EventStream implements AutoCloseable {
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<Stream<String>> response;
+        if (gzip) {
+            request.header("Accept-Encoding", "gzip, deflate, br"); // as browsers send it
+        }
+        HttpResponse<InputStream> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            status = response.statusCode();
+            encoding = response.headers().firstValue("Content-Encoding").orElse("identity");
+            body = "gzip".equals(encoding) ? new GZIPInputStream(response.body(), 512) {
+                // InflaterInputStream says 1 until the end, and the reader then waits for more before it hands
+                // over the lines it has: the last events of a batch would wait for the next batch
+                @Override
+                public int available() {
+                    return 0;
+                }
+            } : response.body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        status = response.statusCode();
-        lines = response.body();
+        lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)).lines();
         reader = Thread.ofVirtual().start(this::read);
     }
 
@@ -70,7 +89,16 @@ public final class EventStream implements AutoCloseable {
 
     /** As any user. */
     public static EventStream open(int port, String username, String password, String query, String lastEventId) {
-        EventStream stream = new EventStream(port, username, password, query, lastEventId);
+        return open(port, username, password, query, lastEventId, false);
+    }
+
+    /** As admin, saying (as browsers do) that it takes gzip. */
+    public static EventStream openTakingGzip(int port, String password, String query) {
+        return open(port, "admin", password, query, null, true);
+    }
+
+    private static EventStream open(int port, String username, String password, String query, String lastEventId, boolean gzip) {
+        EventStream stream = new EventStream(port, username, password, query, lastEventId, gzip);
         if (stream.status != 200) {
             throw new IllegalStateException("GET /api/v1/events answered " + stream.status);
         }
@@ -104,6 +132,11 @@ public final class EventStream implements AutoCloseable {
         }
     }
 
+    /** The response's {@code Content-Encoding} ({@code identity} when none). */
+    public String encoding() {
+        return encoding;
+    }
+
     public List<Event> events() {
         return new ArrayList<>(events);
     }
@@ -131,9 +164,11 @@ public final class EventStream implements AutoCloseable {
 
     @Override
     public void close() {
-        Stream<String> s = lines;
-        if (s != null) {
-            s.close();
+        lines.close();
+        try {
+            body.close();
+        } catch (IOException e) {
+            // closing anyway
         }
         http.shutdownNow();
         reader.interrupt();

@@ -117,8 +117,9 @@ class StudioIT extends BraidIntegrationTest {
         browser.eventually().until(() -> browser.driver().findElement(By.cssSelector("[data-testid=problems]")).getText().contains("No problems"));
         browser.eventually().until(() -> graphNodes().size() == 7);
         assertThat(browser.driver().findElement(By.cssSelector("[data-testid=graph]")).getAttribute("data-nodes")).isEqualTo("7");
-        assertThat(browser.all(By.cssSelector("[data-testid=graph-node][data-kind=foreach]")).getFirst().getText()).contains("chunk 1");
         browser.eventually().until(() -> "yes".equals(browser.driver().findElement(By.cssSelector("[data-testid=graph]")).getAttribute("data-laid-out")));
+        // React Flow shows a node (getText() is empty before) once it has measured it
+        browser.eventually().until(() -> browser.all(By.cssSelector("[data-testid=graph-node][data-kind=foreach]")).getFirst().getText().contains("chunk 1"));
         browser.screenshot("studio-branching");
 
         // Add an http.request step from the palette: the YAML gets it with the action's example, the comment stays.
@@ -136,7 +137,10 @@ class StudioIT extends BraidIntegrationTest {
         WebElement url = browser.waitFor(By.cssSelector("[data-testid=step-panel] input[name=url]"));
         url.clear();
         url.sendKeys(stub.url("/fail"));
-        browser.driver().findElement(By.xpath("//button[normalize-space()='Apply to YAML']")).click();
+        assertThat(url.getAttribute("value")).isEqualTo(stub.url("/fail"));
+        WebElement apply = browser.driver().findElement(By.xpath("//button[normalize-space()='Apply to YAML']"));
+        assertThat(apply.isEnabled()).as("Apply to YAML is enabled once a field changed").isTrue();
+        apply.click();
         browser.eventually().until(() -> text().contains("url: " + stub.url("/fail")));
         assertThat(text()).contains("  # Ask the CRM about the customer first: every later step uses it.\n  - id: customer\n");
 
