@@ -56,7 +56,7 @@ class LiveEventsIT extends BraidIntegrationTest {
                 with: { value: "{{ trigger.body.n }}" }
               - id: pause
                 action: core.delay
-                with: { duration: 300ms }
+                with: { duration: 1s }
               - id: last
                 action: core.transform
                 with: { value: "{{ trigger.body.n * 2 }}" }
@@ -91,7 +91,8 @@ class LiveEventsIT extends BraidIntegrationTest {
             // The summary is the run as it is when the event is sent: changes within a few ms are shown once.
             assertThat(created.run().path("status").asString()).isIn("queued", "running", "waiting");
 
-            // Every status the run goes through after that is announced: waiting (the delay), then succeeded.
+            // Every status that lasts longer than a batch (braid.events.coalesce, 250 ms) is announced: waiting (the
+            // 1 s delay), then succeeded.
             EventStream.Event waiting = stream.await(e -> e.type().equals("run") && e.run().path("id").asString().equals(runId)
                     && e.run().path("status").asString().equals("waiting"), Duration.ofSeconds(5));
             assertThat(Duration.between(answered, waiting.at())).isLessThan(Duration.ofSeconds(5));
