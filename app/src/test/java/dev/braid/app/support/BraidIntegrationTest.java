@@ -22,7 +22,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "braid.worker.poll-interval=60s",
         "braid.home=" + BraidIntegrationTest.HOME,
         // The test database stops in a JVM shutdown hook, possibly before the context: fail fast then.
-        "spring.datasource.hikari.connection-timeout=2000"
+        "spring.datasource.hikari.connection-timeout=2000",
+        // LiveEventsIT drops a client that never reads: with the default 5,000 that takes about 2,500 runs of
+        // 20 KB outputs after the socket buffers fill, more than the test sends on a loaded machine
+        "braid.events.client-queue=1000"
 })
 public abstract class BraidIntegrationTest {
 
