@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -44,7 +41,7 @@ public final class TestDatabase {
                 throw new UncheckedIOException(e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                awaitSpringContextsClosed();
+                SpringShutdownHooks.await();
                 try {
                     postgres.close();
                 } catch (IOException ignored) {
@@ -53,38 +50,6 @@ public final class TestDatabase {
             }));
         }
         return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-    }
-
-    /**
-     * The JVM runs its shutdown hooks at once: the test contexts Spring caches close in theirs while this one
-     * stops the database. Stopped first, it left a closing context's schedulers and pollers retrying a
-     * database that was gone until surefire killed the fork, 30 s after the last test. So the database waits
-     * (bounded) for Spring's hooks to finish.
-     */
-    private static void awaitSpringContextsClosed() {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(20);
-        // the JVM starts the hooks one after another: give Spring's a moment to appear
-        List<Thread> spring = springShutdownHooks();
-        while (spring.isEmpty() && System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(300)) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            spring = springShutdownHooks();
-        }
-        for (Thread t : spring) {
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static List<Thread> springShutdownHooks() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t != Thread.currentThread())
-                .filter(t -> t.getName().startsWith("SpringContextShutdownHook") || t.getName().startsWith("SpringApplicationShutdownHook"))
-                .toList();
     }
 
     /** The database files (data and WAL) whose bytes contain {@code text}; call CHECKPOINT first. */

@@ -46,6 +46,7 @@ public final class TestKafka {
             }
             kafka = EmbeddedKafka.start(dir);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                SpringShutdownHooks.await();
                 kafka.close();
                 deleteQuietly(dir);
             }));

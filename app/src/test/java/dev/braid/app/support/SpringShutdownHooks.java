@@ -1,0 +1,42 @@
+package dev.braid.app.support;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The JVM runs its shutdown hooks at once: the test contexts Spring caches close in theirs while the test
+ * database and broker stop in their own. Stopped first, they left a closing context waiting on them (a Kafka
+ * trigger's last offset commit waits up to a minute for a broker that is gone) until surefire killed the
+ * fork, 30 s after the last test. So those hooks wait (bounded) for Spring's to finish first.
+ */
+final class SpringShutdownHooks {
+
+    private SpringShutdownHooks() {}
+
+    static void await() {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(20);
+        // the JVM starts the hooks one after another: give Spring's a moment to appear
+        List<Thread> spring = running();
+        while (spring.isEmpty() && System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(300)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            spring = running();
+        }
+        for (Thread t : spring) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static List<Thread> running() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t != Thread.currentThread())
+                .filter(t -> t.getName().startsWith("SpringContextShutdownHook") || t.getName().startsWith("SpringApplicationShutdownHook"))
+                .toList();
+    }
+}
