@@ -407,7 +407,7 @@ if (( SSE > 0 )); then
   else
     sse_events=$(grep -c '^event: ' "$WORK/sse-1.out" || true)
   fi
-  ROWS[-1]="${ROWS[-1]%|} each stream received $(( $(cat "$WORK"/sse-*.out | wc -c) / SSE / 1024 )) KB on the wire; the first $sse_events events |"
+  ROWS[-1]="${ROWS[-1]%|} each stream received $(( $(cat "$WORK"/sse-*.out | wc -c) / SSE / 1024 )) KB on the wire; stream 1 got $sse_events events |"
 fi
 scenario_paced "webhook paced" "$RATE"
 overload=$(awk -v r="$CLOSED_RATE" 'BEGIN { printf "%d", (r > 0 ? r : 500) * 2 }')

@@ -48,8 +48,8 @@ import tools.jackson.databind.node.ObjectNode;
  * summaries of the announced runs in one query per batch — only while some client is connected or was within
  * the replay window — renders each event once, keeps it in a ring for resumes and offers the batch, as one
  * {@link Chunk} per filter, to each matching client's bounded queue. A client that takes gzip gets the chunk
- * compressed, once for all such clients ({@link GzipChunks}): the bytes each stream costs are most of what 50
- * streams cost. A client whose queue is full (it reads slower than runs change) is dropped: the
+ * compressed, once for all such clients ({@link GzipChunks}). The feed gathers announcements for
+ * {@code braid.events.coalesce} first, because each batch wakes, writes and flushes every stream. A client whose queue is full (it reads slower than runs change) is dropped: the
  * feed never waits for a client, and a client's writes are non-blocking, so a client that stops reading
  * holds nothing but its own queue.
  *
@@ -102,7 +102,9 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
         byte[] deflated() {
             byte[] d = deflated;
             if (d == null) {
-                d = GzipChunks.deflate(plain); // only the feed, or the one client a chunk is for, comes here
+                // a batch's chunk is compressed by the feed before any client sees it; the shared preamble and
+                // keep-alive may be compressed by several clients at once, which costs a few bytes' work twice
+                d = GzipChunks.deflate(plain);
                 deflated = d;
             }
             return d;

@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "braid.samples.load=false",
         "braid.worker.poll-interval=60s",
         "braid.home=" + BraidIntegrationTest.HOME,
-        // The test database stops in a JVM shutdown hook, possibly before the context: fail fast then.
+        // Fail fast on a database that is gone rather than wait 30 s per connection.
         "spring.datasource.hikari.connection-timeout=2000",
         // LiveEventsIT drops a client that never reads: with the default 5,000 that takes about 2,500 runs of
         // 20 KB outputs after the socket buffers fill, more than the test sends on a loaded machine

@@ -6,9 +6,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The JVM runs its shutdown hooks at once: the test contexts Spring caches close in theirs while the test
- * database and broker stop in their own. Stopped first, they left a closing context waiting on them (a Kafka
- * trigger's last offset commit waits up to a minute for a broker that is gone) until surefire killed the
- * fork, 30 s after the last test. So those hooks wait (bounded) for Spring's to finish first.
+ * database and broker stop in their own. So those hooks wait (bounded) for Spring's to finish first, and
+ * nothing stops under a closing context. This was meant for the 30 s surefire waits after the last test
+ * before it kills the fork; it did not cure that: the closing context still waits in a Kafka trigger's last
+ * offset commit ({@code TopicConsumer.stop}, no timeout of its own) with the broker up.
  */
 final class SpringShutdownHooks {
 
