@@ -68,7 +68,12 @@ public final class TestKafka {
 
     /** A producer of string keys and values on the test broker (close it). */
     public static KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers(), "linger.ms", 5),
+        return producer(bootstrapServers());
+    }
+
+    /** A producer of string keys and values on another broker, e.g. one a test starts and stops itself (close it). */
+    public static KafkaProducer<String, String> producer(String bootstrapServers) {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers, "linger.ms", 5),
                 new StringSerializer(), new StringSerializer());
     }
 

@@ -16,6 +16,7 @@ import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -81,6 +82,18 @@ final class Browser implements AutoCloseable {
 
     WebElement waitFor(By locator) {
         return new WebDriverWait(driver, UI_WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    /**
+     * Replaces a form field's text as a person does: select all, type. Selenium's {@code clear()} changes the
+     * DOM value without the input event React listens to, so any re-render before the typing (a validation
+     * answer arriving) puts the old value back and the typed text lands after it.
+     */
+    void replaceText(WebElement field, String text) {
+        field.click();
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"));
+        field.sendKeys(text);
+        eventually().until(() -> text.equals(field.getDomProperty("value")));
     }
 
     List<WebElement> all(By locator) {

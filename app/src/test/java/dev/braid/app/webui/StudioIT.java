@@ -135,9 +135,7 @@ class StudioIT extends BraidIntegrationTest {
         }
         // its form (from the action's input schema) points it at a failing endpoint
         WebElement url = browser.waitFor(By.cssSelector("[data-testid=step-panel] input[name=url]"));
-        url.clear();
-        url.sendKeys(stub.url("/fail"));
-        assertThat(url.getAttribute("value")).isEqualTo(stub.url("/fail"));
+        browser.replaceText(url, stub.url("/fail"));
         WebElement apply = browser.driver().findElement(By.xpath("//button[normalize-space()='Apply to YAML']"));
         assertThat(apply.isEnabled()).as("Apply to YAML is enabled once a field changed").isTrue();
         apply.click();
@@ -147,8 +145,7 @@ class StudioIT extends BraidIntegrationTest {
         // Test run with a sample: the nodes are painted, the failed step shows why, a node shows its output.
         browser.driver().findElement(By.cssSelector("[data-testid=tab-test]")).click();
         WebElement body = browser.waitFor(By.cssSelector("textarea[name=trigger-body]"));
-        body.clear();
-        body.sendKeys("{\"customerId\": 42, \"amount\": 5000, \"items\": [{\"qty\": 1}, {\"qty\": 3}]}");
+        browser.replaceText(body, "{\"customerId\": 42, \"amount\": 5000, \"items\": [{\"qty\": 1}, {\"qty\": 3}]}");
         browser.driver().findElement(By.cssSelector("[data-testid=test-run]")).click();
         browser.waitFor(By.cssSelector("[data-testid=test-result]"));
         assertThat(browser.driver().findElement(By.cssSelector("[data-testid=test-result]")).getAttribute("data-status")).isEqualTo("failed");

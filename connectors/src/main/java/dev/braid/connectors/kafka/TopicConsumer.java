@@ -11,10 +11,12 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -58,6 +60,10 @@ public final class TopicConsumer implements TriggerSource.Running {
     private static final int WRITE_DEPTH = 2;
     /** The longest poll while writes are under way, so their offsets are committed soon after they are stored. */
     private static final Duration BUSY_POLL = Duration.ofMillis(20);
+
+    /** How long a stopping consumer tries to commit its last offsets, and then to leave its group. */
+    static final Duration STOP_COMMIT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final TriggerContext context;
     private final String recipe;
@@ -115,9 +121,23 @@ public final class TopicConsumer implements TriggerSource.Running {
 
     private void run() {
         while (!stopping) {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(clientProperties,
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                 OrderedWrites w = new OrderedWrites(context, WRITE_DEPTH, "braid-kafka-" + recipe + "-writer")) {
+            try {
+                consumeUntilStopped();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("The Kafka consumer of recipe '" + recipe + "' (topic " + settings.topic() + ") failed; it starts "
+                        + "again from its committed offsets in " + context.retryDelay() + ": " + e);
+                forget();
+                awaitRetry();
+            }
+        }
+    }
+
+    private void consumeUntilStopped() {
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(clientProperties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        try {
+            try (OrderedWrites w = new OrderedWrites(context, WRITE_DEPTH, "braid-kafka-" + recipe + "-writer")) {
                 consumer = c;
                 writes = w;
                 if (stopping) {
@@ -126,17 +146,13 @@ public final class TopicConsumer implements TriggerSource.Running {
                 c.subscribe(List.of(settings.topic()), new Rebalance(c));
                 pollUntilStopped(c);
                 flushAndCommit(c);
-                return;
-            } catch (RuntimeException e) {
-                log.warn("The Kafka consumer of recipe '" + recipe + "' (topic " + settings.topic() + ") failed; it starts "
-                        + "again from its committed offsets in " + context.retryDelay() + ": " + e);
-                forget();
-                awaitRetry();
-            } finally {
-                consumer = null;
-                writes = null;
-                assignment = Set.of();
             }
+        } finally {
+            // Leaving the group waits for its coordinator: a broker that is gone must not hold up a node's stop.
+            c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            consumer = null;
+            writes = null;
+            assignment = Set.of();
         }
     }
 
@@ -259,12 +275,36 @@ public final class TopicConsumer implements TriggerSource.Running {
         if (offsets.isEmpty()) {
             return;
         }
+        if (sync && stopping) {
+            commitBeforeStop(c, offsets);
+            return;
+        }
         if (sync) {
             c.commitSync(offsets);
         } else {
             c.commitAsync(offsets, null);
         }
         offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+    }
+
+    /**
+     * The last commit of a stopping consumer, bounded: without a bound it waits {@code default.api.timeout.ms}
+     * (a minute) for a coordinator that may be gone, and the node's stop with it. Giving up loses nothing: the
+     * events are stored, so whoever reads the partition next reads them again and their idempotency keys skip them.
+     */
+    private void commitBeforeStop(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            try {
+                c.commitSync(offsets, STOP_COMMIT_TIMEOUT);
+            } catch (WakeupException e) {
+                // the stop's wakeup, still pending because it came while the loop was not polling
+                c.commitSync(offsets, STOP_COMMIT_TIMEOUT);
+            }
+            offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        } catch (KafkaException e) {
+            log.warn("The Kafka consumer of recipe '" + recipe + "' stopped without committing its last offsets (" + e
+                    + "); the events are stored, and whoever reads the partitions next skips them by their keys");
+        }
     }
 
     /** A key that fails to evaluate puts the event in the group without a key, as a missing value does. */

@@ -3,6 +3,7 @@ package dev.braid.app.triggers.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +16,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.braid.app.connections.ConnectionStore;
+import dev.braid.app.embedded.EmbeddedKafka;
 import dev.braid.app.kafka.BraidKafka;
 import dev.braid.app.support.ApiClient;
 import dev.braid.app.support.BraidIntegrationTest;
@@ -194,6 +197,44 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                 .until(() -> sql.count("select count(*) from runs where recipe = 'via-connection' and status = 'succeeded'") == 1);
         assertThat(jdbc.sql("select output ->> 'value' from runs where recipe = 'via-connection'").query(String.class).single())
                 .isEqualTo("plain words");
+    }
+
+    /**
+     * A consumer's last offset commit and its leaving the group wait for a coordinator; with the cluster gone they
+     * used to wait a minute and half a minute, holding the trigger reconciler (and a node's stop) for the 30 s
+     * the stop waits. Now each is bounded by 5 s, and the runs already made stay exactly as they were.
+     */
+    @Test
+    void aTriggerWhoseClusterIsGoneStopsWithinSeconds(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka doomed = EmbeddedKafka.start(dir);
+             KafkaProducer<String, String> itsProducer = TestKafka.producer(doomed.bootstrapServers())) {
+            connections.put("doomed-cluster", "kafka",
+                    json.readTree("{\"bootstrapServers\": \"" + doomed.bootstrapServers() + "\"}"),
+                    JsonNodeFactory.instance.objectNode());
+            braid.saveRecipe("""
+                    slug: doomed-cluster
+                    name: On a cluster that goes away
+                    trigger:
+                      kafka: { topic: %s, connection: doomed-cluster, startFrom: earliest }
+                    steps:
+                      - id: log
+                        action: core.log
+                        with: { message: "{{ trigger.body }}" }
+                    """.formatted(topic));
+            for (int i = 0; i < 5; i++) {
+                itsProducer.send(new ProducerRecord<>(topic, "k" + i, "{\"n\": " + i + "}"));
+            }
+            itsProducer.flush();
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    sql.count("select count(*) from runs where recipe = 'doomed-cluster' and status = 'succeeded'") == 5);
+        }
+        long asked = System.nanoTime();
+        assertThat(api.post("/api/v1/recipes/doomed-cluster/disable", "application/json", "").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !triggers.versions().containsKey("doomed-cluster"));
+        log.info("A consumer whose cluster is gone stopped {} ms after its recipe was disabled",
+                (System.nanoTime() - asked) / 1_000_000);
+        assertThat(sql.count("select count(*) from runs where recipe = 'doomed-cluster'")).isEqualTo(5);
     }
 
     @Test
