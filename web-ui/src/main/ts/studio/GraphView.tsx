@@ -134,7 +134,12 @@ export function GraphView({ graph, runs, selected, onSelect, onOpenRecipe }: Pro
         position: { x: box.x, y: box.y },
         parentId: n.parent && graph.nodes.some((p) => p.id === n.parent) ? n.parent : undefined,
         extent: n.parent ? ('parent' as const) : undefined,
-        style: { width: box.width, height: box.height },
+        // Fixed and known sizes. Without them React Flow hides every node it is handed anew (each test-run
+        // result or selection makes new objects) until its observer measures the node again, and edges with
+        // it; on a loaded machine the canvas stayed blank. `measured` also keeps the handles it found.
+        width: box.width,
+        height: box.height,
+        measured: { width: box.width, height: box.height },
         data: { node: n, run: runs.get(n.id), selected: n.id === selected, onOpenRecipe },
         draggable: false,
         connectable: false,
