@@ -32,7 +32,8 @@
 #       --kafka-batch N     records of the batch Kafka scenario          (500000; --quick: 20000)
 #       --no-kafka          leave the Kafka scenarios out
 #       --sse N             add the closed loop with N live-event streams connected (issue 15: 50), each
-#                           taking gzip as browsers do (--sse-identity: uncompressed)
+#                           taking gzip as browsers do (--sse-identity: uncompressed), in rounds that
+#                           alternate without and with the streams (--sse-rounds R, default 3)
 #       --retention         add the pruning-under-load scenario (--retention-runs N old runs, 1000000)
 #       --scale             add the scale-of-state scenario (minds the disk: ~15 GB for 10 M runs)
 #       --scale-recipes N   (10000)      --scale-runs N (10000000)
@@ -51,7 +52,7 @@ JAR=${BRAID_JAR:-$REPO_DIR/app/target/braid.jar}
 RECIPE_SLUG=bench-three-step
 
 QUICK=0; DURATION=""; RATE=2000; CLIENTS=64; MAX_BACKLOG=1000; KAFKA_EVENTS=""; KAFKA_BATCH=""; NO_KAFKA=0
-SSE=0; SSE_ENCODING=gzip; RETENTION=0; RETENTION_RUNS=1000000; SCALE=0; SCALE_RECIPES=10000; SCALE_RUNS=10000000; DB_URL=""; KAFKA=""; PORT=18080; OUT=""; KEEP=0
+SSE=0; SSE_ROUNDS=3; SSE_ENCODING=gzip; RETENTION=0; RETENTION_RUNS=1000000; SCALE=0; SCALE_RECIPES=10000; SCALE_RUNS=10000000; DB_URL=""; KAFKA=""; PORT=18080; OUT=""; KEEP=0
 
 ORIGINAL_ARGS="$*"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -69,6 +70,7 @@ while (( $# > 0 )); do
     --no-kafka) NO_KAFKA=1; shift ;;
     --sse) SSE=$2; shift 2 ;;
     --sse-identity) SSE_ENCODING=identity; shift ;;
+    --sse-rounds) SSE_ROUNDS=$2; shift 2 ;;
     --retention) RETENTION=1; shift ;;
     --retention-runs) RETENTION_RUNS=$2; shift 2 ;;
     --scale) SCALE=1; shift ;;
@@ -157,6 +159,9 @@ SERVER_ARGS=(--server.port="$PORT" --server.address=127.0.0.1 --braid.home="$HOM
              --braid.samples.load=false --braid.ingest.max-backlog="$MAX_BACKLOG")
 # with --retention the pruner looks every 5 s (default 1 m), so its passes fall inside the measured minute
 (( RETENTION )) && SERVER_ARGS+=(--braid.retention.interval=5s)
+# A node keeps reading the summaries of what changes for braid.events.replay-window after its last stream
+# left (default 5 m, so a browser that comes back resumes): with 5 s, a round without streams has none.
+(( SSE > 0 )) && SERVER_ARGS+=(--braid.events.replay-window=5s)
 if [[ -n $DB_URL ]]; then
   [[ $DB_URL == jdbc:postgresql://127.0.0.1[:/]* || $DB_URL == jdbc:postgresql://localhost[:/]* ]] \
     || die "--db must be a jdbc:postgresql:// URL on 127.0.0.1 or localhost"
@@ -311,7 +316,9 @@ scenario_closed() {  # scenario_closed NAME
   drain "$RECIPE_SLUG" "$t0"
   cpu=$(cpu_used)
   read -r rate r50 r95 r99 lost doubled _ <<<"$(webhook_results "$tag" "$t0" "$t1" "${accepted:-0}")"
-  CLOSED_RATE=$rate
+  CLOSED_RATE=${CLOSED_RATE:-$rate}
+  LAST_RATE=$rate
+  LAST_CPU_MS=$(awk -v j="${cpu% *}" -v p="${cpu#* }" -v a="${accepted:-0}" 'BEGIN { printf "%.3f", a > 0 ? (j + p) * 1000 / a : 0 }')
   row "$1" "$rate" "$(fmt "$p50")" "$(fmt "$p99")" "$(fmt "$r50")" "$(fmt "$r95")" "$(fmt "$r99")" ${cpu% *} ${cpu#* } \
       "$(peak_rss_mb)" "$lost" "$doubled" "$CLIENTS clients; ${accepted:-0} accepted; $(grep -c 'HTTP' <<<"$out" || true) error lines"
 }
@@ -392,22 +399,41 @@ scenario_closed "webhook closed loop"
 if (( SSE > 0 )); then
   # Each stream reads every event of every recipe (no filter): the fan-out's worst case. Like a browser, each
   # says it takes gzip (--sse-identity: it does not); what arrives is stored as it came, so its size is the
-  # bytes on the wire, and the events are counted after decompressing.
-  SSE_PIDS=()
-  for i in $(seq "$SSE"); do
-    curl -sN -u "admin:$PASSWORD" -H "Accept-Encoding: $SSE_ENCODING" "http://127.0.0.1:$PORT/api/v1/events" -o "$WORK/sse-$i.out" &
-    SSE_PIDS+=($!)
+  # bytes on the wire, and the events are counted after decompressing. Rounds alternate without and with the
+  # streams (the first without is the closed loop above): one pair of runs moved by 15 % from run to run here,
+  # more than the streams cost, while alternating cancels the drift of a warming JVM and a growing database.
+  SSE_PAIRS=()
+  for round in $(seq "$SSE_ROUNDS"); do
+    if (( round > 1 )); then
+      sleep 7 # past the replay window: nothing left to read for
+      scenario_closed "webhook closed loop, round $round without streams"
+    fi
+    off_rate=$LAST_RATE; off_cpu=$LAST_CPU_MS
+    SSE_PIDS=()
+    for i in $(seq "$SSE"); do
+      curl -sN -u "admin:$PASSWORD" -H "Accept-Encoding: $SSE_ENCODING" "http://127.0.0.1:$PORT/api/v1/events" -o "$WORK/sse-$i.out" &
+      SSE_PIDS+=($!)
+    done
+    sleep 2
+    scenario_closed "webhook closed loop, round $round, $SSE live-event streams ($SSE_ENCODING)"
+    kill "${SSE_PIDS[@]}" 2>/dev/null || true
+    wait "${SSE_PIDS[@]}" 2>/dev/null || true
+    if [[ $SSE_ENCODING == gzip ]]; then
+      sse_events=$(zcat "$WORK/sse-1.out" 2>/dev/null | grep -c '^event: ' || true)
+    else
+      sse_events=$(grep -c '^event: ' "$WORK/sse-1.out" || true)
+    fi
+    ROWS[-1]="${ROWS[-1]%|} each stream received $(( $(cat "$WORK"/sse-*.out | wc -c) / SSE / 1024 )) KB on the wire; stream 1 got $sse_events events |"
+    SSE_PAIRS+=("$off_rate $LAST_RATE $off_cpu $LAST_CPU_MS")
   done
-  sleep 2
-  scenario_closed "webhook closed loop, $SSE live-event streams ($SSE_ENCODING)"
-  kill "${SSE_PIDS[@]}" 2>/dev/null || true
-  wait "${SSE_PIDS[@]}" 2>/dev/null || true
-  if [[ $SSE_ENCODING == gzip ]]; then
-    sse_events=$(zcat "$WORK/sse-1.out" 2>/dev/null | grep -c '^event: ' || true)
-  else
-    sse_events=$(grep -c '^event: ' "$WORK/sse-1.out" || true)
-  fi
-  ROWS[-1]="${ROWS[-1]%|} each stream received $(( $(cat "$WORK"/sse-*.out | wc -c) / SSE / 1024 )) KB on the wire; stream 1 got $sse_events events |"
+  # per round: throughput with ÷ without, and CPU (JVM + PostgreSQL) per accepted run with and without
+  median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  sse_rounds=$(printf '%s\n' "${SSE_PAIRS[@]}" | awk '{ printf "%s%.0f → %.0f runs/s (%+.1f %%), CPU %.3f → %.3f ms per run",
+      (NR > 1 ? "; " : ""), $1, $2, ($1 > 0 ? $2 / $1 - 1 : 0) * 100, $3, $4 }')
+  sse_rate=$(printf '%s\n' "${SSE_PAIRS[@]}" | awk '{ print ($1 > 0 ? ($2 / $1 - 1) * 100 : 0) }' | median)
+  sse_cpu=$(printf '%s\n' "${SSE_PAIRS[@]}" | awk '{ print $4 - $3 }' | median)
+  SSE_NOTE="$SSE streams, ${#SSE_PAIRS[@]} rounds without → with (CPU: JVM and PostgreSQL per accepted run): $sse_rounds. Median throughput change $(printf '%+.1f' "$sse_rate") %, median CPU change $(printf '%+.3f' "$sse_cpu") ms per run"
+  echo "  => $SSE_NOTE" >&2
 fi
 scenario_paced "webhook paced" "$RATE"
 overload=$(awk -v r="$CLOSED_RATE" 'BEGIN { printf "%d", (r > 0 ? r : 500) * 2 }')
@@ -471,7 +497,9 @@ EOF
   printf '%s\n' "${ROWS[@]}"
   cat <<EOF
 
-Start-up (launch → healthy): $STARTUP_EMPTY s on an empty database.${SCALE_NOTE:+ Scale: $SCALE_NOTE.}${RETENTION_NOTE:+ Retention: $RETENTION_NOTE.}
+Start-up (launch → healthy): $STARTUP_EMPTY s on an empty database.${SCALE_NOTE:+ Scale: $SCALE_NOTE.}${SSE_NOTE:+
+
+Live events: $SSE_NOTE.}${RETENTION_NOTE:+ Retention: $RETENTION_NOTE.}
 
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(uname -sr);
 PostgreSQL $(db "show server_version") (fsync=$(db "show fsync"), synchronous_commit=$(db "show synchronous_commit"), shared_buffers=$(db "show shared_buffers")),

@@ -39,8 +39,8 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * This node's live-event streams ({@code GET /api/v1/events}, ARCHITECTURE §10). What every node's writers
@@ -202,11 +202,13 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
                 case RunEventPayload.Lost l -> lost = true;
             }
         }
-        Map<UUID, ObjectNode> summaries = new HashMap<>();
+        // Each run's summary is rendered to JSON once per batch, and its run and step events embed that text:
+        // rendering trees was most of what the feed cost (a profile under webhook load).
+        Map<UUID, String> summaries = new HashMap<>();
         Map<UUID, String> recipes = new HashMap<>();
         if (!ids.isEmpty()) {
             for (RunRow row : runs.summaries(ids)) {
-                summaries.put(row.id(), RunView.summary(row));
+                summaries.put(row.id(), RunView.summary(row).toString());
                 recipes.put(row.id(), row.recipe());
             }
         }
@@ -217,20 +219,17 @@ public class LiveEvents implements RunEvents.Receiver, SmartLifecycle {
         // One run event per run (the run as it is now: several changes within a batch are shown once), and one
         // step event per run with the steps that finished, in the order announced.
         Set<UUID> shown = new HashSet<>();
-        Map<UUID, ObjectNode> stepEvents = new LinkedHashMap<>();
+        Map<UUID, ArrayNode> stepEvents = new LinkedHashMap<>();
         for (RunEventPayload.Line line : lines) {
             if (line instanceof RunEventPayload.RunChanged r && summaries.containsKey(r.run()) && shown.add(r.run())) {
-                events.add(new Pending("run", recipes.get(r.run()), summaries.get(r.run()).toString()));
+                events.add(new Pending("run", recipes.get(r.run()), summaries.get(r.run())));
             } else if (line instanceof RunEventPayload.StepFinished s && summaries.containsKey(s.run())) {
-                stepEvents.computeIfAbsent(s.run(), id -> {
-                    ObjectNode data = NODES.objectNode();
-                    data.set("run", summaries.get(id));
-                    data.putArray("steps");
-                    return data;
-                }).withArray("steps").addObject().put("path", s.path()).put("status", s.status());
+                stepEvents.computeIfAbsent(s.run(), id -> NODES.arrayNode())
+                        .addObject().put("path", s.path()).put("status", s.status());
             }
         }
-        stepEvents.forEach((id, data) -> events.add(new Pending("step", recipes.get(id), data.toString())));
+        stepEvents.forEach((id, steps) -> events.add(new Pending("step", recipes.get(id),
+                "{\"run\":" + summaries.get(id) + ",\"steps\":" + steps + "}")));
         publish(events);
     }
 
