@@ -318,7 +318,7 @@ scenario_closed() {  # scenario_closed NAME
   read -r rate r50 r95 r99 lost doubled _ <<<"$(webhook_results "$tag" "$t0" "$t1" "${accepted:-0}")"
   CLOSED_RATE=${CLOSED_RATE:-$rate}
   LAST_RATE=$rate
-  LAST_CPU_MS=$(awk -v j="${cpu% *}" -v p="${cpu#* }" -v a="${accepted:-0}" 'BEGIN { printf "%.3f", a > 0 ? (j + p) * 1000 / a : 0 }')
+  LAST_CPU_MS=$(awk -v j="${cpu% *}" -v p="${cpu#* }" -v a="${accepted:-0}" 'BEGIN { printf "%.3f", (a > 0 ? (j + p) * 1000 / a : 0) }')
   row "$1" "$rate" "$(fmt "$p50")" "$(fmt "$p99")" "$(fmt "$r50")" "$(fmt "$r95")" "$(fmt "$r99")" ${cpu% *} ${cpu#* } \
       "$(peak_rss_mb)" "$lost" "$doubled" "$CLIENTS clients; ${accepted:-0} accepted; $(grep -c 'HTTP' <<<"$out" || true) error lines"
 }
