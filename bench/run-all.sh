@@ -161,7 +161,8 @@ SERVER_ARGS=(--server.port="$PORT" --server.address=127.0.0.1 --braid.home="$HOM
 (( RETENTION )) && SERVER_ARGS+=(--braid.retention.interval=5s)
 # A node keeps reading the summaries of what changes for braid.events.replay-window after its last stream
 # left (default 5 m, so a browser that comes back resumes): with 5 s, a round without streams has none.
-(( SSE > 0 )) && SERVER_ARGS+=(--braid.events.replay-window=5s)
+SSE_REPLAY_S=5
+(( SSE > 0 )) && SERVER_ARGS+=(--braid.events.replay-window=${SSE_REPLAY_S}s)
 if [[ -n $DB_URL ]]; then
   [[ $DB_URL == jdbc:postgresql://127.0.0.1[:/]* || $DB_URL == jdbc:postgresql://localhost[:/]* ]] \
     || die "--db must be a jdbc:postgresql:// URL on 127.0.0.1 or localhost"
@@ -405,7 +406,7 @@ if (( SSE > 0 )); then
   SSE_PAIRS=()
   for round in $(seq "$SSE_ROUNDS"); do
     if (( round > 1 )); then
-      sleep 7 # past the replay window: nothing left to read for
+      sleep $((SSE_REPLAY_S + 2)) # past the replay window: nothing left to read for
       scenario_closed "webhook closed loop, round $round without streams"
     fi
     off_rate=$LAST_RATE; off_cpu=$LAST_CPU_MS

@@ -49,8 +49,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * the replay window — renders each event once, keeps it in a ring for resumes and offers the batch, as one
  * {@link Chunk} per filter, to each matching client's bounded queue. A client that takes gzip gets the chunk
  * compressed, once for all such clients ({@link GzipChunks}). The feed gathers announcements for
- * {@code braid.events.coalesce} first, because each batch wakes, writes and flushes every stream. A client whose queue is full (it reads slower than runs change) is dropped: the
- * feed never waits for a client, and a client's writes are non-blocking, so a client that stops reading
+ * {@code braid.events.coalesce} first, because each batch wakes, writes and flushes every stream. A client
+ * whose queue is full (it reads slower than runs change) is dropped: the feed never waits for a client, and a client's writes are non-blocking, so a client that stops reading
  * holds nothing but its own queue.
  *
  * <p>Event ids are {@code <node epoch>-<sequence>}, increasing on this node. A {@code Last-Event-ID} of this

@@ -7,9 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The JVM runs its shutdown hooks at once: the test contexts Spring caches close in theirs while the test
  * database and broker stop in their own. So those hooks wait (bounded) for Spring's to finish first, and
- * nothing stops under a closing context. This was meant for the 30 s surefire waits after the last test
- * before it kills the fork; it did not cure that: the closing context still waits in a Kafka trigger's last
- * offset commit ({@code TopicConsumer.stop}, no timeout of its own) with the broker up.
+ * nothing stops under a closing context. (The 30 s surefire used to wait after the last test was a Kafka
+ * trigger's unbounded last offset commit in the closing context; {@code TopicConsumer} now bounds it.)
  */
 final class SpringShutdownHooks {
 

@@ -221,10 +221,7 @@ class KafkaTriggerIT extends BraidIntegrationTest {
                         action: core.log
                         with: { message: "{{ trigger.body }}" }
                     """.formatted(topic));
-            for (int i = 0; i < 5; i++) {
-                itsProducer.send(new ProducerRecord<>(topic, "k" + i, "{\"n\": " + i + "}"));
-            }
-            itsProducer.flush();
+            send(itsProducer, 5, 0);
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     sql.count("select count(*) from runs where recipe = 'doomed-cluster' and status = 'succeeded'") == 5);
         }
@@ -342,6 +339,10 @@ class KafkaTriggerIT extends BraidIntegrationTest {
     }
 
     private void send(int count, int from) {
+        send(producer, count, from);
+    }
+
+    private void send(KafkaProducer<String, String> producer, int count, int from) {
         for (int i = from; i < from + count; i++) {
             producer.send(new ProducerRecord<>(topic, "k" + i, "{\"n\": " + i + "}"));
         }
