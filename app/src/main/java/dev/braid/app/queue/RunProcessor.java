@@ -23,6 +23,7 @@ import dev.braid.app.secrets.SecretReferences;
 import dev.braid.app.stats.RunMetrics;
 import dev.braid.app.stats.StepMeters;
 import dev.braid.app.store.AttemptEnd;
+import dev.braid.app.store.FinishGroups;
 import dev.braid.app.store.Ids;
 import dev.braid.app.store.JsonColumns;
 import dev.braid.app.store.RecipeCatalog;
@@ -53,6 +54,7 @@ public class RunProcessor {
     private final RunSecrets runSecrets;
     private final StepStore steps;
     private final RunStore runs;
+    private final FinishGroups finishes;
     private final RunExecutor executor;
     private final RunCompletions completions;
     private final JsonColumns json;
@@ -64,7 +66,8 @@ public class RunProcessor {
     private final ConnectionGuards guards;
     private final RunMetrics metrics;
 
-    public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, RunStore runs, RunExecutor executor,
+    public RunProcessor(RecipeCatalog catalog, RunSecrets runSecrets, StepStore steps, RunStore runs, FinishGroups finishes,
+                        RunExecutor executor,
                         RunCompletions completions, JsonColumns json, Clock clock, NodeIdentity node,
                         BraidProperties properties, ChildRunsStore children, Ingestion ingestion,
                         ObjectProvider<ConnectionGuards> guards, RunMetrics metrics) {
@@ -73,6 +76,7 @@ public class RunProcessor {
         this.runSecrets = runSecrets;
         this.steps = steps;
         this.runs = runs;
+        this.finishes = finishes;
         this.executor = executor;
         this.completions = completions;
         this.json = json;
@@ -155,7 +159,7 @@ public class RunProcessor {
             case RunOutcome.Waiting w -> waiting(run, w, journal);
             case RunOutcome.Failed f -> failed(run, recipe, f, masker, journal);
         };
-        if (!runs.finish(run.id(), node.id(), ending,
+        if (!finishes.finish(run.id(), node.id(), ending,
                 journal == null ? List.of() : journal.drainRecords(),
                 journal == null ? List.of() : journal.drainLines())) {
             throw new LeaseLostException(run.id());

@@ -1,6 +1,7 @@
 package dev.braid.app.store;
 
 import java.security.SecureRandom;
+import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,6 +14,15 @@ public final class Ids {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicLong LAST = new AtomicLong();
+
+    /**
+     * PostgreSQL's order of {@code uuid} values (bytes compared unsigned); {@link UUID#compareTo} compares the
+     * halves as signed numbers, which differs once a half's top bit is set.
+     */
+    public static final Comparator<UUID> DATABASE_ORDER = (a, b) -> {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    };
 
     private Ids() {}
 

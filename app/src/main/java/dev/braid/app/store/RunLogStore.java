@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,6 +32,15 @@ public class RunLogStore {
                   from run, unnest(?::text[], ?::text[], ?::text[], ?::text[]) as l(step, level, message, at))
             """;
 
+    /** As {@link #FROM_RUN} with each line's run id ({@link #bindEach}, five parameters), for the runs the CTE {@code run} returned. */
+    static final String FOR_EACH_RUN = """
+            , logs as (
+                insert into run_logs (run_id, step_path, level, message, at)
+                select l.run_id, l.step, l.level, l.message, l.at::timestamptz
+                  from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) as l(run_id, step, level, message, at)
+                  join run on run.id = l.run_id)
+            """;
+
     /** Longer messages are cut: a log line is for people, and a runaway loop must not fill the disk. */
     static final int MAX_MESSAGE = 8_192;
 
@@ -49,6 +60,22 @@ public class RunLogStore {
 
     /** Binds the lines for {@link #FROM_RUN} from parameter {@code i}; answers the next parameter index. */
     static int bind(Connection con, PreparedStatement ps, int i, List<LogLine> lines) throws SQLException {
+        return bindColumns(con, ps, i, lines);
+    }
+
+    /** Binds every run's lines for {@link #FOR_EACH_RUN} from parameter {@code i}; answers the next parameter index. */
+    static int bindEach(Connection con, PreparedStatement ps, int i, Map<UUID, List<LogLine>> linesByRun) throws SQLException {
+        List<UUID> runs = new ArrayList<>();
+        List<LogLine> all = new ArrayList<>();
+        linesByRun.forEach((run, lines) -> {
+            lines.forEach(l -> runs.add(run));
+            all.addAll(lines);
+        });
+        ps.setArray(i++, con.createArrayOf("uuid", runs.toArray()));
+        return bindColumns(con, ps, i, all);
+    }
+
+    private static int bindColumns(Connection con, PreparedStatement ps, int i, List<LogLine> lines) throws SQLException {
         int m = lines.size();
         String[] step = new String[m];
         String[] level = new String[m];

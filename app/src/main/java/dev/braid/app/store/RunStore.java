@@ -1,5 +1,6 @@
 package dev.braid.app.store;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,10 +8,15 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -316,6 +322,28 @@ public class RunStore {
                 on conflict (id) do nothing)
             """.formatted(StatusSql.literal(RunStatus.QUEUED)) + WAKE_PARENT + "select count(*) from run";
 
+    /**
+     * {@link #FINISH} for several attempts of one node ({@link #finishEach}): each run's ending from the arrays,
+     * each row fenced by its lease as there, the step records and log lines of the runs it changed. Endings with
+     * a dead letter or runs to start are not written here.
+     */
+    private static final String FINISH_EACH = """
+            with run as (
+                update runs r set status = e.status, output = e.output::jsonb, error = e.error::jsonb,
+                       locked_by = null, locked_until = null,
+                       finished_at = case when e.finished then now() else null end,
+                       next_attempt_at = case when e.until_woken then 'infinity'::timestamptz
+                                              else coalesce(e.next_at::timestamptz, r.next_attempt_at) end,
+                       wait_reason = e.wait_reason, dead_letter_id = null,
+                       lease_expiries = case when e.progress then 0 else r.lease_expiries end,
+                       lease_holders = case when e.progress then '{}' else r.lease_holders end
+                  from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::text[],
+                              ?::boolean[]) as e(id, status, output, error, finished, until_woken, next_at, wait_reason, progress)
+                 -- "= any" as well: the planner then finds the rows by primary key, never by a scan of the running ones
+                 where r.id = e.id and r.id = any(?::uuid[]) and r.locked_by = ? and r.status = %s
+                returning r.id, r.parent_run_id, r.finished_at)
+            """.formatted(RUNNING) + StepStore.FOR_EACH_RUN + RunLogStore.FOR_EACH_RUN + WAKE_PARENT + "select id from run";
+
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final JsonColumns json;
@@ -606,6 +634,85 @@ public class RunStore {
             events.steps(runId, true, records);
             events.runs(end.started().stream().map(AttemptEnd.StartedRun::id).toList());
         }
+        return written;
+    }
+
+    /** One attempt's ending for {@link #finishEach}. */
+    public record Finish(UUID runId, AttemptEnd end, List<StepStore.SeqRecord> records, List<RunLogStore.LogLine> lines) {}
+
+    /**
+     * {@link #finish} of several attempts of {@code node} in one statement and one commit (group commit,
+     * {@link FinishGroups}); answers the runs written, the others' leases were lost. Only endings without a
+     * dead letter and without runs to start (those go through {@link #finish}); one run at most once.
+     */
+    public Set<UUID> finishEach(String node, List<Finish> finishes) {
+        List<Finish> ordered = new ArrayList<>(finishes);
+        // In the database's order of ids: two statements locking some of the same rows lock them in one order.
+        ordered.sort(Comparator.comparing(Finish::runId, Ids.DATABASE_ORDER));
+        int n = ordered.size();
+        UUID[] id = new UUID[n];
+        String[] status = new String[n];
+        String[] output = new String[n];
+        String[] error = new String[n];
+        Boolean[] finished = new Boolean[n];
+        Boolean[] untilWoken = new Boolean[n];
+        String[] nextAt = new String[n];
+        String[] waitReason = new String[n];
+        Boolean[] progress = new Boolean[n];
+        Map<UUID, List<StepStore.SeqRecord>> records = new LinkedHashMap<>();
+        Map<UUID, List<RunLogStore.LogLine>> lines = new LinkedHashMap<>();
+        for (int k = 0; k < n; k++) {
+            Finish f = ordered.get(k);
+            AttemptEnd end = f.end();
+            end.change().check(RunStatus.RUNNING);
+            if (end.deadLetter() != null || !end.started().isEmpty()) {
+                throw new IllegalArgumentException("Run " + f.runId() + "'s ending leaves a dead letter or starts runs: finish it alone");
+            }
+            if (records.put(f.runId(), f.records()) != null) {
+                throw new IllegalArgumentException("Run " + f.runId() + " is ended twice in one statement");
+            }
+            lines.put(f.runId(), f.lines());
+            id[k] = f.runId();
+            status[k] = end.change().to().wire();
+            output[k] = end.outputJson();
+            error[k] = end.errorJson();
+            finished[k] = end.finished();
+            untilWoken[k] = end.untilWoken();
+            nextAt[k] = end.nextAttemptAt() == null ? null : end.nextAttemptAt().toString();
+            waitReason[k] = end.waitReason();
+            progress[k] = LeaseExpiries.progress(f.records());
+        }
+        Set<UUID> written = new HashSet<>();
+        template.execute((Connection con) -> {
+            try (PreparedStatement ps = con.prepareStatement(FINISH_EACH)) {
+                int i = 1;
+                Array ids = con.createArrayOf("uuid", id);
+                ps.setArray(i++, ids);
+                ps.setArray(i++, con.createArrayOf("text", status));
+                ps.setArray(i++, con.createArrayOf("text", output));
+                ps.setArray(i++, con.createArrayOf("text", error));
+                ps.setArray(i++, con.createArrayOf("bool", finished));
+                ps.setArray(i++, con.createArrayOf("bool", untilWoken));
+                ps.setArray(i++, con.createArrayOf("text", nextAt));
+                ps.setArray(i++, con.createArrayOf("text", waitReason));
+                ps.setArray(i++, con.createArrayOf("bool", progress));
+                ps.setArray(i++, ids);
+                ps.setString(i++, node);
+                i = StepStore.bindEach(con, ps, i, records, json);
+                RunLogStore.bindEach(con, ps, i, lines);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        written.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return null;
+        });
+        records.forEach((run, recs) -> {
+            if (written.contains(run)) {
+                events.steps(run, true, recs);
+            }
+        });
         return written;
     }
 

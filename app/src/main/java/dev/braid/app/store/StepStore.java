@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,24 @@ public class StepStore {
                        s.started_at::timestamptz, s.finished_at::timestamptz
                   from run, unnest(?::text[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                        as s(path, seq, status, attempts, input, output, error, started_at, finished_at)
+                on conflict (run_id, path) do update set status = excluded.status, attempts = excluded.attempts,
+                       input = excluded.input, output = excluded.output, error = excluded.error,
+                       started_at = excluded.started_at, finished_at = excluded.finished_at)
+            """;
+
+    /**
+     * As {@link #FROM_RUN} for the runs of a statement ending several attempts ({@link RunStore#finishEach}): each
+     * record carries its run's id, and only the runs the CTE {@code run} returned get theirs. Ten parameters
+     * ({@link #bindEach}).
+     */
+    static final String FOR_EACH_RUN = """
+            , steps as (
+                insert into step_runs (run_id, path, seq, status, attempts, input, output, error, started_at, finished_at)
+                select s.run_id, s.path, s.seq, s.status, s.attempts, s.input::jsonb, s.output::jsonb, s.error::jsonb,
+                       s.started_at::timestamptz, s.finished_at::timestamptz
+                  from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                       as s(run_id, path, seq, status, attempts, input, output, error, started_at, finished_at)
+                  join run on run.id = s.run_id
                 on conflict (run_id, path) do update set status = excluded.status, attempts = excluded.attempts,
                        input = excluded.input, output = excluded.output, error = excluded.error,
                        started_at = excluded.started_at, finished_at = excluded.finished_at)
@@ -96,6 +115,24 @@ public class StepStore {
 
     /** Binds the records for {@link #FROM_RUN} from parameter {@code i}; answers the next parameter index. */
     static int bind(Connection con, PreparedStatement ps, int i, List<SeqRecord> records, JsonColumns json)
+            throws SQLException {
+        return bindColumns(con, ps, i, records, json);
+    }
+
+    /** Binds every run's records for {@link #FOR_EACH_RUN} from parameter {@code i}; answers the next parameter index. */
+    static int bindEach(Connection con, PreparedStatement ps, int i, Map<UUID, List<SeqRecord>> recordsByRun, JsonColumns json)
+            throws SQLException {
+        List<UUID> runs = new ArrayList<>();
+        List<SeqRecord> all = new ArrayList<>();
+        recordsByRun.forEach((run, records) -> {
+            records.forEach(r -> runs.add(run));
+            all.addAll(records);
+        });
+        ps.setArray(i++, con.createArrayOf("uuid", runs.toArray()));
+        return bindColumns(con, ps, i, all, json);
+    }
+
+    private static int bindColumns(Connection con, PreparedStatement ps, int i, List<SeqRecord> records, JsonColumns json)
             throws SQLException {
         int n = records.size();
         String[] path = new String[n];
