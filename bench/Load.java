@@ -2,11 +2,12 @@
 //
 //   java -cp <kafka-clients.jar>:<slf4j-api.jar> bench/Load.java paced URL RATE SECONDS TAG [CLIENTS]
 //       Open-loop webhook load: request i is due at start + i/RATE whatever became of the earlier ones (a slow
-//       answer never delays the next request, unlike a closed loop, which measures its own queueing). Each
-//       request runs on a virtual thread and takes one of CLIENTS connections (64): an overloaded server is not
-//       flooded with new connections, and a request waiting for a free client is late. Its accept latency is
-//       taken from the moment it was due, so waiting for a client or a generator that falls behind shows as
-//       latency, not as a lower rate (no coordinated omission).
+//       answer never delays the next request, unlike a closed loop, which measures its own queueing). CLIENTS (64)
+//       connections each take the next request in order and send it when it is due, or at once if it is already
+//       late because every client was busy: an overloaded server is not flooded with new connections, and a
+//       request waiting for a free client is late. Its accept latency is taken from the moment it was due, so
+//       waiting for a client or a generator that falls behind shows as latency, not as a lower rate (no
+//       coordinated omission).
 //   java ... bench/Load.java kafka BOOTSTRAP TOPIC COUNT TAG
 //       Produces COUNT JSON records to TOPIC and waits until the broker has acknowledged every one.
 //
@@ -45,7 +46,6 @@ public class Load {
     }
 
     static void paced(URI url, double rate, int seconds, String tag, int clients) throws Exception {
-        java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(clients);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(30)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         int total = (int) Math.round(rate * seconds);
@@ -55,67 +55,65 @@ public class Load {
         LongAdder failures = new LongAdder();
         LongAdder unsent = new LongAdder();
         java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>("-");
-        AtomicInteger inFlight = new AtomicInteger();
-        int maxInFlight = 0;
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger busy = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxBusy = new java.util.concurrent.atomic.AtomicInteger();
         long intervalNanos = (long) (1e9 / rate);
         long start = System.nanoTime();
+        // A request still waiting for a free client this long after the window is left unsent: against a server far
+        // below the offered rate the generator would otherwise go on for as long again.
+        long giveUp = start + (long) seconds * 1_000_000_000L + 10_000_000_000L;
+        // Each client takes the next request in order and sends it at its due time, or at once when it is already late
+        // (every client was busy): request i's due time is start + i/rate whatever became of the earlier ones, and
+        // its latency counts from then. No thread or queue per request: at twice a server's capacity a generator
+        // holding every late request in a queue spent more CPU on the queue than on sending.
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < total; i++) {
-                long due = start + i * intervalNanos;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                int n = i;
-                maxInFlight = Math.max(maxInFlight, inFlight.incrementAndGet());
+            for (int c = 0; c < clients; c++) {
                 senders.submit(() -> {
-                    String body = "{\"id\":\"%s-%d\",\"tag\":\"%s\",\"n\":%d}".formatted(tag, n, tag, n);
-                    HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                    // A request still waiting for a client this long after the window is left unsent: against a server
-                    // far below the offered rate the generator would otherwise go on for as long again.
-                    long late = start + (long) seconds * 1_000_000_000L + 10_000_000_000L - System.nanoTime();
-                    try {
-                        if (!connections.tryAcquire(Math.max(0, late), TimeUnit.NANOSECONDS)) {
+                    for (int n; (n = next.getAndIncrement()) < total; ) {
+                        long due = start + n * intervalNanos;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        } else if (System.nanoTime() > giveUp) {
                             unsent.increment();
-                            inFlight.decrementAndGet();
-                            return;
+                            continue;
                         }
-                    } catch (InterruptedException e) {
-                        inFlight.decrementAndGet();
-                        return;
-                    }
-                    try {
-                        HttpResponse<Void> answer = http.send(request, HttpResponse.BodyHandlers.discarding());
-                        latency[n] = System.nanoTime() - due;
-                        statuses.computeIfAbsent(answer.statusCode(), s -> new LongAdder()).increment();
-                    } catch (Exception e) {
-                        failures.increment();
-                        firstFailure.compareAndSet("-", (e.getClass().getSimpleName() + ":" + e.getMessage()).replace(' ', '_'));
-                    } finally {
-                        connections.release();
-                        inFlight.decrementAndGet();
+                        maxBusy.accumulateAndGet(busy.incrementAndGet(), Math::max);
+                        String body = "{\"id\":\"%s-%d\",\"tag\":\"%s\",\"n\":%d}".formatted(tag, n, tag, n);
+                        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                        try {
+                            HttpResponse<Void> answer = http.send(request, HttpResponse.BodyHandlers.discarding());
+                            latency[n] = System.nanoTime() - due;
+                            statuses.computeIfAbsent(answer.statusCode(), s -> new LongAdder()).increment();
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Exception e) {
+                            failures.increment();
+                            firstFailure.compareAndSet("-", (e.getClass().getSimpleName() + ":" + e.getMessage()).replace(' ', '_'));
+                        } finally {
+                            busy.decrementAndGet();
+                        }
                     }
                 });
             }
-            long sentBy = System.nanoTime();
-            senders.shutdown();
-            senders.awaitTermination(120, TimeUnit.SECONDS);
-            double offered = total / ((sentBy - start) / 1e9);
-            long accepted = statuses.getOrDefault(202, new LongAdder()).sum();
-            long[] acceptedLatency = java.util.stream.IntStream.range(0, total).filter(i -> latency[i] >= 0)
-                    .mapToLong(i -> latency[i]).sorted().toArray();
-            StringBuilder others = new StringBuilder();
-            statuses.forEach((status, count) -> {
-                if (status != 202) {
-                    others.append(status).append(':').append(count.sum()).append(',');
-                }
-            });
-            System.out.printf(Locale.ROOT, "offered_per_s=%.1f sent=%d accepted=%d accepted_per_s=%.1f other=%s failed=%d unsent=%d "
-                            + "accept_p50_ms=%.2f accept_p99_ms=%.2f max_in_flight=%d first_failure=%s%n",
-                    offered, total, accepted, accepted / (double) seconds, others.isEmpty() ? "-" : others.substring(0, others.length() - 1),
-                    failures.sum(), unsent.sum(), percentile(acceptedLatency, 0.50), percentile(acceptedLatency, 0.99), maxInFlight, firstFailure.get());
         }
+        double offered = total / (double) seconds;
+        long accepted = statuses.getOrDefault(202, new LongAdder()).sum();
+        long[] acceptedLatency = java.util.stream.IntStream.range(0, total).filter(i -> latency[i] >= 0)
+                .mapToLong(i -> latency[i]).sorted().toArray();
+        StringBuilder others = new StringBuilder();
+        statuses.forEach((status, count) -> {
+            if (status != 202) {
+                others.append(status).append(':').append(count.sum()).append(',');
+            }
+        });
+        System.out.printf(Locale.ROOT, "offered_per_s=%.1f sent=%d accepted=%d accepted_per_s=%.1f other=%s failed=%d unsent=%d "
+                        + "accept_p50_ms=%.2f accept_p99_ms=%.2f max_in_flight=%d first_failure=%s%n",
+                offered, total - unsent.sum(), accepted, accepted / (double) seconds, others.isEmpty() ? "-" : others.substring(0, others.length() - 1),
+                failures.sum(), unsent.sum(), percentile(acceptedLatency, 0.50), percentile(acceptedLatency, 0.99), maxBusy.get(),
+                firstFailure.get());
     }
 
     static double percentile(long[] sorted, double p) {

@@ -81,6 +81,11 @@ final class GroupCommit<I, O> {
         return statements.sum();
     }
 
+    /** How many callers wait for a statement: for tests. */
+    int waitingCount() {
+        return waiting.size();
+    }
+
     private List<Waiting<I, O>> next() {
         List<Waiting<I, O>> batch = new ArrayList<>();
         for (Waiting<I, O> w; batch.size() < max && (w = waiting.poll()) != null; ) {
