@@ -1,6 +1,7 @@
 package dev.braid.app.stats;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
 
@@ -29,6 +30,18 @@ public class RunMetrics {
         Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30) };
 
     private final MeterRegistry registry;
+    /**
+     * The meters of the per-step and per-event calls, built once per label set: building and registering one on
+     * every call (a tag list, its sort, the registry's lookup) was 2.6 % of the JVM's samples at 2,400 runs/s.
+     * The registry never removes Braid's meters, so a cached one stays the registered one.
+     */
+    private final ConcurrentHashMap<String, Timer> stepDurations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<StepOutcome, Counter> stepAttempts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EventOutcome, Counter> events = new ConcurrentHashMap<>();
+
+    private record StepOutcome(String action, String outcome) {}
+
+    private record EventOutcome(String type, String recipe, String outcome) {}
 
     public RunMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -61,15 +74,18 @@ public class RunMetrics {
 
     /** As above for {@code count} events at once (a Kafka poll's). */
     public void triggerEvents(String type, String recipe, String outcome, long count) {
-        Counter.builder("braid.trigger.events").description("Trigger events by outcome")
-                .tags("type", type, "recipe", recipe, "outcome", outcome).register(registry).increment(count);
+        events.computeIfAbsent(new EventOutcome(type, recipe, outcome), k -> Counter.builder("braid.trigger.events")
+                .description("Trigger events by outcome")
+                .tags("type", type, "recipe", recipe, "outcome", outcome).register(registry)).increment(count);
     }
 
     /** {@code braid_step_duration_seconds} and {@code braid_step_attempts_total} of one finished step. */
     public void step(String action, String outcome, int attempts, Duration took) {
-        Timer.builder("braid.step.duration").description("Steps from start to finish, by action")
-                .tags("action", action).serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(took);
-        Counter.builder("braid.step.attempts").description("Step attempts, by action and outcome")
-                .tags("action", action, "outcome", outcome).register(registry).increment(Math.max(1, attempts));
+        stepDurations.computeIfAbsent(action, a -> Timer.builder("braid.step.duration")
+                .description("Steps from start to finish, by action")
+                .tags("action", action).serviceLevelObjectives(LATENCY_BUCKETS).register(registry)).record(took);
+        stepAttempts.computeIfAbsent(new StepOutcome(action, outcome), k -> Counter.builder("braid.step.attempts")
+                .description("Step attempts, by action and outcome")
+                .tags("action", action, "outcome", outcome).register(registry)).increment(Math.max(1, attempts));
     }
 }

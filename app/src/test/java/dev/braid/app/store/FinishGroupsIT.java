@@ -194,8 +194,10 @@ class FinishGroupsIT extends BraidIntegrationTest {
                         List.of())));
         assertThat(written).containsExactlyInAnyOrder(children.get(0), children.get(1), unrelated);
         for (UUID parent : parents) {
+            // Woken means queued; this server's workers may already have claimed it since (and failed it: the test
+            // recipe has no definition), which a parent still waiting could never be.
             assertThat(jdbc.sql("select status from runs where id = ?").param(parent).query(String.class).single())
-                    .as("parent %s woken", parent).isEqualTo("queued");
+                    .as("parent %s woken", parent).isNotEqualTo("waiting");
         }
         // A second ending of the same attempts finds no running row it holds.
         assertThat(runs.finishEach(NODE, List.of(new RunStore.Finish(unrelated, AttemptEnd.succeeded("{}"), List.of(), List.of()))))
