@@ -19,12 +19,12 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class RunLogStore {
 
-    /** A CTE inserting the lines bound by {@link #bind} for the run of the CTE {@code run}. Four parameters. */
     /** Retention: the log lines of the runs of the CTE {@code batch} marked {@code prunable} (composed by {@link RunStore#pruneHistory}). */
     static final String PRUNE = """
             , logs as (delete from run_logs l using batch b where b.prunable and l.run_id = b.id returning 1)
             """;
 
+    /** A CTE inserting the lines bound by {@link #bind} for the run of the CTE {@code run}. Four parameters. */
     static final String FROM_RUN = """
             , logs as (
                 insert into run_logs (run_id, step_path, level, message, at)

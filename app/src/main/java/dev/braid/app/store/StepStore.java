@@ -62,12 +62,12 @@ public class StepStore {
                        started_at = excluded.started_at, finished_at = excluded.finished_at)
             """;
 
-    /** The checkpoints a replay resumes after: finished steps, and failed ones whose output was kept (onError: continue). */
     /** Retention: the step records of the runs of the CTE {@code batch} marked {@code prunable} (composed by {@link RunStore#pruneHistory}). */
     static final String PRUNE = """
             , steps as (delete from step_runs s using batch b where b.prunable and s.run_id = b.id returning 1)
             """;
 
+    /** The checkpoints a replay resumes after: finished steps, and failed ones whose output was kept (onError: continue). */
     private static final String COPY_CHECKPOINTS = """
             insert into step_runs (run_id, path, seq, status, attempts, input, output, error, started_at, finished_at)
             select ?, path, seq, status, attempts, input, output, error, started_at, finished_at
