@@ -65,13 +65,8 @@ public class RunLogStore {
 
     /** Binds every run's lines for {@link #FOR_EACH_RUN} from parameter {@code i}; answers the next parameter index. */
     static int bindEach(Connection con, PreparedStatement ps, int i, Map<UUID, List<LogLine>> linesByRun) throws SQLException {
-        List<UUID> runs = new ArrayList<>();
         List<LogLine> all = new ArrayList<>();
-        linesByRun.forEach((run, lines) -> {
-            lines.forEach(l -> runs.add(run));
-            all.addAll(lines);
-        });
-        ps.setArray(i++, con.createArrayOf("uuid", runs.toArray()));
+        ps.setArray(i++, con.createArrayOf("uuid", RunRows.flatten(linesByRun, all)));
         return bindColumns(con, ps, i, all);
     }
 

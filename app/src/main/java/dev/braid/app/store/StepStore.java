@@ -122,13 +122,8 @@ public class StepStore {
     /** Binds every run's records for {@link #FOR_EACH_RUN} from parameter {@code i}; answers the next parameter index. */
     static int bindEach(Connection con, PreparedStatement ps, int i, Map<UUID, List<SeqRecord>> recordsByRun, JsonColumns json)
             throws SQLException {
-        List<UUID> runs = new ArrayList<>();
         List<SeqRecord> all = new ArrayList<>();
-        recordsByRun.forEach((run, records) -> {
-            records.forEach(r -> runs.add(run));
-            all.addAll(records);
-        });
-        ps.setArray(i++, con.createArrayOf("uuid", runs.toArray()));
+        ps.setArray(i++, con.createArrayOf("uuid", RunRows.flatten(recordsByRun, all)));
         return bindColumns(con, ps, i, all, json);
     }
 
